@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import sensible from '@fastify/sensible'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Config } from './config.js'
+import { openDatabase, type Db } from './db/client.js'
+import { runMigrations } from './db/migrate.js'
+import { loadSecret } from './db/secret.js'
+import { authPlugin } from './http/auth.js'
+import { errorHandlerPlugin } from './http/error-handler.js'
+import { logRedactPaths, requestSerializer } from './http/logging.js'
+import { swaggerPlugin } from './http/swagger.js'
+import './http/zod-messages.js'
+import { operationsRoutes } from './operations/routes.js'
+import { seedDemo } from './demo/seed.js'
+import { tokensRoutes } from './tokens/routes.js'
+import { createTokensRepository } from './tokens/repository.js'
+import { taxonomyRoutes } from './taxonomy/routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Db
+    /** Signs click, impression and preview links (BROADSHEET_SECRET or a persisted random one). */
+    secret: string
+  }
+}
+
+export interface BuildOptions {
+  config: Config
+  /** Overrides the logger built from config (tests capture log lines with a stream). */
+  logger?: FastifyServerOptions['logger']
+}
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/
+
+/** Builds the Broadsheet app: the same factory serves production and every test. */
+export async function buildApp ({ config, logger }: BuildOptions) {
+  const app = Fastify({
+    logger: logger ?? {
+      level: config.logLevel,
+      redact: { paths: logRedactPaths, censor: '[redacted]' },
+      serializers: { req: requestSerializer },
+      ...(process.stdout.isTTY && config.logLevel !== 'silent' ? { transport: { target: 'pino-pretty' } } : {})
+    },
+    // Keep a caller's X-Request-Id when it is a sane token, so logs join up across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 }
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  // JSON only: any other request body type is a 415, not a string handed to a schema.
+  app.removeContentTypeParser(['text/plain'])
+
+  const db = openDatabase(config.databaseUrl)
+  app.decorate('db', db)
+  app.decorate('config', config)
+  app.addHook('onClose', async () => { db.$client.close() })
+  runMigrations(db)
+  app.decorate('secret', loadSecret(db, config.secret))
+  if (config.bootstrapToken) createTokensRepository(db).ensureBootstrap(config.bootstrapToken)
+  if (config.demo) seedDemo(db)
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(errorHandlerPlugin)
+  await app.register(sensible)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
+    }
+  })
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
+    exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    maxAge: 600
+  })
+  await app.register(rateLimit, { global: false })
+  await app.register(authPlugin)
+  await app.register(swaggerPlugin)
+
+  await app.register(operationsRoutes)
+  await app.register(tokensRoutes, { prefix: '/v1/tokens' })
+  await app.register(taxonomyRoutes, { prefix: '/v1' })
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,78 @@
+import { z } from 'zod'
+
+const booleanString = (name: string, fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)))
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '')
+  } catch {
+    return false
+  }
+}, { error: (issue) => `"${String(issue.input)}" is not an origin such as https://news.example.com` })
+
+/** The environment variables Broadsheet reads, validated once at start-up. */
+export const EnvSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be an integer between 0 and 65535' })
+    .int('must be an integer between 0 and 65535').min(0, 'must be an integer between 0 and 65535').max(65535, 'must be an integer between 0 and 65535')
+    .default(3000),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  DATABASE_URL: z.string().trim().min(1, 'must not be empty').default('./data/broadsheet.db')
+    .refine((v) => !v.startsWith('file:') || v.length > 5, 'a file: URL needs a path'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent'
+  }).default('info'),
+  CORS_ORIGINS: z.string().default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(origin)),
+  BROADSHEET_BOOTSTRAP_TOKEN: z.string().trim()
+    .min(24, 'must be at least 24 characters (use a random secret)')
+    .max(200, 'must be at most 200 characters')
+    .optional(),
+  BROADSHEET_SECRET: z.string().trim()
+    .min(32, 'must be at least 32 characters (use a random secret)')
+    .optional(),
+  BROADSHEET_DEMO: booleanString('BROADSHEET_DEMO', true),
+  BROADSHEET_AUTH_FAILURES_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
+    .int('must be a positive integer').min(1, 'must be a positive integer').default(20)
+})
+
+/** The typed configuration: EnvSchema mapped to camelCase names. */
+export const ConfigSchema = EnvSchema.transform((e) => ({
+  port: e.PORT,
+  host: e.HOST,
+  databaseUrl: e.DATABASE_URL,
+  logLevel: e.LOG_LEVEL,
+  corsOrigins: e.CORS_ORIGINS,
+  bootstrapToken: e.BROADSHEET_BOOTSTRAP_TOKEN,
+  secret: e.BROADSHEET_SECRET,
+  demo: e.BROADSHEET_DEMO,
+  authFailuresPerMinute: e.BROADSHEET_AUTH_FAILURES_PER_MINUTE
+}))
+
+export type Config = z.output<typeof ConfigSchema>
+
+/** Raised when the environment holds a bad value; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses an environment object (process.env in production) into a Config, or throws ConfigError. */
+export function loadConfig (env: Record<string, string | undefined>): Config {
+  const picked: Record<string, string | undefined> = {}
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key]
+    // An empty variable means "not set", as shells and .env files usually intend.
+    picked[key] = value === '' ? undefined : value
+  }
+  const result = ConfigSchema.safeParse(picked)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const variable = String(issue.path[0] ?? 'environment')
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}`)
+  }
+  return result.data
+}

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import * as schema from './schema.js'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+/** Turns DATABASE_URL (a path, a file: URL or :memory:) into what better-sqlite3 opens. */
+export function databasePath (databaseUrl: string): string {
+  if (databaseUrl === ':memory:' || databaseUrl === 'file::memory:') return ':memory:'
+  if (databaseUrl.startsWith('file:')) {
+    // file:relative/path and file:///absolute/path both work; query strings are not options here.
+    const withoutQuery = databaseUrl.split('?')[0]!
+    return withoutQuery.startsWith('file://') ? fileURLToPath(withoutQuery) : resolve(withoutQuery.slice(5))
+  }
+  return resolve(databaseUrl)
+}
+
+/** Opens the SQLite database with WAL, foreign keys and a busy timeout, creating parent folders. */
+export function openDatabase (databaseUrl: string): Db {
+  const path = databasePath(databaseUrl)
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new Database(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return drizzle({ client: sqlite, schema }) as Db
+}

@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+
+// Every timestamp is ISO-8601 UTC text ('2025-01-29T08:00:00.000Z'): it sorts as text and
+// is what the API answers, so rows go out without conversion.
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
+const timestamps = {
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now)
+}
+
+/** Key/value settings: the generated signing secret, moderation policy, ads.txt … */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: text('updated_at').notNull().default(now)
+})
+
+export const authors = sqliteTable('authors', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  bio: text('bio'),
+  avatarUrl: text('avatar_url'),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps
+}, (t) => [
+  uniqueIndex('authors_slug_unique').on(t.slug),
+  index('authors_name_idx').on(sql`${t.name} collate nocase`, t.id)
+])
+
+export const categories = sqliteTable('categories', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  parentId: integer('parent_id').references((): AnySQLiteColumn => categories.id, { onDelete: 'set null' }),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps
+}, (t) => [
+  uniqueIndex('categories_slug_unique').on(t.slug),
+  index('categories_name_idx').on(sql`${t.name} collate nocase`, t.id),
+  index('categories_parent_idx').on(t.parentId)
+])
+
+export const tags = sqliteTable('tags', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps
+}, (t) => [
+  uniqueIndex('tags_slug_unique').on(t.slug),
+  index('tags_name_idx').on(sql`${t.name} collate nocase`, t.id)
+])
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['admin', 'editor', 'author', 'contributor'] }).notNull(),
+  authorId: integer('author_id').references(() => authors.id, { onDelete: 'set null' }),
+  // SHA-256 of the secret: tokens are 256-bit random values, so a fast hash is enough
+  // and a lookup by hash stays an index seek.
+  tokenHash: text('token_hash').notNull(),
+  // The first characters of the secret, so people can tell their tokens apart.
+  prefix: text('prefix').notNull(),
+  lastUsedAt: text('last_used_at'),
+  revokedAt: text('revoked_at'),
+  createdAt: text('created_at').notNull().default(now)
+}, (t) => [
+  uniqueIndex('api_tokens_hash_unique').on(t.tokenHash)
+])
+
+export const articleStatuses = ['draft', 'scheduled', 'published', 'archived', 'trashed'] as const
+
+export const articles = sqliteTable('articles', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  title: text('title').notNull(),
+  subtitle: text('subtitle'),
+  excerpt: text('excerpt'),
+  body: text('body').notNull().default(''),
+  format: text('format', { enum: ['markdown', 'html'] }).notNull().default('markdown'),
+  html: text('html').notNull().default(''),
+  status: text('status', { enum: articleStatuses }).notNull().default('draft'),
+  // The status an article had before it went to the trash, so restore puts it back.
+  statusBeforeTrash: text('status_before_trash', { enum: articleStatuses }),
+  featured: integer('featured', { mode: 'boolean' }).notNull().default(false),
+  categoryId: integer('category_id').references(() => categories.id),
+  authorId: integer('author_id').references(() => authors.id),
+  coverImage: text('cover_image', { mode: 'json' }).$type<{ url: string, alt: string, caption: string | null }>(),
+  seo: text('seo', { mode: 'json' }).$type<{ title: string | null, description: string | null, canonicalUrl: string | null }>(),
+  commentsEnabled: integer('comments_enabled', { mode: 'boolean' }).notNull().default(true),
+  commentCount: integer('comment_count').notNull().default(0),
+  wordCount: integer('word_count').notNull().default(0),
+  readingTimeMinutes: integer('reading_time_minutes').notNull().default(0),
+  publishAt: text('publish_at'),
+  publishedAt: text('published_at'),
+  createdByTokenId: integer('created_by_token_id').references(() => apiTokens.id, { onDelete: 'set null' }),
+  revision: integer('revision').notNull().default(1),
+  trashedAt: text('trashed_at'),
+  ...timestamps
+}, (t) => [
+  uniqueIndex('articles_slug_unique').on(t.slug),
+  index('articles_status_published_idx').on(t.status, t.publishedAt, t.id),
+  index('articles_category_idx').on(t.categoryId, t.status, t.publishedAt),
+  index('articles_author_idx').on(t.authorId, t.status, t.publishedAt),
+  index('articles_updated_idx').on(t.updatedAt, t.id),
+  index('articles_publish_at_idx').on(t.status, t.publishAt)
+])
+
+export const articleTags = sqliteTable('article_tags', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  tagId: integer('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull().default(0)
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.tagId] }),
+  index('article_tags_tag_idx').on(t.tagId, t.articleId)
+])

@@ -1,0 +1,74 @@
+import fp from 'fastify-plugin'
+import type { FastifyRequest, RouteOptions } from 'fastify'
+import { createTokensRepository } from '../tokens/repository.js'
+import { roleAtLeast, type Role } from '../tokens/secrets.js'
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from './errors.js'
+import { problemResponses } from './problem.js'
+
+export interface AuthContext { tokenId: number, role: Role, authorId: number | null }
+
+declare module 'fastify' {
+  interface FastifyRequest { auth: AuthContext | null }
+  interface FastifyContextConfig {
+    /** The least role a route needs; absent means public. */
+    auth?: Role
+  }
+}
+
+// last_used_at is informative: write it at most once a minute per token, not on every request.
+const TOUCH_INTERVAL_MS = 60_000
+
+/**
+ * Bearer-token authentication and role checks. A route declares `config: { auth: 'editor' }`;
+ * this plugin adds the check, the OpenAPI security requirement and the 401/403 responses.
+ */
+export const authPlugin = fp(async function authPlugin (app) {
+  const tokens = createTokensRepository(app.db)
+  const failures = app.createRateLimit({
+    max: app.config.authFailuresPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `auth-failure:${request.ip}`
+  })
+
+  app.decorateRequest('auth', null)
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const role = route.config?.auth
+    if (!role) return
+    const schema = (route.schema ??= {}) as Record<string, unknown>
+    schema.security = [{ bearerAuth: [] }]
+    schema.response = { ...problemResponses(401, 403, 429), ...(schema.response as object | undefined) }
+    const check = async (request: FastifyRequest) => {
+      if (!request.auth) throw new UnauthorizedError('This route needs an API token: send Authorization: Bearer <token>')
+      if (!roleAtLeast(request.auth.role, role)) {
+        throw new ForbiddenError(`This route needs the ${role} role or higher; the token has the ${request.auth.role} role`)
+      }
+    }
+    const existing = route.preHandler
+    route.preHandler = existing ? [check, ...(Array.isArray(existing) ? existing : [existing])] : [check]
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization
+    if (header === undefined) return
+    const limit = await failures(request, { increment: false })
+    if (!limit.isAllowed && limit.isExceeded) {
+      reply.header('retry-after', String(limit.ttlInSeconds))
+      reply.header('ratelimit-limit', String(limit.max))
+      reply.header('ratelimit-remaining', '0')
+      reply.header('ratelimit-reset', String(limit.ttlInSeconds))
+      throw new TooManyRequestsError('Too many failed authentication attempts from this address; try again later')
+    }
+    const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(header)
+    const found = match ? tokens.findActive(match[1]!) : undefined
+    if (!found) {
+      await failures(request)
+      throw new UnauthorizedError(match ? 'The API token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"')
+    }
+    request.auth = { tokenId: found.id, role: found.role, authorId: found.authorId }
+    const now = new Date()
+    if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) {
+      tokens.touch(found.id, now.toISOString())
+    }
+  })
+}, { name: 'broadsheet-auth', dependencies: ['@fastify/rate-limit'] })

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { PreconditionFailedError } from './errors.js'
+
+/** Cache-Control for public reads of published content. */
+export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
+/** Cache-Control for anything that depends on the caller's token. */
+export const PRIVATE_CACHE = 'private, no-cache'
+
+function digest (value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 16)
+}
+
+/**
+ * An item's ETag: `"<revision>-<digest>"`. The digest makes 304s exact for the whole
+ * representation; If-Match compares only the revision, so a changed counter such as
+ * articleCount never turns an editor's write into a 412.
+ */
+export function itemEtag (revision: number, body: unknown): string {
+  return `"${revision}-${digest(body)}"`
+}
+
+/** A list's ETag: the digest of the whole answer. */
+export function listEtag (body: unknown): string {
+  return `"${digest(body)}"`
+}
+
+function etagList (header: string | undefined): string[] {
+  if (!header) return []
+  return header.split(',').map((s) => s.trim().replace(/^W\//, '')).filter(Boolean)
+}
+
+/**
+ * Sets ETag, Cache-Control and Vary for a read and answers 304 when If-None-Match holds
+ * the current ETag. Returns true when the 304 was sent and the handler must stop.
+ */
+export function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, opts: { publicWhenAnonymous?: boolean } = {}): boolean {
+  reply.header('etag', etag)
+  reply.header('vary', 'Authorization')
+  reply.header('cache-control', request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE)
+  const candidates = etagList(request.headers['if-none-match'])
+  if (candidates.includes('*') || candidates.includes(etag)) {
+    reply.code(304).send()
+    return true
+  }
+  return false
+}
+
+/** Throws 412 unless If-Match is absent or names the current revision of the resource. */
+export function assertIfMatch (request: FastifyRequest, revision: number): void {
+  const header = request.headers['if-match']
+  if (header === undefined) return
+  const candidates = etagList(header)
+  if (candidates.includes('*')) return
+  const ok = candidates.some((tag) => /^"(\d+)(-[^"]*)?"$/.exec(tag)?.[1] === String(revision))
+  if (!ok) throw new PreconditionFailedError()
+}

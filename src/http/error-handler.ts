@@ -1,0 +1,62 @@
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { FieldError, problemKind } from './errors.js'
+import { problem, type Problem } from './problem.js'
+
+const locations: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' }
+
+function validationPath (location: string | undefined, instancePath: string): string {
+  const path = instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.')
+  if (path) return path
+  return location === 'body' ? 'body' : (location ?? 'request')
+}
+
+function sendProblem (reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.code(body.status).type('application/problem+json').send(body)
+}
+
+/** Turns every error and unknown route into an application/problem+json response (RFC 9457). */
+export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
+  app.setErrorHandler(function (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const requestId = String(request.id)
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const location = error.validationContext
+      const errors = error.validation.flatMap((issue) => {
+        // An unknown field is named as its own path: it is a field the caller may not set.
+        const keys = issue.keyword === 'unrecognized_keys' ? (issue.params as { keys?: string[] }).keys : undefined
+        if (keys?.length) {
+          const prefix = validationPath(location, issue.instancePath)
+          return keys.map((key) => ({
+            path: prefix === 'body' || prefix === location ? key : `${prefix}.${key}`,
+            message: `"${key}" is not a field you can set here`
+          }))
+        }
+        return [{ path: validationPath(location, issue.instancePath), message: issue.message ?? 'Invalid value' }]
+      })
+      const where = locations[location ?? ''] ?? 'request'
+      const detail = `The ${where} has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`
+      return sendProblem(reply, problem(400, 'validation', detail, { requestId, errors }))
+    }
+    if (error instanceof FieldError) {
+      return sendProblem(reply, problem(400, 'validation', error.message, { requestId, errors: [{ path: error.path, message: error.message }] }))
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    if (status >= 500) {
+      // The body never carries the message, stack or SQL; the log has them with the request id.
+      request.log.error({ err: error }, 'request failed')
+      return sendProblem(reply, problem(status, 'internal', `An unexpected error occurred. Quote request id ${requestId} when reporting it.`, { requestId }))
+    }
+    if (status === 401) reply.header('www-authenticate', 'Bearer realm="broadsheet"')
+    const detail = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+      ? `Send the request body as application/json (got ${String(request.headers['content-type']).slice(0, 100)})`
+      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `The request body is larger than the limit of ${app.initialConfig.bodyLimit ?? 1048576} bytes`
+        : error.message
+    return sendProblem(reply, problem(status, problemKind(error.code, status), detail, { requestId }))
+  })
+
+  app.setNotFoundHandler(function (request, reply) {
+    return sendProblem(reply, problem(404, 'not-found', `No route matches ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`, { requestId: String(request.id) }))
+  })
+}, { name: 'broadsheet-errors' })

@@ -1,0 +1,33 @@
+import { z } from 'zod'
+import type { FastifyReply } from 'fastify'
+
+/** `?fields=a,b,c`: only these top-level fields in the answer (`id` always); unknown names are a 400. */
+export function fieldsQuery (keys: readonly string[]) {
+  return z.string().max(1000).optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined
+      const names = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))]
+      const unknown = names.filter((n) => !keys.includes(n))
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; choose from ${keys.join(', ')}` })
+        return z.NEVER
+      }
+      return ['id', ...names.filter((n) => n !== 'id')]
+    })
+    .describe(`Comma-separated top-level fields to return (id always): ${keys.join(', ')}`)
+}
+
+/** The object with only the named fields. */
+export function pick<T extends Record<string, unknown>> (item: T, fields: readonly string[]): Partial<T> {
+  const out: Partial<T> = {}
+  for (const f of fields) if (f in item) out[f as keyof T] = item[f as keyof T]
+  return out
+}
+
+/**
+ * Sends a body projected with ?fields=. The route's schema describes whole objects, so a
+ * projected answer bypasses it with plain JSON; the projection only ever removes fields.
+ */
+export function sendProjected (reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.type('application/json; charset=utf-8').serializer((payload: unknown) => JSON.stringify(payload)).send(body)
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import { FieldError } from './errors.js'
+
+/** `true`/`false` in a query string. */
+export const queryBoolean = z.enum(['true', 'false'], { error: 'Use true or false' }).transform((v) => v === 'true')
+
+/** The list parameters every collection takes. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number({ error: 'limit must be an integer from 1 to 100' })
+    .int('limit must be an integer from 1 to 100')
+    .min(1, 'limit must be an integer from 1 to 100')
+    .max(100, 'limit must be an integer from 1 to 100 (it is never silently capped)')
+    .default(20)
+    .describe('Page size, 1 to 100'),
+  cursor: z.string().max(512, 'cursor is too long').optional()
+    .describe('Opaque cursor from `meta.nextCursor` of the previous page'),
+  count: queryBoolean.optional().describe('`true` adds `meta.total`, the number of matching items')
+})
+
+export const PageMetaSchema = z.object({
+  limit: z.number().int(),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  total: z.number().int().optional().describe('Number of matching items, when `count=true`')
+}).meta({ id: 'PageMeta' })
+
+/** Wraps a list item schema into the `{ data, meta }` envelope. */
+export function pageSchema<T extends z.ZodType> (item: T) {
+  return z.object({ data: z.array(item), meta: PageMetaSchema })
+}
+
+/** An opaque keyset cursor: the sort values of the last item of a page. */
+export function encodeCursor (values: Array<string | number | null>): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url')
+}
+
+/** Decodes a cursor made by encodeCursor and checks it has the given shape, or throws a 400. */
+export function decodeCursor<T extends z.ZodType> (cursor: string, shape: T): z.infer<T> {
+  try {
+    const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    if (parsed.success) return parsed.data
+  } catch {}
+  throw new FieldError('cursor', 'cursor is not valid for this list; use meta.nextCursor from the previous page')
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only says another page exists.
+ */
+export function toPage<Row, Item> (rows: Row[], limit: number, map: (row: Row) => Item, cursorOf: (row: Row) => Array<string | number | null>) {
+  const more = rows.length > limit
+  const pageRows = more ? rows.slice(0, limit) : rows
+  const last = pageRows[pageRows.length - 1]
+  return {
+    data: pageRows.map(map),
+    meta: { limit, nextCursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null }
+  }
+}

@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { problemResponses } from '../http/problem.js'
+
+const HealthSchema = z.object({ status: z.literal('ok') })
+const ReadySchema = z.object({ status: z.literal('ready'), database: z.literal('ok') })
+
+/** Liveness and readiness probes. */
+export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
+  app.get('/health', {
+    schema: {
+      tags: ['Operations'],
+      summary: 'Liveness: the process answers',
+      response: { 200: HealthSchema, ...problemResponses(500) }
+    }
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return { status: 'ok' as const }
+  })
+
+  app.get('/ready', {
+    schema: {
+      tags: ['Operations'],
+      summary: 'Readiness: the database answers a query',
+      response: { 200: ReadySchema, ...problemResponses(500, 503) }
+    }
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    try {
+      app.db.get(sql`select 1`)
+    } catch (err) {
+      app.log.error({ err }, 'readiness check failed')
+      throw app.httpErrors.serviceUnavailable('The database is not reachable')
+    }
+    return { status: 'ready' as const, database: 'ok' as const }
+  })
+}

@@ -1,0 +1,49 @@
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { articles, articleTags, authors, categories, tags } from '../db/schema.js'
+import { publishedSql } from '../db/visibility.js'
+
+type Table = typeof categories | typeof tags | typeof authors
+
+/** What differs between categories, tags and authors; everything else is shared. */
+export interface TaxonomyKind {
+  /** Singular noun for messages: 'category'. */
+  noun: string
+  table: Table
+  /** Extra API fields and their columns, beyond id, slug, name and timestamps. */
+  extra: Record<string, AnySQLiteColumn>
+  /** Correlated subquery: published articles in this group. */
+  articleCount: SQL
+  /** The article column that points here, when articles hold at most one (409 on delete). */
+  articleRef?: AnySQLiteColumn
+}
+
+const a = sql.raw('"a"')
+
+export const categoryKind: TaxonomyKind = {
+  noun: 'category',
+  table: categories,
+  extra: { description: categories.description, parentId: categories.parentId },
+  articleCount: sql`(select count(*) from ${articles} ${a} where ${a}.category_id = ${categories.id} and ${publishedSql(a)})`,
+  articleRef: articles.categoryId
+}
+
+export const tagKind: TaxonomyKind = {
+  noun: 'tag',
+  table: tags,
+  extra: {},
+  articleCount: sql`(select count(*) from ${articleTags} "at" join ${articles} ${a} on ${a}.id = "at".article_id where "at".tag_id = ${tags.id} and ${publishedSql(a)})`
+}
+
+export const authorKind: TaxonomyKind = {
+  noun: 'author',
+  table: authors,
+  extra: { bio: authors.bio, avatarUrl: authors.avatarUrl },
+  articleCount: sql`(select count(*) from ${articles} ${a} where ${a}.author_id = ${authors.id} and ${publishedSql(a)})`,
+  articleRef: articles.authorId
+}
+
+/** `expr as "name", …` for a select list. */
+export function selectList (columns: Record<string, SQLWrapper>): SQL {
+  return sql.join(Object.entries(columns).map(([name, expr]) => sql`${expr} as ${sql.identifier(name)}`), sql`, `)
+}

@@ -1,0 +1,143 @@
+import { eq, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { articles } from '../db/schema.js'
+import { slugify, uniqueSlug } from '../http/slug.js'
+import { parseIdOrSlug } from '../http/schemas.js'
+import { selectList, type TaxonomyKind } from './kinds.js'
+
+/** A row as the API shows it, plus the revision that makes its ETag. */
+export type TaxonomyRow = Record<string, unknown> & { id: number, slug: string, name: string, revision: number, articleCount: number }
+
+export class SlugConflict extends Error {
+  constructor (readonly slug: string) { super(`slug ${slug} is taken`) }
+}
+
+/**
+ * Categories, tags and authors share one repository shape: keyset lists by name, reads by
+ * id or slug with articleCount, writes that derive unique slugs and bump the revision.
+ */
+export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
+  const t = kind.table
+  const columns = selectList({
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    ...kind.extra,
+    articleCount: kind.articleCount,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    revision: t.revision
+  })
+  const order = sql`${t.name} collate nocase, ${t.id}`
+
+  function slugTaken (slug: string, exceptId?: number): boolean {
+    const row = db.get<{ id: number }>(sql`select ${t.id} as id from ${t} where ${t.slug} = ${slug}`)
+    return row !== undefined && row.id !== exceptId
+  }
+
+  function find (where: SQL): TaxonomyRow | undefined {
+    return db.get<TaxonomyRow>(sql`select ${columns} from ${t} where ${where}`)
+  }
+
+  return {
+    /** One page ordered by name then id, after the (name, id) of the previous page's last row. */
+    list (opts: { limit: number, after?: [string, number] | undefined, q?: string | undefined }) {
+      const conditions: SQL[] = []
+      if (opts.after) {
+        const [name, id] = opts.after
+        conditions.push(sql`(${t.name} collate nocase > ${name} or (${t.name} collate nocase = ${name} and ${t.id} > ${id}))`)
+      }
+      if (opts.q) conditions.push(sql`instr(lower(${t.name}), lower(${opts.q})) > 0`)
+      const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
+      return db.all<TaxonomyRow>(sql`select ${columns} from ${t} ${where} order by ${order} limit ${opts.limit + 1}`)
+    },
+
+    count (opts: { q?: string | undefined }): number {
+      const where = opts.q ? sql`where instr(lower(${t.name}), lower(${opts.q})) > 0` : sql``
+      return db.get<{ n: number }>(sql`select count(*) as n from ${t} ${where}`)!.n
+    },
+
+    get (id: number): TaxonomyRow | undefined {
+      return find(sql`${t.id} = ${id}`)
+    },
+
+    /** By numeric id or by slug. */
+    findByIdOrSlug (value: string): TaxonomyRow | undefined {
+      const key = parseIdOrSlug(value)
+      return 'id' in key ? find(sql`${t.id} = ${key.id}`) : find(sql`${t.slug} = ${key.slug}`)
+    },
+
+    /** Inserts with the given or a derived slug; throws SlugConflict when an explicit slug is taken. */
+    create (values: Record<string, unknown> & { name: string, slug?: string | undefined }): TaxonomyRow {
+      return db.transaction(() => {
+        let slug = values.slug
+        if (slug !== undefined) {
+          if (slugTaken(slug)) throw new SlugConflict(slug)
+        } else {
+          slug = uniqueSlug(slugify(values.name, kind.noun), (s) => slugTaken(s))
+        }
+        const row = db.insert(t).values({ ...values, slug } as never).returning({ id: t.id }).get() as { id: number }
+        return find(sql`${t.id} = ${row.id}`)!
+      }, { behavior: 'immediate' })
+    },
+
+    /**
+     * Applies a partial change and bumps the revision, only if the revision is still
+     * `expectedRevision` when one is given; undefined when the row is gone or changed.
+     */
+    update (id: number, values: Record<string, unknown>, check?: (current: TaxonomyRow) => void): TaxonomyRow | undefined {
+      return db.transaction(() => {
+        const current = find(sql`${t.id} = ${id}`)
+        if (!current) return undefined
+        check?.(current)
+        const slug = values.slug
+        if (typeof slug === 'string' && slug !== current.slug && slugTaken(slug, id)) throw new SlugConflict(slug)
+        db.update(t).set({
+          ...values,
+          revision: sql`${t.revision} + 1`,
+          updatedAt: new Date().toISOString()
+        } as never).where(eq(t.id, id)).run()
+        return find(sql`${t.id} = ${id}`)!
+      }, { behavior: 'immediate' })
+    },
+
+    /** Articles of any status that point at this row (categories and authors). */
+    articleUses (id: number): number {
+      if (!kind.articleRef) return 0
+      return db.get<{ n: number }>(sql`select count(*) as n from ${articles} where ${kind.articleRef} = ${id}`)!.n
+    },
+
+    /**
+     * Deletes the row, first moving its articles to `reassignTo` when given. Runs `check`
+     * inside the transaction so a precondition and the delete see the same state.
+     */
+    remove (id: number, opts: { reassignTo?: number | undefined, check?: (current: TaxonomyRow) => void }): boolean {
+      return db.transaction(() => {
+        const current = find(sql`${t.id} = ${id}`)
+        if (!current) return false
+        opts.check?.(current)
+        if (opts.reassignTo !== undefined && kind.articleRef) {
+          db.run(sql`update ${articles} set ${sql.identifier(kind.articleRef.name)} = ${opts.reassignTo},
+            revision = revision + 1, updated_at = ${new Date().toISOString()}
+            where ${kind.articleRef} = ${id}`)
+        }
+        db.delete(t).where(eq(t.id, id)).run()
+        return true
+      }, { behavior: 'immediate' })
+    },
+
+    /** The ancestors of a category, nearest first, stopping at a cycle. */
+    ancestors (id: number): number[] {
+      const rows = db.all<{ id: number }>(sql`
+        with recursive up(id, depth) as (
+          select parent_id, 1 from categories where id = ${id}
+          union all
+          select c.parent_id, up.depth + 1 from categories c join up on c.id = up.id where up.depth < 100
+        )
+        select id from up where id is not null`)
+      return rows.map((r) => r.id)
+    }
+  }
+}
+
+export type TaxonomyRepository = ReturnType<typeof createTaxonomyRepository>

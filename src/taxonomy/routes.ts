@@ -1,0 +1,181 @@
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { FieldError, InUseError, NotFoundError, SlugTakenError } from '../http/errors.js'
+import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'
+import { pick, sendProjected } from '../http/fields.js'
+import { decodeCursor, toPage } from '../http/pagination.js'
+import { problemResponses } from '../http/problem.js'
+import { IdOrSlugParamsSchema, IdParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
+import { authorKind, categoryKind, tagKind, type TaxonomyKind } from './kinds.js'
+import { createTaxonomyRepository, SlugConflict, type TaxonomyRepository, type TaxonomyRow } from './repository.js'
+import {
+  AuthorPageSchema, AuthorSchema, CategoryPageSchema, CategorySchema, CreateAuthorSchema, CreateCategorySchema,
+  CreateTagSchema, DeleteQuerySchema, itemQuery, listQuery, TagPageSchema, TagSchema, UpdateAuthorSchema,
+  UpdateCategorySchema, UpdateTagSchema
+} from './schemas.js'
+
+interface Resource {
+  path: string
+  tag: string
+  kind: TaxonomyKind
+  item: z.ZodObject
+  page: z.ZodType
+  create: z.ZodType<Record<string, unknown> & { name: string, slug?: string | undefined }>
+  update: z.ZodType<Record<string, unknown>>
+  /** Cross-row checks a schema cannot make (a category's parent must exist, no cycles). */
+  validate?: (repo: TaxonomyRepository, values: Record<string, unknown>, id?: number) => void
+}
+
+function validateParent (repo: TaxonomyRepository, values: Record<string, unknown>, id?: number) {
+  const parentId = values.parentId
+  if (typeof parentId !== 'number') return
+  if (!repo.get(parentId)) throw new FieldError('parentId', `There is no category with id ${parentId}`)
+  if (id !== undefined && (parentId === id || repo.ancestors(parentId).includes(id))) {
+    throw new FieldError('parentId', 'A category cannot be its own parent or the parent of one of its ancestors')
+  }
+}
+
+const resources: Resource[] = [
+  { path: 'categories', tag: 'Categories', kind: categoryKind, item: CategorySchema, page: CategoryPageSchema, create: CreateCategorySchema, update: UpdateCategorySchema, validate: validateParent },
+  { path: 'tags', tag: 'Tags', kind: tagKind, item: TagSchema, page: TagPageSchema, create: CreateTagSchema, update: UpdateTagSchema },
+  { path: 'authors', tag: 'Authors', kind: authorKind, item: AuthorSchema, page: AuthorPageSchema, create: CreateAuthorSchema, update: UpdateAuthorSchema }
+]
+
+/** The API shape of a row: everything but the internal revision. */
+function present (row: TaxonomyRow): Record<string, unknown> {
+  const { revision: _revision, ...item } = row
+  return item
+}
+
+function slugConflictToHttp<T> (fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof SlugConflict) throw new SlugTakenError(err.slug)
+    throw err
+  }
+}
+
+/** /v1/categories, /v1/tags and /v1/authors: one set of routes serves all three. */
+export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
+  for (const resource of resources) {
+    const repo = createTaxonomyRepository(app.db, resource.kind)
+    const { noun } = resource.kind
+    const keys = Object.keys(resource.item.shape)
+    const tags = [resource.tag]
+    const base = `/${resource.path}`
+    const notFound = (key: string | number) => new NotFoundError(`There is no ${noun} ${typeof key === 'number' ? `with id ${key}` : `"${key}"`}`)
+
+    app.get(base, {
+      schema: {
+        tags,
+        summary: `List ${resource.path} by name, with articleCount`,
+        querystring: listQuery(keys),
+        response: { 200: resource.page, 304: z.undefined().describe('Not modified'), ...problemResponses(400) }
+      }
+    }, async (request, reply) => {
+      const { limit, cursor, count, q, fields } = request.query
+      const after = cursor ? decodeCursor(cursor, z.tuple([z.string(), z.number().int()])) : undefined
+      const rows = repo.list({ limit, after, q })
+      const page = toPage(rows, limit, (row) => {
+        const item = present(row)
+        return fields ? pick(item, fields) : item
+      }, (row) => [row.name, row.id])
+      const body = count ? { data: page.data, meta: { ...page.meta, total: repo.count({ q }) } } : page
+      if (notModified(request, reply, listEtag(body))) return reply
+      return fields ? sendProjected(reply, body) : body
+    })
+
+    app.get(`${base}/:idOrSlug`, {
+      schema: {
+        tags,
+        summary: `Get one ${noun} by id or slug`,
+        params: IdOrSlugParamsSchema,
+        querystring: itemQuery(keys),
+        response: { 200: resource.item, 304: z.undefined().describe('Not modified'), ...problemResponses(400, 404) }
+      }
+    }, async (request, reply) => {
+      const row = repo.findByIdOrSlug(request.params.idOrSlug)
+      if (!row) throw notFound(request.params.idOrSlug)
+      const { fields } = request.query
+      const body = fields ? pick(present(row), fields) : present(row)
+      if (notModified(request, reply, itemEtag(row.revision, body))) return reply
+      return fields ? sendProjected(reply, body) : body
+    })
+
+    app.post(base, {
+      config: { auth: 'editor' },
+      schema: {
+        tags,
+        summary: `Create a ${noun}`,
+        body: resource.create,
+        response: { 201: resource.item, ...problemResponses(400, 409, 415) }
+      }
+    }, async (request, reply) => {
+      resource.validate?.(repo, request.body)
+      const row = slugConflictToHttp(() => repo.create(request.body))
+      const body = present(row)
+      reply.header('location', `/v1/${resource.path}/${row.id}`)
+      reply.header('etag', itemEtag(row.revision, body))
+      return reply.code(201).send(body)
+    })
+
+    app.patch(`${base}/:id`, {
+      config: { auth: 'editor' },
+      schema: {
+        tags,
+        summary: `Change a ${noun} (partial; If-Match honoured)`,
+        description: 'Only the fields sent change. Renaming keeps the slug: send `slug` to change the URL.',
+        params: IdParamsSchema,
+        headers: IfMatchHeadersSchema,
+        body: resource.update,
+        response: { 200: resource.item, ...problemResponses(400, 404, 409, 412, 415) }
+      }
+    }, async (request, reply) => {
+      const { id } = request.params
+      resource.validate?.(repo, request.body, id)
+      const row = slugConflictToHttp(() => repo.update(id, request.body, (current) => assertIfMatch(request, current.revision)))
+      if (!row) throw notFound(id)
+      const body = present(row)
+      reply.header('etag', itemEtag(row.revision, body))
+      return body
+    })
+
+    app.delete(`${base}/:id`, {
+      config: { auth: 'editor' },
+      schema: {
+        tags,
+        summary: `Delete a ${noun}`,
+        description: resource.kind.articleRef
+          ? `Articles keep one ${noun}: deleting one they use is 409 unless \`reassignTo\` names the ${noun} that takes them over.`
+          : `Articles simply lose this ${noun}.`,
+        params: IdParamsSchema,
+        headers: IfMatchHeadersSchema,
+        querystring: resource.kind.articleRef ? DeleteQuerySchema : z.object({}),
+        response: { 204: z.undefined().describe('Deleted'), ...problemResponses(400, 404, 409, 412) }
+      }
+    }, async (request, reply) => {
+      const { id } = request.params
+      const { reassignTo } = request.query as z.infer<typeof DeleteQuerySchema>
+      let targetId: number | undefined
+      if (reassignTo !== undefined) {
+        const target = repo.findByIdOrSlug(reassignTo)
+        if (!target) throw new FieldError('reassignTo', `There is no ${noun} "${reassignTo}" to reassign the articles to`)
+        if (target.id === id) throw new FieldError('reassignTo', `A ${noun} cannot take over its own articles`)
+        targetId = target.id
+      }
+      const removed = repo.remove(id, {
+        reassignTo: targetId,
+        check: (current) => {
+          assertIfMatch(request, current.revision)
+          const uses = repo.articleUses(id)
+          if (uses > 0 && targetId === undefined) {
+            throw new InUseError(`${uses} article${uses === 1 ? ' uses' : 's use'} this ${noun}; pass ?reassignTo=<id or slug> to move them`)
+          }
+        }
+      })
+      if (!removed) throw notFound(id)
+      return reply.code(204).send()
+    })
+  }
+}
