@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { FieldError, problemKind } from './errors.js'
-import { problem, type Problem } from './problem.js'
+import { problem, problemResponses, type Problem } from './problem.js'
 
 const locations: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' }
 
@@ -18,6 +18,16 @@ function sendProblem (reply: FastifyReply, body: Problem): FastifyReply {
 
 /** Turns every error and unknown route into an application/problem+json response (RFC 9457). */
 export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
+  // Document the errors any route can answer, so no route schema has to repeat them.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = route.schema as Record<string, unknown> | undefined
+    if (!schema || schema.hide) return
+    const statuses = [500]
+    if (schema.params || schema.querystring || schema.body || schema.headers) statuses.push(400)
+    if (schema.body) statuses.push(413, 415)
+    schema.response = { ...problemResponses(...statuses), ...(schema.response as object | undefined) }
+  })
+
   app.setErrorHandler(function (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const requestId = String(request.id)
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -16,6 +16,61 @@ writes honour \`If-Match\` (stale → 412, nothing changed). An ETag is \`"<revi
 If-Match compares the revision, so counters such as \`articleCount\` changing under you do not
 make your write fail. Every response carries \`X-Request-Id\`.`
 
+type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } } & Record<string, unknown>
+
+/**
+ * The zod transform emits an input and an output copy of every registered schema; keep
+ * only those some operation reaches, so the document lists what the API really uses.
+ */
+function pruneUnusedSchemas (document: OpenApiDocument): OpenApiDocument {
+  const schemas = document.components?.schemas
+  if (!schemas) return document
+  const used = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(visit); return }
+    if (node === null || typeof node !== 'object') return
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+        const name = value.slice('#/components/schemas/'.length)
+        if (!used.has(name)) { used.add(name); visit(schemas[name]) }
+      } else {
+        visit(value)
+      }
+    }
+  }
+  const { components, ...rest } = document
+  visit(rest)
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)))
+  // A request-only schema needs no "Input" suffix: nothing else bears its name.
+  let text = JSON.stringify({ ...rest, components: { ...components, schemas: kept } })
+  for (const name of Object.keys(kept)) {
+    const base = name.replace(/Input$/, '')
+    if (base !== name && !(base in kept)) {
+      text = text.replaceAll(`"#/components/schemas/${name}"`, `"#/components/schemas/${base}"`).replace(`"${name}":{`, `"${base}":{`)
+    }
+  }
+  const out = JSON.parse(text) as OpenApiDocument
+  describeResponses(out)
+  return out
+}
+
+/** A response documented only as "Default Response" takes the description of the schema it returns. */
+function describeResponses (document: OpenApiDocument) {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { description?: string }>
+  const paths = (document.paths ?? {}) as Record<string, Record<string, { responses?: Record<string, { description?: string, content?: Record<string, { schema?: { $ref?: string, description?: string } }> }> }>>
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        if (response.description !== 'Default Response') continue
+        const schema = Object.values(response.content ?? {})[0]?.schema
+        const ref = schema?.$ref?.replace('#/components/schemas/', '')
+        const description = (ref ? schemas[ref]?.description : undefined) ?? schema?.description
+        if (description) response.description = description
+      }
+    }
+  }
+}
+
 /** OpenAPI 3.1 generated from the zod route schemas, served at /openapi.json, and Swagger UI at /docs. */
 export const swaggerPlugin = fp(async function swaggerPlugin (app) {
   await app.register(swagger, {
@@ -37,7 +92,7 @@ export const swaggerPlugin = fp(async function swaggerPlugin (app) {
       }
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
-    transformObject: jsonSchemaTransformObject
+    transformObject: (document) => pruneUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<typeof jsonSchemaTransformObject>
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -5,7 +5,7 @@ import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.
 import { pick, sendProjected } from '../http/fields.js'
 import { decodeCursor, toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
-import { IdOrSlugParamsSchema, IdParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
+import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
 import { authorKind, categoryKind, tagKind, type TaxonomyKind } from './kinds.js'
 import { createTaxonomyRepository, SlugConflict, type TaxonomyRepository, type TaxonomyRow } from './repository.js'
 import {
@@ -65,6 +65,11 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
     const tags = [resource.tag]
     const base = `/${resource.path}`
     const notFound = (key: string | number) => new NotFoundError(`There is no ${noun} ${typeof key === 'number' ? `with id ${key}` : `"${key}"`}`)
+    const resolveId = (idOrSlug: string): number => {
+      const row = repo.findByIdOrSlug(idOrSlug)
+      if (!row) throw notFound(idOrSlug)
+      return row.id
+    }
 
     app.get(base, {
       schema: {
@@ -120,19 +125,19 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       return reply.code(201).send(body)
     })
 
-    app.patch(`${base}/:id`, {
+    app.patch(`${base}/:idOrSlug`, {
       config: { auth: 'editor' },
       schema: {
         tags,
         summary: `Change a ${noun} (partial; If-Match honoured)`,
         description: 'Only the fields sent change. Renaming keeps the slug: send `slug` to change the URL.',
-        params: IdParamsSchema,
+        params: IdOrSlugParamsSchema,
         headers: IfMatchHeadersSchema,
         body: resource.update,
         response: { 200: resource.item, ...problemResponses(400, 404, 409, 412, 415) }
       }
     }, async (request, reply) => {
-      const { id } = request.params
+      const id = resolveId(request.params.idOrSlug)
       resource.validate?.(repo, request.body, id)
       const row = slugConflictToHttp(() => repo.update(id, request.body, (current) => assertIfMatch(request, current.revision)))
       if (!row) throw notFound(id)
@@ -141,7 +146,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       return body
     })
 
-    app.delete(`${base}/:id`, {
+    app.delete(`${base}/:idOrSlug`, {
       config: { auth: 'editor' },
       schema: {
         tags,
@@ -149,13 +154,13 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         description: resource.kind.articleRef
           ? `Articles keep one ${noun}: deleting one they use is 409 unless \`reassignTo\` names the ${noun} that takes them over.`
           : `Articles simply lose this ${noun}.`,
-        params: IdParamsSchema,
+        params: IdOrSlugParamsSchema,
         headers: IfMatchHeadersSchema,
         querystring: resource.kind.articleRef ? DeleteQuerySchema : z.object({}),
         response: { 204: z.undefined().describe('Deleted'), ...problemResponses(400, 404, 409, 412) }
       }
     }, async (request, reply) => {
-      const { id } = request.params
+      const id = resolveId(request.params.idOrSlug)
       const { reassignTo } = request.query as z.infer<typeof DeleteQuerySchema>
       let targetId: number | undefined
       if (reassignTo !== undefined) {

@@ -22,11 +22,13 @@ export const CategorySchema = z.object({
   ...stamps
 }).meta({
   id: 'Category',
+  description: 'A section of the site (World, Politics …)',
   examples: [{ id: 1, slug: 'world', name: 'World', description: 'News from around the globe', parentId: null, articleCount: 12, createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
 })
 
 export const TagSchema = z.object({ ...common, ...stamps }).meta({
   id: 'Tag',
+  description: 'A topic articles are tagged with',
   examples: [{ id: 4, slug: 'climate', name: 'Climate', articleCount: 3, createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
 })
 
@@ -37,6 +39,7 @@ export const AuthorSchema = z.object({
   ...stamps
 }).meta({
   id: 'Author',
+  description: 'A byline',
   examples: [{ id: 2, slug: 'amara-okafor', name: 'Amara Okafor', bio: 'Foreign correspondent.', avatarUrl: null, articleCount: 7, createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
 })
 
@@ -81,6 +84,6 @@ export const DeleteQuerySchema = z.object({
     .describe('Id or slug that takes over the articles of the deleted one; without it, deleting one that articles use is 409')
 })
 
-export const CategoryPageSchema = pageSchema(CategorySchema).meta({ id: 'CategoryPage' })
-export const TagPageSchema = pageSchema(TagSchema).meta({ id: 'TagPage' })
-export const AuthorPageSchema = pageSchema(AuthorSchema).meta({ id: 'AuthorPage' })
+export const CategoryPageSchema = pageSchema(CategorySchema).meta({ id: 'CategoryPage', description: 'A page of categories' })
+export const TagPageSchema = pageSchema(TagSchema).meta({ id: 'TagPage', description: 'A page of tags' })
+export const AuthorPageSchema = pageSchema(AuthorSchema).meta({ id: 'AuthorPage', description: 'A page of authors' })

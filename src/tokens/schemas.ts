@@ -15,12 +15,13 @@ export const TokenSchema = z.object({
   createdAt: TimestampSchema,
   lastUsedAt: TimestampSchema.nullable().describe('Last use, to the minute'),
   revokedAt: TimestampSchema.nullable()
-}).meta({ id: 'Token' })
+}).meta({ id: 'Token', description: 'An API token, without its secret' })
 
 export const CreatedTokenSchema = TokenSchema.extend({
   token: z.string().describe('The secret. It is shown this once and stored only as a hash: keep it now.')
 }).meta({
   id: 'CreatedToken',
+  description: 'The new token, with its secret shown this once',
   examples: [{
     id: 3,
     name: 'newsroom importer',
@@ -50,4 +51,4 @@ export const TokenListQuerySchema = PageQuerySchema.omit({ count: true }).extend
   includeRevoked: queryBoolean.optional().describe('`true` lists revoked tokens too')
 })
 
-export const TokenPageSchema = pageSchema(TokenSchema).meta({ id: 'TokenPage' })
+export const TokenPageSchema = pageSchema(TokenSchema).meta({ id: 'TokenPage', description: 'A page of tokens' })
