@@ -11,6 +11,7 @@ import { runMigrations } from './db/migrate.js'
 import { loadSecret } from './db/secret.js'
 import { authPlugin } from './http/auth.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
+import { idempotencyPlugin } from './http/idempotency.js'
 import { logRedactPaths, requestSerializer } from './http/logging.js'
 import { swaggerPlugin } from './http/swagger.js'
 import './http/zod-messages.js'
@@ -90,6 +91,7 @@ export async function buildApp ({ config, logger }: BuildOptions) {
   })
   await app.register(rateLimit, { global: false })
   await app.register(authPlugin)
+  await app.register(idempotencyPlugin)
   await app.register(swaggerPlugin)
 
   await app.register(operationsRoutes)

@@ -117,3 +117,18 @@ export const articleTags = sqliteTable('article_tags', {
   primaryKey({ columns: [t.articleId, t.tagId] }),
   index('article_tags_tag_idx').on(t.tagId, t.articleId)
 ])
+
+/** Responses to POSTs sent with an Idempotency-Key, replayed to retries for 24 hours. */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  // Who sent it: `token:<id>` or `ip:<address>`, so one caller never sees another's answer.
+  scope: text('scope').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  status: integer('status').notNull(),
+  body: text('body').notNull(),
+  headers: text('headers', { mode: 'json' }).notNull().$type<Record<string, string>>(),
+  createdAt: text('created_at').notNull().default(now)
+}, (t) => [
+  primaryKey({ columns: [t.scope, t.key] }),
+  index('idempotency_keys_created_idx').on(t.createdAt)
+])

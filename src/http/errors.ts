@@ -30,6 +30,7 @@ const kinds: Record<string, string> = {
   CMS_ERR_FORBIDDEN: 'forbidden',
   CMS_ERR_RATE_LIMITED: 'rate-limited',
   CMS_ERR_VALIDATION: 'validation',
+  CMS_ERR_IDEMPOTENCY_MISMATCH: 'idempotency-key-reused',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',

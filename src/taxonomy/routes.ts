@@ -109,7 +109,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
     })
 
     app.post(base, {
-      config: { auth: 'editor' },
+      config: { auth: 'editor', idempotent: true },
       schema: {
         tags,
         summary: `Create a ${noun}`,

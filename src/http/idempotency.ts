@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto'
+import fp from 'fastify-plugin'
+import { and, eq, lt } from 'drizzle-orm'
+import { z } from 'zod'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { idempotencyKeys } from '../db/schema.js'
+import { FieldError } from './errors.js'
+import { problemResponses } from './problem.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route creates something and honours Idempotency-Key. */
+    idempotent?: boolean
+  }
+  interface FastifyRequest {
+    idempotency: { scope: string, key: string, hash: string } | null
+  }
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/
+const IdempotencyKeyHeader = z.string().optional()
+  .describe('A unique key per intended creation (a UUID): a retry with the same key and body answers the first response again instead of creating twice; the same key with another body is 422. Kept 24 hours.')
+const TTL_MS = 24 * 60 * 60 * 1000
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag']
+
+class IdempotencyMismatchError extends Error {
+  readonly statusCode = 422
+  readonly code = 'CMS_ERR_IDEMPOTENCY_MISMATCH'
+}
+
+/**
+ * Idempotency-Key on creating POSTs: a retry with the same key and body gets the first
+ * 2xx answer again (with `Idempotent-Replayed: true`) instead of creating twice; the same
+ * key with another body is 422. Keys are kept 24 hours, per token (or client address).
+ */
+export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
+  const db = app.db
+  app.decorateRequest('idempotency', null)
+
+  const lookup = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers['idempotency-key']
+    if (header === undefined) return
+    if (typeof header !== 'string' || !KEY.test(header)) {
+      throw new FieldError('Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is ideal)')
+    }
+    const scope = request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`
+    const hash = createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
+    const since = new Date(Date.now() - TTL_MS).toISOString()
+    const stored = db.select().from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, header))).get()
+    if (stored && stored.createdAt >= since) {
+      if (stored.requestHash !== hash) {
+        throw new IdempotencyMismatchError('This Idempotency-Key was already used with another request; use a new key for a new request')
+      }
+      for (const [name, value] of Object.entries(stored.headers)) reply.header(name, value)
+      reply.header('idempotent-replayed', 'true')
+      return reply.code(stored.status).serializer((payload: unknown) => String(payload)).send(stored.body)
+    }
+    request.idempotency = { scope, key: header, hash }
+  }
+
+  const remember = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const pending = request.idempotency
+    if (!pending || reply.statusCode < 200 || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    const headers: Record<string, string> = {}
+    for (const name of REPLAYED_HEADERS) {
+      const value = reply.getHeader(name)
+      if (value !== undefined) headers[name] = String(value)
+    }
+    db.transaction((tx) => {
+      tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS).toISOString())).run()
+      tx.insert(idempotencyKeys).values({ scope: pending.scope, key: pending.key, requestHash: pending.hash, status: reply.statusCode, body: payload, headers })
+        .onConflictDoNothing().run()
+    })
+    return payload
+  }
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.config?.idempotent) return
+    const schema = (route.schema ??= {}) as Record<string, unknown>
+    schema.response = { ...problemResponses(422), ...(schema.response as object | undefined) }
+    const header = { 'idempotency-key': IdempotencyKeyHeader }
+    schema.headers = schema.headers instanceof z.ZodObject ? schema.headers.extend(header) : z.looseObject(header)
+    const pre = route.preHandler
+    route.preHandler = [...(pre ? (Array.isArray(pre) ? pre : [pre]) : []), lookup]
+    const send = route.onSend
+    route.onSend = [...(send ? (Array.isArray(send) ? send : [send]) : []), remember]
+  })
+}, { name: 'broadsheet-idempotency', dependencies: ['broadsheet-auth'] })
