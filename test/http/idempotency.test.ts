@@ -2,7 +2,7 @@ import t from 'tap'
 import { admin, build } from '../helper.js'
 import { tokenFor } from '../fixtures.js'
 
-const post = (headers: Record<string, string>, payload: unknown) => ({ method: 'POST' as const, url: '/v1/tags', headers, payload })
+const post = (headers: Record<string, string>, payload: Record<string, unknown>) => ({ method: 'POST' as const, url: '/v1/tags', headers, payload })
 
 async function tagCount (app: Awaited<ReturnType<typeof build>>) {
   return (await app.inject({ url: '/v1/tags?count=true' })).json().meta.total as number
