@@ -12,6 +12,17 @@ CREATE TABLE `api_tokens` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `api_tokens_hash_unique` ON `api_tokens` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `article_revisions` (
+	`article_id` integer NOT NULL,
+	`revision` integer NOT NULL,
+	`snapshot` text NOT NULL,
+	`token_id` integer,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+	PRIMARY KEY(`article_id`, `revision`),
+	FOREIGN KEY (`article_id`) REFERENCES `articles`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`token_id`) REFERENCES `api_tokens`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
 CREATE TABLE `article_tags` (
 	`article_id` integer NOT NULL,
 	`tag_id` integer NOT NULL,
@@ -28,6 +39,7 @@ CREATE TABLE `articles` (
 	`title` text NOT NULL,
 	`subtitle` text,
 	`excerpt` text,
+	`excerpt_derived` integer DEFAULT true NOT NULL,
 	`body` text DEFAULT '' NOT NULL,
 	`format` text DEFAULT 'markdown' NOT NULL,
 	`html` text DEFAULT '' NOT NULL,
@@ -55,11 +67,15 @@ CREATE TABLE `articles` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `articles_slug_unique` ON `articles` (`slug`);--> statement-breakpoint
-CREATE INDEX `articles_status_published_idx` ON `articles` (`status`,`published_at`,`id`);--> statement-breakpoint
-CREATE INDEX `articles_category_idx` ON `articles` (`category_id`,`status`,`published_at`);--> statement-breakpoint
-CREATE INDEX `articles_author_idx` ON `articles` (`author_id`,`status`,`published_at`);--> statement-breakpoint
+CREATE INDEX `articles_public_idx` ON `articles` (`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
+CREATE INDEX `articles_public_category_idx` ON `articles` (`category_id`,`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
+CREATE INDEX `articles_public_author_idx` ON `articles` (`author_id`,`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
+CREATE INDEX `articles_public_featured_idx` ON `articles` (`featured`,`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
+CREATE INDEX `articles_status_idx` ON `articles` (`status`,`updated_at`,`id`);--> statement-breakpoint
 CREATE INDEX `articles_updated_idx` ON `articles` (`updated_at`,`id`);--> statement-breakpoint
-CREATE INDEX `articles_publish_at_idx` ON `articles` (`status`,`publish_at`);--> statement-breakpoint
+CREATE INDEX `articles_category_idx` ON `articles` (`category_id`);--> statement-breakpoint
+CREATE INDEX `articles_author_idx` ON `articles` (`author_id`);--> statement-breakpoint
+CREATE INDEX `articles_scheduled_idx` ON `articles` (`published_at`) WHERE status = 'scheduled';--> statement-breakpoint
 CREATE TABLE `authors` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`slug` text NOT NULL,

@@ -41,12 +41,16 @@ const REQUEST_ID = /^[\w.:@-]{1,128}$/
 /** Builds the Broadsheet app: the same factory serves production and every test. */
 export async function buildApp ({ config, logger }: BuildOptions) {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.logLevel,
-      redact: { paths: logRedactPaths, censor: '[redacted]' },
-      serializers: { req: requestSerializer },
-      ...(process.stdout.isTTY && config.logLevel !== 'silent' ? { transport: { target: 'pino-pretty' } } : {})
-    },
+    // A logger given by a caller (tests capture lines with a stream) keeps the redaction.
+    logger: logger === undefined || (typeof logger === 'object' && logger !== null)
+      ? {
+          level: config.logLevel,
+          redact: { paths: logRedactPaths, censor: '[redacted]' },
+          serializers: { req: requestSerializer },
+          ...(logger === undefined && process.stdout.isTTY && config.logLevel !== 'silent' ? { transport: { target: 'pino-pretty' } } : {}),
+          ...logger
+        }
+      : logger,
     // Keep a caller's X-Request-Id when it is a sane token, so logs join up across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id']

@@ -47,7 +47,7 @@ async function main (argv: string[]) {
       if (!values.name?.trim()) fail('--name is required')
       const role = values.role as Role
       const authorId = values.author ? Number(values.author) : null
-      if ((role === 'author' || role === 'contributor') && !authorId) fail(`an ${role} token needs --author <id>`)
+      if ((role === 'author' || role === 'contributor') && !authorId) fail(`${role === 'author' ? 'an' : 'a'} ${role} token needs --author <id>`)
       const db = openDatabase(config.databaseUrl)
       runMigrations(db)
       const repo = createTokensRepository(db)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
-const booleanString = (name: string, fallback: boolean) =>
-  z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
+const booleanString = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)))
 
@@ -35,7 +35,7 @@ export const EnvSchema = z.object({
   BROADSHEET_SECRET: z.string().trim()
     .min(32, 'must be at least 32 characters (use a random secret)')
     .optional(),
-  BROADSHEET_DEMO: booleanString('BROADSHEET_DEMO', true),
+  BROADSHEET_DEMO: booleanString(true),
   BROADSHEET_AUTH_FAILURES_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(20)
 })
@@ -65,8 +65,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   const picked: Record<string, string | undefined> = {}
   for (const key of Object.keys(EnvSchema.shape)) {
     const value = env[key]
-    // An empty variable means "not set", as shells and .env files usually intend.
-    picked[key] = value === '' ? undefined : value
+    // An empty or blank variable means "not set", as shells and .env files usually intend.
+    picked[key] = value === undefined || value.trim() === '' ? undefined : value
   }
   const result = ConfigSchema.safeParse(picked)
   if (!result.success) {

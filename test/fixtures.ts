@@ -39,3 +39,91 @@ export function insertArticle (app: App, values: { slug: string, status?: 'draft
   }
   return row.id
 }
+
+// Helpers for the taxonomy tests: exact expected bodies, problem answers and raw rows.
+// Their imports sit here, beside them; ESM hoists imports either way.
+import { STATUS_CODES } from 'node:http'
+import type { Test } from 'tap'
+import { authors as authorsTable, categories as categoriesTable, tags as tagsTable } from '../src/db/schema.js'
+
+export type TaxonPath = 'categories' | 'tags' | 'authors'
+export const taxonPaths: readonly TaxonPath[] = ['categories', 'tags', 'authors']
+
+/** An ISO 8601 UTC timestamp as the API writes it. */
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/**
+ * The whole API body of a category, tag or author: the kind's optional fields default to
+ * null, articleCount to 0, and timestamps are patterns (see `fit`).
+ */
+export function taxonBody (path: TaxonPath, fields: { id: number, slug: string, name: string } & Record<string, unknown>) {
+  const extra: Record<string, unknown> = path === 'categories'
+    ? { description: null, parentId: null }
+    : path === 'authors' ? { bio: null, avatarUrl: null } : {}
+  return { articleCount: 0, ...extra, createdAt: ISO_TIMESTAMP, updatedAt: ISO_TIMESTAMP, ...fields }
+}
+
+/**
+ * `actual` with every string that a RegExp in `pattern` matches replaced by that RegExp, so
+ * `t.same(fit(actual, expected), expected)` is an exact comparison with patterned slots.
+ */
+export function fit (actual: unknown, pattern: unknown): unknown {
+  if (pattern instanceof RegExp) return typeof actual === 'string' && pattern.test(actual) ? pattern : actual
+  if (Array.isArray(pattern) && Array.isArray(actual)) return actual.map((item, i) => fit(item, pattern[i]))
+  if (pattern && typeof pattern === 'object' && actual && typeof actual === 'object' && !Array.isArray(actual)) {
+    return Object.fromEntries(Object.entries(actual).map(([k, v]) => [k, fit(v, (pattern as Record<string, unknown>)[k])]))
+  }
+  return actual
+}
+
+/** The parts of an inject response these helpers read. */
+export interface Answer { statusCode: number, headers: Record<string, unknown>, body: string, json: () => any }
+
+/** Asserts the status, then the whole JSON body (RegExp slots for ids, timestamps …). */
+export function expectJson (t: Test, res: Answer, status: number, expected: unknown) {
+  t.equal(res.statusCode, status, `status ${status}`)
+  const body = res.json()
+  t.same(fit(body, expected), expected, 'whole body')
+  return body
+}
+
+/**
+ * Asserts an RFC 9457 answer exactly: status, application/problem+json, type, title, status,
+ * detail, requestId (= X-Request-Id) and, for validation, errors (compared sorted by path).
+ */
+export function expectProblem (t: Test, res: Answer, status: number, kind: string, detail: string | RegExp, errors?: Array<{ path: string, message: string | RegExp }>) {
+  t.equal(res.statusCode, status, `status ${status}`)
+  t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'content-type application/problem+json')
+  const body = res.json()
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  const expected: Record<string, unknown> = {
+    type: `urn:broadsheet:problem:${kind}`,
+    title: STATUS_CODES[status],
+    status,
+    detail,
+    requestId: res.headers['x-request-id']
+  }
+  const actual = { ...body }
+  if (errors) {
+    expected.errors = [...errors].sort(byPath)
+    if (Array.isArray(actual.errors)) actual.errors = [...actual.errors].sort(byPath)
+  }
+  t.same(fit(actual, expected), expected, 'whole problem body')
+  return body
+}
+
+const taxonTables = { categories: categoriesTable, tags: tagsTable, authors: authorsTable }
+
+/** Every row of the table behind a taxonomy path, all columns, by id: proof that nothing changed. */
+export function taxonRows (app: App, path: TaxonPath) {
+  const table = taxonTables[path]
+  return app.db.select().from(table).orderBy(table.id).all()
+}
+
+/** Every article row (id, slug, categoryId, authorId, revision) and article_tags row. */
+export function articleState (app: App) {
+  return {
+    articles: app.db.select({ id: articles.id, slug: articles.slug, categoryId: articles.categoryId, authorId: articles.authorId, revision: articles.revision }).from(articles).orderBy(articles.id).all(),
+    articleTags: app.db.select().from(articleTags).orderBy(articleTags.articleId, articleTags.tagId).all()
+  }
+}

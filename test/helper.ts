@@ -25,3 +25,67 @@ export function bearer (token: string) {
 }
 
 export const admin = bearer(BOOTSTRAP)
+
+// Helpers for tests that touch the file system or run the real entry points. Their imports sit
+// here, beside them, so the helpers above stay untouched; ESM hoists imports either way.
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The project root: child processes run from here so `--import tsx` and relative paths resolve. */
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url))
+
+/** A fresh folder under the OS temp dir, removed with everything in it when the test ends. */
+export async function tempDir (t: Test): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'broadsheet-test-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export interface NodeRun { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
+
+/**
+ * Runs `node --import tsx <script> ...args` from the project root with exactly `env` (plus PATH),
+ * killed after `timeoutMs` so a hung child can never hang the suite.
+ */
+export function runNode (script: string, args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<NodeRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL'
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
+}
+
+/** The parts of an inject response the problem assertions read. */
+export interface InjectedResponse { statusCode: number, headers: Record<string, unknown>, json: () => any }
+
+/**
+ * Asserts an RFC 9457 answer: the status, application/problem+json, the members every problem
+ * has, and a requestId equal to the X-Request-Id header. Returns the body for further checks.
+ */
+export function assertProblem (t: Test, res: InjectedResponse, status: number, kind?: string) {
+  t.equal(res.statusCode, status, `status ${status}`)
+  t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'content-type is application/problem+json')
+  const body = res.json()
+  t.match(body, {
+    type: kind ? `urn:broadsheet:problem:${kind}` : /^urn:broadsheet:problem:/,
+    title: String,
+    status,
+    detail: String,
+    requestId: String
+  })
+  t.equal(body.requestId, res.headers['x-request-id'], 'requestId matches X-Request-Id')
+  return body
+}

@@ -27,5 +27,7 @@ export function openDatabase (databaseUrl: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // SQLite's lower() folds only A-Z; name searches need "Über" to find "über".
+  sqlite.function('casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLocaleLowerCase('und') : value))
   return drizzle({ client: sqlite, schema }) as Db
 }

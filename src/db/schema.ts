@@ -73,12 +73,20 @@ export const apiTokens = sqliteTable('api_tokens', {
 
 export const articleStatuses = ['draft', 'scheduled', 'published', 'archived', 'trashed'] as const
 
+// The public can see an article when its status is published or scheduled and published_at
+// has passed: scheduling stores the go-live time in published_at, so a due article is
+// visible the moment its time comes, before the scheduler flips its status. Partial indexes
+// over exactly that status set serve the public lists in order.
+const publicStatuses = sql`status in ('published', 'scheduled')`
+
 export const articles = sqliteTable('articles', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   slug: text('slug').notNull(),
   title: text('title').notNull(),
   subtitle: text('subtitle'),
   excerpt: text('excerpt'),
+  // True when excerpt was derived from the body (and follows it), false when given.
+  excerptDerived: integer('excerpt_derived', { mode: 'boolean' }).notNull().default(true),
   body: text('body').notNull().default(''),
   format: text('format', { enum: ['markdown', 'html'] }).notNull().default('markdown'),
   html: text('html').notNull().default(''),
@@ -102,12 +110,32 @@ export const articles = sqliteTable('articles', {
   ...timestamps
 }, (t) => [
   uniqueIndex('articles_slug_unique').on(t.slug),
-  index('articles_status_published_idx').on(t.status, t.publishedAt, t.id),
-  index('articles_category_idx').on(t.categoryId, t.status, t.publishedAt),
-  index('articles_author_idx').on(t.authorId, t.status, t.publishedAt),
+  index('articles_public_idx').on(t.publishedAt, t.id).where(publicStatuses),
+  index('articles_public_category_idx').on(t.categoryId, t.publishedAt, t.id).where(publicStatuses),
+  index('articles_public_author_idx').on(t.authorId, t.publishedAt, t.id).where(publicStatuses),
+  index('articles_public_featured_idx').on(t.featured, t.publishedAt, t.id).where(publicStatuses),
+  index('articles_status_idx').on(t.status, t.updatedAt, t.id),
   index('articles_updated_idx').on(t.updatedAt, t.id),
-  index('articles_publish_at_idx').on(t.status, t.publishAt)
+  index('articles_category_idx').on(t.categoryId),
+  index('articles_author_idx').on(t.authorId),
+  index('articles_scheduled_idx').on(t.publishedAt).where(sql`status = 'scheduled'`)
 ])
+
+/** Every state an article has been in: revision 1 on creation, one row per change. */
+export const articleRevisions = sqliteTable('article_revisions', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  revision: integer('revision').notNull(),
+  // The editable fields as they were after this change (see src/articles/revisions.ts).
+  snapshot: text('snapshot', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+  tokenId: integer('token_id').references(() => apiTokens.id, { onDelete: 'set null' }),
+  createdAt: text('created_at').notNull().default(now)
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.revision] })
+])
+
+// Full-text search lives in the FTS5 table articles_fts (title, excerpt, body as plain text;
+// rowid = article id), created by raw SQL in migrations/0001_articles_fts.sql because
+// drizzle's schema cannot express virtual tables. src/articles/search.ts keeps it in step.
 
 export const articleTags = sqliteTable('article_tags', {
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),

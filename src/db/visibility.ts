@@ -1,9 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm'
 
 /**
- * The condition that makes an article publicly visible, for the article table alias given.
- * Kept in one place so every count and list agrees on what "published" means.
+ * The condition that makes an article publicly visible at `now`, for the article table
+ * alias given: published, or scheduled with its time come (scheduling stores the go-live
+ * time in published_at). Kept in one place so every count and list agrees; the status set
+ * matches the partial indexes in schema.ts word for word so SQLite can use them.
  */
-export function publishedSql (alias: SQL): SQL {
-  return sql`${alias}.status = 'published'`
+export function publicSql (alias: SQL, now: string): SQL {
+  return sql`${alias}.status in ('published', 'scheduled') and ${alias}.published_at <= ${now}`
 }

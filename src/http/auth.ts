@@ -44,15 +44,16 @@ export const authPlugin = fp(async function authPlugin (app) {
         throw new ForbiddenError(`This route needs the ${role} role or higher; the token has the ${request.auth.role} role`)
       }
     }
-    const existing = route.preHandler
-    route.preHandler = existing ? [check, ...(Array.isArray(existing) ? existing : [existing])] : [check]
+    // Before validation: a caller without the right token learns nothing about the input rules.
+    const existing = route.preValidation
+    route.preValidation = existing ? [check, ...(Array.isArray(existing) ? existing : [existing])] : [check]
   })
 
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization
     if (header === undefined) return
     const limit = await failures(request, { increment: false })
-    if (!limit.isAllowed && limit.isExceeded) {
+    if (!limit.isAllowed && (limit.isExceeded || limit.remaining <= 0)) {
       reply.header('retry-after', String(limit.ttlInSeconds))
       reply.header('ratelimit-limit', String(limit.max))
       reply.header('ratelimit-remaining', '0')

@@ -1,7 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { articles, articleTags, authors, categories, tags } from '../db/schema.js'
-import { publishedSql } from '../db/visibility.js'
+import { publicSql } from '../db/visibility.js'
 
 type Table = typeof categories | typeof tags | typeof authors
 
@@ -12,8 +12,8 @@ export interface TaxonomyKind {
   table: Table
   /** Extra API fields and their columns, beyond id, slug, name and timestamps. */
   extra: Record<string, AnySQLiteColumn>
-  /** Correlated subquery: published articles in this group. */
-  articleCount: SQL
+  /** Correlated subquery: articles in this group the public can see at `now`. */
+  articleCount: (now: string) => SQL
   /** The article column that points here, when articles hold at most one (409 on delete). */
   articleRef?: AnySQLiteColumn
 }
@@ -24,7 +24,7 @@ export const categoryKind: TaxonomyKind = {
   noun: 'category',
   table: categories,
   extra: { description: categories.description, parentId: categories.parentId },
-  articleCount: sql`(select count(*) from ${articles} ${a} where ${a}.category_id = ${categories.id} and ${publishedSql(a)})`,
+  articleCount: (now) => sql`(select count(*) from ${articles} ${a} where ${a}.category_id = ${categories.id} and ${publicSql(a, now)})`,
   articleRef: articles.categoryId
 }
 
@@ -32,14 +32,14 @@ export const tagKind: TaxonomyKind = {
   noun: 'tag',
   table: tags,
   extra: {},
-  articleCount: sql`(select count(*) from ${articleTags} "at" join ${articles} ${a} on ${a}.id = "at".article_id where "at".tag_id = ${tags.id} and ${publishedSql(a)})`
+  articleCount: (now) => sql`(select count(*) from ${articleTags} "at" join ${articles} ${a} on ${a}.id = "at".article_id where "at".tag_id = ${tags.id} and ${publicSql(a, now)})`
 }
 
 export const authorKind: TaxonomyKind = {
   noun: 'author',
   table: authors,
   extra: { bio: authors.bio, avatarUrl: authors.avatarUrl },
-  articleCount: sql`(select count(*) from ${articles} ${a} where ${a}.author_id = ${authors.id} and ${publishedSql(a)})`,
+  articleCount: (now) => sql`(select count(*) from ${articles} ${a} where ${a}.author_id = ${authors.id} and ${publicSql(a, now)})`,
   articleRef: articles.authorId
 }
 

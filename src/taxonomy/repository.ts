@@ -18,12 +18,12 @@ export class SlugConflict extends Error {
  */
 export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
   const t = kind.table
-  const columns = selectList({
+  const columns = (now: string) => selectList({
     id: t.id,
     slug: t.slug,
     name: t.name,
     ...kind.extra,
-    articleCount: kind.articleCount,
+    articleCount: kind.articleCount(now),
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     revision: t.revision
@@ -36,7 +36,7 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
   }
 
   function find (where: SQL): TaxonomyRow | undefined {
-    return db.get<TaxonomyRow>(sql`select ${columns} from ${t} where ${where}`)
+    return db.get<TaxonomyRow>(sql`select ${columns(new Date().toISOString())} from ${t} where ${where}`)
   }
 
   return {
@@ -47,13 +47,13 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
         const [name, id] = opts.after
         conditions.push(sql`(${t.name} collate nocase > ${name} or (${t.name} collate nocase = ${name} and ${t.id} > ${id}))`)
       }
-      if (opts.q) conditions.push(sql`instr(lower(${t.name}), lower(${opts.q})) > 0`)
+      if (opts.q) conditions.push(sql`instr(casefold(${t.name}), casefold(${opts.q})) > 0`)
       const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
-      return db.all<TaxonomyRow>(sql`select ${columns} from ${t} ${where} order by ${order} limit ${opts.limit + 1}`)
+      return db.all<TaxonomyRow>(sql`select ${columns(new Date().toISOString())} from ${t} ${where} order by ${order} limit ${opts.limit + 1}`)
     },
 
     count (opts: { q?: string | undefined }): number {
-      const where = opts.q ? sql`where instr(lower(${t.name}), lower(${opts.q})) > 0` : sql``
+      const where = opts.q ? sql`where instr(casefold(${t.name}), casefold(${opts.q})) > 0` : sql``
       return db.get<{ n: number }>(sql`select count(*) as n from ${t} ${where}`)!.n
     },
 

@@ -166,7 +166,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       if (reassignTo !== undefined) {
         const target = repo.findByIdOrSlug(reassignTo)
         if (!target) throw new FieldError('reassignTo', `There is no ${noun} "${reassignTo}" to reassign the articles to`)
-        if (target.id === id) throw new FieldError('reassignTo', `A ${noun} cannot take over its own articles`)
+        if (target.id === id) throw new FieldError('reassignTo', `The ${noun} to delete cannot take over its own articles`)
         targetId = target.id
       }
       const removed = repo.remove(id, {

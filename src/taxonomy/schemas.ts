@@ -4,7 +4,7 @@ import { SlugSchema } from '../http/slug.js'
 import { TimestampSchema } from '../http/schemas.js'
 import { fieldsQuery } from '../http/fields.js'
 
-const name = z.string({ error: 'name is required' }).trim().min(1, 'name must not be empty').max(100, 'name has at most 100 characters')
+const name = z.string().trim().min(1, 'name must not be empty').max(100, 'name has at most 100 characters')
 const httpUrl = z.url({ protocol: /^https?$/, error: 'Use an http or https URL' }).max(2000, 'A URL has at most 2000 characters')
 
 const common = {

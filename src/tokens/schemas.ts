@@ -36,14 +36,14 @@ export const CreatedTokenSchema = TokenSchema.extend({
 })
 
 export const CreateTokenSchema = z.strictObject({
-  name: z.string({ error: 'name is required' }).trim().min(1, 'name must not be empty').max(100, 'name has at most 100 characters')
+  name: z.string().trim().min(1, 'name must not be empty').max(100, 'name has at most 100 characters')
     .describe('What the token is for (a person, a script, a frontend)'),
   role: RoleSchema,
   authorId: z.number().int().positive().nullable().optional()
     .describe('Binds an author or contributor token to its byline; required for those roles')
 }).superRefine((value, ctx) => {
   if ((value.role === 'author' || value.role === 'contributor') && !value.authorId) {
-    ctx.addIssue({ code: 'custom', path: ['authorId'], message: `An ${value.role} token needs authorId, the byline it writes as` })
+    ctx.addIssue({ code: 'custom', path: ['authorId'], message: `${value.role === 'author' ? 'An' : 'A'} ${value.role} token needs authorId, the byline it writes as` })
   }
 }).meta({ id: 'CreateToken', examples: [{ name: 'Jane Doe', role: 'author', authorId: 1 }] })
 

@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
+import { databasePath, openDatabase } from '../src/db/client.js'
+import { runNode, tempDir } from './helper.js'
+
+t.test('loadConfig with an empty environment → the documented defaults', async (t) => {
+  const config = loadConfig({})
+  t.match(config, {
+    port: 3000,
+    host: '127.0.0.1',
+    databaseUrl: './data/broadsheet.db',
+    logLevel: 'info',
+    corsOrigins: [],
+    bootstrapToken: undefined,
+    secret: undefined,
+    demo: true,
+    authFailuresPerMinute: 20
+  })
+})
+
+t.test('loadConfig treats a blank PORT as unset, never as port 0', async (t) => {
+  t.equal(loadConfig({ PORT: '  ' }).port, 3000)
+})
+
+t.test('loadConfig treats an empty variable as unset', async (t) => {
+  const config = loadConfig({
+    PORT: '',
+    HOST: '',
+    DATABASE_URL: '',
+    LOG_LEVEL: '',
+    CORS_ORIGINS: '',
+    BROADSHEET_BOOTSTRAP_TOKEN: '',
+    BROADSHEET_SECRET: '',
+    BROADSHEET_DEMO: ''
+  })
+  t.match(config, {
+    port: 3000,
+    host: '127.0.0.1',
+    databaseUrl: './data/broadsheet.db',
+    logLevel: 'info',
+    corsOrigins: [],
+    bootstrapToken: undefined,
+    secret: undefined,
+    demo: true
+  })
+})
+
+t.test('loadConfig reads good values and ignores unrelated variables', async (t) => {
+  const config = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'warn',
+    CORS_ORIGINS: 'https://news.example.com, http://localhost:5173',
+    BROADSHEET_BOOTSTRAP_TOKEN: 'a'.repeat(24),
+    BROADSHEET_SECRET: 's'.repeat(32),
+    BROADSHEET_DEMO: 'false',
+    UNRELATED: 'whatever'
+  })
+  t.same(config, {
+    port: 8080,
+    host: '0.0.0.0',
+    databaseUrl: ':memory:',
+    logLevel: 'warn',
+    corsOrigins: ['https://news.example.com', 'http://localhost:5173'],
+    bootstrapToken: 'a'.repeat(24),
+    secret: 's'.repeat(32),
+    demo: false,
+    authFailuresPerMinute: 20
+  })
+})
+
+const badValues: Array<[variable: string, value: string]> = [
+  ['PORT', 'abc'],
+  ['PORT', '70000'],
+  ['PORT', '80.5'],
+  ['LOG_LEVEL', 'loud'],
+  ['CORS_ORIGINS', 'notaurl'],
+  ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
+  ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],
+  ['BROADSHEET_SECRET', 'too-short-to-sign-links'],
+  ['BROADSHEET_DEMO', 'maybe']
+]
+
+for (const [variable, value] of badValues) {
+  t.test(`loadConfig with ${variable}=${JSON.stringify(value)} → ConfigError naming ${variable} in one line`, async (t) => {
+    let caught: unknown
+    try {
+      loadConfig({ [variable]: value })
+    } catch (err) {
+      caught = err
+    }
+    t.type(caught, ConfigError)
+    const message = (caught as Error | undefined)?.message ?? ''
+    t.ok(message.startsWith(`Invalid configuration: ${variable} `), `message names ${variable}: ${message}`)
+    t.notMatch(message, /[\r\n]/, 'message is a single line')
+    t.equal(message.split(variable).length - 1, 1, 'the variable is named once, not repeated')
+  })
+}
+
+t.test('the real server with PORT=abc exits 1 with one line on stderr naming PORT', async (t) => {
+  const run = await runNode('src/server.ts', [], { PORT: 'abc', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' })
+  t.equal(run.signal, null, 'it exited by itself, not by the timeout')
+  t.equal(run.code, 1)
+  const lines = run.stderr.split('\n').filter((line) => line !== '')
+  t.equal(lines.length, 1, `stderr is one line: ${JSON.stringify(run.stderr)}`)
+  t.match(lines[0], /^Invalid configuration: PORT /)
+  t.equal(run.stdout, '')
+})
+
+t.test('databasePath maps DATABASE_URL forms to what better-sqlite3 opens', async (t) => {
+  t.equal(databasePath(':memory:'), ':memory:')
+  t.equal(databasePath('file::memory:'), ':memory:')
+  t.equal(databasePath('file:relative.db'), resolve('relative.db'))
+  t.equal(databasePath('file:///tmp/x.db'), '/tmp/x.db')
+  t.equal(databasePath('file:///tmp/x.db?mode=ro'), '/tmp/x.db', 'a query string is not part of the path')
+  t.equal(databasePath('data/plain.db'), resolve('data/plain.db'))
+})
+
+t.test('openDatabase creates missing parent folders and sets WAL, foreign keys and a busy timeout', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'nested', 'deeper', 'broadsheet.db')
+  const db = openDatabase(file)
+  t.teardown(() => { db.$client.close() })
+  t.ok(existsSync(file), 'the database file exists')
+  t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal')
+  t.equal(db.$client.pragma('foreign_keys', { simple: true }), 1)
+  t.equal(db.$client.pragma('busy_timeout', { simple: true }), 5000)
+})
+
+t.test('openDatabase accepts a file: URL and creates its folders too', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'from-url', 'broadsheet.db')
+  const db = openDatabase(`file://${file}`)
+  t.teardown(() => { db.$client.close() })
+  t.ok(existsSync(file))
+  t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal')
+})

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import type { App } from '../../src/app.js'
+import { admin, assertProblem, bearer, build, runNode, tempDir } from '../helper.js'
+
+function bootstrapRows (app: App) {
+  return app.db.$client.prepare("select id, name, role, prefix, revoked_at from api_tokens where name = 'bootstrap'").all() as Array<Record<string, unknown>>
+}
+
+t.test('BROADSHEET_BOOTSTRAP_TOKEN creates an admin token named bootstrap that works', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ url: '/v1/tokens', headers: admin })
+  t.equal(res.statusCode, 200)
+  const bootstrap = res.json().data.filter((item: { name: string }) => item.name === 'bootstrap')
+  t.equal(bootstrap.length, 1)
+  t.match(bootstrap[0], { id: Number, name: 'bootstrap', role: 'admin', authorId: null, revokedAt: null })
+})
+
+t.test('the bootstrap token prefix reveals none of the chosen secret', async (t) => {
+  const secret = 'Zq7-operator-chosen-secret-4711'
+  const app = await build(t, { BROADSHEET_BOOTSTRAP_TOKEN: secret })
+  const res = await app.inject({ url: '/v1/tokens', headers: bearer(secret) })
+  t.equal(res.statusCode, 200)
+  const [bootstrap] = res.json().data
+  t.equal(bootstrap.prefix, 'bootstrap')
+  t.notOk(bootstrap.prefix.includes(secret.slice(0, 3)), 'no leading characters of the secret')
+  t.notOk(res.body.includes(secret), 'the secret is not in the list')
+})
+
+t.test('building twice on one database file with the same bootstrap secret keeps one bootstrap token', async (t) => {
+  const dir = await tempDir(t)
+  const env = { DATABASE_URL: join(dir, 'db', 'broadsheet.db') }
+  const first = await build(t, env)
+  const firstRows = bootstrapRows(first)
+  t.equal(firstRows.length, 1)
+  await first.close()
+
+  const second = await build(t, env)
+  t.same(bootstrapRows(second), firstRows)
+  const res = await second.inject({ url: '/v1/tokens', headers: admin })
+  t.equal(res.statusCode, 200)
+})
+
+t.test('a revoked bootstrap token is live again after a restart with the same secret', async (t) => {
+  const dir = await tempDir(t)
+  const env = { DATABASE_URL: join(dir, 'broadsheet.db') }
+  const first = await build(t, env)
+  const [row] = bootstrapRows(first)
+  const revoke = await first.inject({ method: 'DELETE', url: `/v1/tokens/${String(row!.id)}`, headers: admin })
+  t.equal(revoke.statusCode, 204)
+  const refused = await first.inject({ url: '/v1/tokens', headers: admin })
+  assertProblem(t, refused, 401, 'unauthorized')
+  await first.close()
+
+  const second = await build(t, env)
+  const res = await second.inject({ url: '/v1/tokens', headers: admin })
+  t.equal(res.statusCode, 200)
+  t.equal(bootstrapRows(second).length, 1)
+})
+
+t.test('CLI token create prints one bs_ secret line that the app then accepts', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'cli', 'broadsheet.db')
+  const run = await runNode('src/cli.ts', ['token', 'create', '--role', 'admin', '--name', 'ops'], { DATABASE_URL: file })
+  t.equal(run.signal, null, 'it exited by itself, not by the timeout')
+  t.equal(run.code, 0, run.stderr)
+  const lines = run.stdout.split('\n').filter(Boolean)
+  t.equal(lines.length, 1, 'stdout is one line')
+  const secret = lines[0] ?? ''
+  t.match(secret, /^bs_[A-Za-z0-9_-]{40,}$/)
+
+  const app = await build(t, { DATABASE_URL: file })
+  const res = await app.inject({ url: '/v1/tokens', headers: bearer(secret) })
+  t.equal(res.statusCode, 200)
+  t.match(res.json().data, [{ name: 'ops', role: 'admin' }])
+})
+
+t.test('CLI token create with an unknown role exits 1 and creates nothing', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'broadsheet.db')
+  const run = await runNode('src/cli.ts', ['token', 'create', '--role', 'nope', '--name', 'x'], { DATABASE_URL: file })
+  t.equal(run.signal, null, 'it exited by itself, not by the timeout')
+  t.equal(run.code, 1)
+  t.equal(run.stdout, '')
+  t.match(run.stderr, /--role must be one of admin, editor, author, contributor/)
+  t.notOk(existsSync(file), 'no database was even opened')
+})
