@@ -20,6 +20,7 @@ import { seedDemo } from './demo/seed.js'
 import { tokensRoutes } from './tokens/routes.js'
 import { createTokensRepository } from './tokens/repository.js'
 import { taxonomyRoutes } from './taxonomy/routes.js'
+import { articlesPlugin } from './articles/plugin.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,6 +28,8 @@ declare module 'fastify' {
     db: Db
     /** Signs click, impression and preview links (BROADSHEET_SECRET or a persisted random one). */
     secret: string
+    /** The clock every time-dependent rule reads (tests pass a controllable one). */
+    now: () => Date
   }
 }
 
@@ -34,12 +37,14 @@ export interface BuildOptions {
   config: Config
   /** Overrides the logger built from config (tests capture log lines with a stream). */
   logger?: FastifyServerOptions['logger']
+  /** The clock; defaults to the system time. */
+  now?: () => Date
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/
 
 /** Builds the Broadsheet app: the same factory serves production and every test. */
-export async function buildApp ({ config, logger }: BuildOptions) {
+export async function buildApp ({ config, logger, now = () => new Date() }: BuildOptions) {
   const app = Fastify({
     // A logger given by a caller (tests capture lines with a stream) keeps the redaction.
     logger: logger === undefined || (typeof logger === 'object' && logger !== null)
@@ -68,11 +73,12 @@ export async function buildApp ({ config, logger }: BuildOptions) {
   const db = openDatabase(config.databaseUrl)
   app.decorate('db', db)
   app.decorate('config', config)
+  app.decorate('now', now)
   app.addHook('onClose', async () => { db.$client.close() })
   runMigrations(db)
   app.decorate('secret', loadSecret(db, config.secret))
   if (config.bootstrapToken) createTokensRepository(db).ensureBootstrap(config.bootstrapToken)
-  if (config.demo) seedDemo(db)
+  if (config.demo) seedDemo(db, now())
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -101,6 +107,7 @@ export async function buildApp ({ config, logger }: BuildOptions) {
   await app.register(operationsRoutes)
   await app.register(tokensRoutes, { prefix: '/v1/tokens' })
   await app.register(taxonomyRoutes, { prefix: '/v1' })
+  await app.register(articlesPlugin, { prefix: '/v1/articles' })
 
   return app
 }

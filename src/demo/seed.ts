@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { authors, categories, tags } from '../db/schema.js'
+import { createArticlesRepository, SYSTEM } from '../articles/repository.js'
+import { CreateArticleSchema } from '../articles/schemas.js'
+import { demoArticles } from './articles.js'
 
 /** True when the database holds no content at all (demo content only goes into such a one). */
 export function isEmpty (db: Db): boolean {
@@ -11,10 +14,10 @@ export function isEmpty (db: Db): boolean {
 }
 
 /**
- * Demo newsroom for a first start: sections, topics and bylines written for this project.
+ * Demo newsroom for a first start: sections, topics, bylines and articles written for this project.
  * Runs in one transaction and only on an empty database, so it never touches real content.
  */
-export function seedDemo (db: Db): boolean {
+export function seedDemo (db: Db, now: Date = new Date()): boolean {
   return db.transaction(() => {
     if (!isEmpty(db)) return false
     db.insert(categories).values([
@@ -37,6 +40,24 @@ export function seedDemo (db: Db): boolean {
       { slug: 'lena-vogel', name: 'Lena Vogel', bio: 'Science editor; writes about climate and the oceans.' },
       { slug: 'tomas-reyes', name: 'Tomás Reyes', bio: 'Business reporter following trade and energy markets.' }
     ]).run()
+    const articles = createArticlesRepository(db)
+    // Oldest first, so ids follow publication order as they would in a real newsroom.
+    for (const demo of [...demoArticles].sort((x, y) => y.hoursAgo - x.hoursAgo)) {
+      const publishedAt = new Date(now.getTime() - demo.hoursAgo * 3_600_000).toISOString()
+      const input = CreateArticleSchema.parse({
+        title: demo.title,
+        subtitle: demo.subtitle,
+        body: demo.body,
+        category: demo.category,
+        tags: demo.tags,
+        author: demo.author,
+        featured: demo.featured ?? false,
+        coverImage: demo.coverImage,
+        status: 'published',
+        publishedAt
+      })
+      articles.create(input, SYSTEM, now.toISOString())
+    }
     return true
   }, { behavior: 'immediate' })
 }

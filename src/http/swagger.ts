@@ -79,6 +79,8 @@ export const swaggerPlugin = fp(async function swaggerPlugin (app) {
       info: { title: 'Broadsheet API', version: '1.0.0', description },
       servers: [{ url: '/', description: 'This server' }],
       tags: [
+        { name: 'Articles', description: 'News articles: drafts, scheduling, publishing, trash, search' },
+        { name: 'Article revisions', description: 'Every change of an article, readable and restorable' },
         { name: 'Categories', description: 'Sections of the site (World, Politics …)' },
         { name: 'Tags', description: 'Free-form topics' },
         { name: 'Authors', description: 'Bylines' },

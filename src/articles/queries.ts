@@ -1,0 +1,151 @@
+import { sql, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Db } from '../db/client.js'
+import { publicSql } from '../db/visibility.js'
+import type { AuthContext } from '../http/auth.js'
+import { FieldError } from '../http/errors.js'
+import { decodeCursor, encodeCursor } from '../http/pagination.js'
+import { editsAll } from './access.js'
+import type { ArticleRow } from './repository.js'
+import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
+import { matchExpression, RANK } from './search.js'
+
+const a = sql.raw('a')
+
+/** One article page's rows and the cursor of the next page. */
+export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number }
+
+// The row columns under their TypeScript names, so raw rows map straight onto ArticleRow.
+const rowColumns = sql.raw(`a.id, a.slug, a.title, a.subtitle, a.excerpt, a.excerpt_derived as excerptDerived, a.body, a.format,
+  a.html, a.status, a.status_before_trash as statusBeforeTrash, a.featured, a.category_id as categoryId, a.author_id as authorId,
+  a.cover_image as coverImage, a.seo, a.comments_enabled as commentsEnabled, a.comment_count as commentCount,
+  a.word_count as wordCount, a.reading_time_minutes as readingTimeMinutes, a.publish_at as publishAt,
+  a.published_at as publishedAt, a.created_by_token_id as createdByTokenId, a.revision, a.trashed_at as trashedAt,
+  a.created_at as createdAt, a.updated_at as updatedAt`)
+
+/** Raw SQL rows carry integers and JSON text; this gives them the types drizzle would. */
+export function toRow (raw: Record<string, unknown>): ArticleRow {
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : null)
+  return {
+    ...(raw as unknown as ArticleRow),
+    excerptDerived: Boolean(raw.excerptDerived),
+    featured: Boolean(raw.featured),
+    commentsEnabled: Boolean(raw.commentsEnabled),
+    coverImage: parse(raw.coverImage),
+    seo: parse(raw.seo)
+  }
+}
+
+/** Which statuses the caller sees: the public sees live articles only; a token sees more by role. */
+function visibility (statuses: ArticleStatus[] | undefined, auth: AuthContext | null, now: string): { where: SQL, publicOnly: boolean } {
+  if (!statuses || (statuses.length === 1 && statuses[0] === 'published')) {
+    return { where: publicSql(a, now), publicOnly: true }
+  }
+  if (!auth) throw new FieldError('status', 'Only published articles are visible without a token; send Authorization: Bearer <token> to list others')
+  const parts = statuses.map((status) => {
+    if (status === 'published') return publicSql(a, now)
+    // A scheduled article whose time has come is published, not scheduled.
+    if (status === 'scheduled') return sql`(a.status = 'scheduled' and a.published_at > ${now})`
+    return sql`a.status = ${status}`
+  })
+  let where = sql`(${sql.join(parts, sql` or `)})`
+  // Authors and contributors see every live article, and the others of their own byline only.
+  if (!editsAll(auth)) where = sql`(${where} and (${publicSql(a, now)} or a.author_id = ${auth.authorId ?? -1}))`
+  return { where, publicOnly: false }
+}
+
+interface SortSpec { key: SQL, direction: 'asc' | 'desc', cursor: z.ZodType<string | number> }
+
+function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
+  // Unpublished articles have no publication date; in lists with a token they sort by creation.
+  const published = publicOnly ? sql`a.published_at` : sql`coalesce(a.published_at, a.created_at)`
+  switch (sort) {
+    case '-publishedAt': return { key: published, direction: 'desc', cursor: z.string() }
+    case 'publishedAt': return { key: published, direction: 'asc', cursor: z.string() }
+    case '-updatedAt': return { key: sql`a.updated_at`, direction: 'desc', cursor: z.string() }
+    case 'updatedAt': return { key: sql`a.updated_at`, direction: 'asc', cursor: z.string() }
+    case 'title': return { key: sql`a.title collate nocase`, direction: 'asc', cursor: z.string() }
+    case 'relevance': return { key: sql`s.rank`, direction: 'asc', cursor: z.number() }
+  }
+}
+
+/**
+ * Lists articles with every filter of the contract, sorted with an id tiebreak and paged
+ * by keyset: the cursor holds the last row's sort value and id, so rows published between
+ * two requests never shift a page.
+ */
+export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
+  const sort: ArticleSort = query.sort ?? (query.q ? 'relevance' : '-publishedAt')
+  const { where: visible, publicOnly } = visibility(query.status, auth, now)
+  const conditions: SQL[] = [visible]
+  let from = sql`articles a`
+
+  if (query.q !== undefined) {
+    const match = matchExpression(query.q)
+    if (match === undefined) throw new FieldError('q', 'q needs at least one letter or digit')
+    from = sql`articles a join (select rowid as id, ${RANK} as rank from articles_fts where articles_fts match ${match}) s on s.id = a.id`
+  } else if (sort === 'relevance') {
+    throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
+  }
+  if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
+  if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)
+  for (const tag of query.tag ?? []) {
+    conditions.push(sql`a.id in (select article_id from article_tags where tag_id = (select id from tags where slug = ${tag}))`)
+  }
+  if (query.featured !== undefined) conditions.push(sql`a.featured = ${query.featured ? 1 : 0}`)
+  if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
+  if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
+  if (query.updatedAfter !== undefined) conditions.push(sql`a.updated_at > ${query.updatedAfter}`)
+
+  const total = query.count
+    ? db.get<{ n: number }>(sql`select count(*) as n from ${from} where ${sql.join(conditions, sql` and `)}`)!.n
+    : undefined
+
+  const spec = sortSpec(sort, publicOnly)
+  if (query.cursor !== undefined) {
+    // The cursor names its sort: one from another sort order is refused, not misread.
+    const [, value, id] = decodeCursor(query.cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
+    const op = spec.direction === 'desc' ? sql`<` : sql`>`
+    conditions.push(sql`(${spec.key} ${op} ${value} or (${spec.key} = ${value} and a.id ${op} ${id}))`)
+  }
+  const direction = sql.raw(spec.direction)
+  const rankColumn = query.q !== undefined ? sql`, s.rank as rank` : sql``
+  const raw = db.all<Record<string, unknown>>(sql`select ${rowColumns}${rankColumn}, ${spec.key} as sortValue from ${from}
+    where ${sql.join(conditions, sql` and `)}
+    order by ${spec.key} ${direction}, a.id ${direction}
+    limit ${query.limit + 1}`)
+  const more = raw.length > query.limit
+  const pageRows = more ? raw.slice(0, query.limit) : raw
+  const last = pageRows[pageRows.length - 1]
+  return {
+    rows: pageRows.map(toRow),
+    nextCursor: more && last ? encodeCursor([sort, last.sortValue as string | number, last.id as number]) : null,
+    ...(total !== undefined ? { total } : {})
+  }
+}
+
+/**
+ * "More articles": live articles sharing the category or a tag, the most shared first
+ * (the category counts as one), then the newest; never the article itself.
+ */
+export function relatedArticles (db: Db, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): ArticleRow[] {
+  const tagIds = sql`(select tag_id from article_tags where article_id = ${article.id})`
+  const category = article.categoryId ?? -1
+  const raw = db.all<Record<string, unknown>>(sql`select ${rowColumns},
+      (case when a.category_id = ${category} then 1 else 0 end) +
+      (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in ${tagIds}) as score
+    from articles a
+    where ${publicSql(a, now)} and a.id != ${article.id}
+      and (a.category_id = ${category} or a.id in (select article_id from article_tags where tag_id in ${tagIds}))
+    order by score desc, a.published_at desc, a.id desc
+    limit ${limit}`)
+  return raw.map(toRow)
+}
+
+/** The newest live articles, optionally leaving one out ("Latest article"). */
+export function latestArticles (db: Db, limit: number, now: string, exceptId = -1): ArticleRow[] {
+  const raw = db.all<Record<string, unknown>>(sql`select ${rowColumns} from articles a
+    where ${publicSql(a, now)} and a.id != ${exceptId}
+    order by a.published_at desc, a.id desc limit ${limit}`)
+  return raw.map(toRow)
+}

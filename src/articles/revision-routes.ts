@@ -1,0 +1,103 @@
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { assertIfMatch, itemEtag, notModified } from '../http/caching.js'
+import { NotFoundError } from '../http/errors.js'
+import { problemResponses } from '../http/problem.js'
+import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
+import { assertCanWrite, canReadUnpublished } from './access.js'
+import type { ArticlesRepository } from './repository.js'
+import { ArticleSchema, RevisionListSchema, RevisionSchema } from './schemas.js'
+import type { Scheduler } from './scheduler.js'
+
+const tags = ['Article revisions']
+const RevisionParamsSchema = IdOrSlugParamsSchema.extend({
+  revision: z.coerce.number({ error: 'revision must be a positive integer' }).int('revision must be a positive integer').positive('revision must be a positive integer')
+})
+
+// Content fields a restore brings back; status and dates stay as they are now.
+const RESTORED = ['title', 'slug', 'subtitle', 'excerpt', 'body', 'format', 'featured', 'coverImage', 'seo', 'commentsEnabled'] as const
+
+/** Every change of an article kept as a revision: list, read, restore. */
+export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, scheduler: Scheduler }> = async function (app, { repo }) {
+  function findReadable (idOrSlug: string, auth: Parameters<typeof canReadUnpublished>[0]) {
+    const row = repo.findRow(idOrSlug)
+    if (!row || !canReadUnpublished(auth, row)) throw new NotFoundError(`There is no article "${idOrSlug}" whose revisions you can see`)
+    return row
+  }
+
+  app.get('/:idOrSlug/revisions', {
+    config: { auth: 'contributor' },
+    schema: {
+      tags,
+      summary: 'List the revisions of an article, newest first',
+      params: IdOrSlugParamsSchema,
+      response: { 200: RevisionListSchema, ...problemResponses(404) }
+    }
+  }, async (request) => {
+    const row = findReadable(request.params.idOrSlug, request.auth)
+    return {
+      data: repo.revisions(row.id).map((r) => ({
+        revision: r.revision,
+        createdAt: r.createdAt,
+        tokenId: r.tokenId,
+        status: r.snapshot.status as z.infer<typeof RevisionSchema>['status'],
+        title: String(r.snapshot.title)
+      }))
+    }
+  })
+
+  app.get('/:idOrSlug/revisions/:revision', {
+    config: { auth: 'contributor' },
+    schema: {
+      tags,
+      summary: 'Read an article as it was after one change',
+      params: RevisionParamsSchema,
+      response: { 200: RevisionSchema, 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
+    }
+  }, async (request, reply) => {
+    const row = findReadable(request.params.idOrSlug, request.auth)
+    const r = repo.revision(row.id, request.params.revision)
+    if (!r) throw new NotFoundError(`Article ${row.id} has no revision ${request.params.revision}`)
+    const body = {
+      revision: r.revision,
+      createdAt: r.createdAt,
+      tokenId: r.tokenId,
+      status: r.snapshot.status as z.infer<typeof RevisionSchema>['status'],
+      title: String(r.snapshot.title),
+      article: r.snapshot
+    }
+    if (notModified(request, reply, itemEtag(r.revision, body))) return reply
+    return body
+  })
+
+  app.post('/:idOrSlug/revisions/:revision/restore', {
+    config: { auth: 'contributor' },
+    schema: {
+      tags,
+      summary: 'Restore the content of a revision (as a new revision)',
+      description: 'Title, slug, subtitle, excerpt, body, format, featured, category, tags, author, cover image, SEO and commentsEnabled return to what they were; status and dates stay as they are. The restore is itself a new revision.',
+      params: RevisionParamsSchema,
+      headers: IfMatchHeadersSchema,
+      response: { 200: ArticleSchema, ...problemResponses(404, 409, 412) }
+    }
+  }, async (request, reply) => {
+    const row = findReadable(request.params.idOrSlug, request.auth)
+    const r = repo.revision(row.id, request.params.revision)
+    if (!r) throw new NotFoundError(`Article ${row.id} has no revision ${request.params.revision}`)
+    const s = r.snapshot
+    const patch: Record<string, unknown> = {}
+    for (const field of RESTORED) patch[field] = s[field]
+    patch.category = s.categoryId ?? null
+    patch.author = s.authorId ?? null
+    patch.tags = Array.isArray(s.tagIds) ? s.tagIds : []
+    const now = app.now().toISOString()
+    const updated = repo.update(row.id, patch, request.auth!, now, (current) => {
+      assertIfMatch(request, current.revision)
+      assertCanWrite(request.auth!, current)
+    })
+    if (!updated) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
+    const article = repo.present([updated], now)[0]!
+    reply.header('etag', itemEtag(updated.revision, article))
+    return article
+  })
+}

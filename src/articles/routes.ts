@@ -1,0 +1,100 @@
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { itemEtag, listEtag, notModified } from '../http/caching.js'
+import { NotFoundError, UnauthorizedError } from '../http/errors.js'
+import { pick, sendProjected } from '../http/fields.js'
+import { problemResponses } from '../http/problem.js'
+import { IdOrSlugParamsSchema } from '../http/schemas.js'
+import { canReadUnpublished } from './access.js'
+import { previewAllows } from './preview.js'
+import { listArticles, relatedArticles } from './queries.js'
+import type { ArticlesRepository } from './repository.js'
+import { ArticleListQuerySchema, ArticleListSchema, ArticlePageSchema, ArticleReadQuerySchema, ArticleSchema, RelatedQuerySchema } from './schemas.js'
+import { isLive } from './workflow.js'
+import { revisionRoutes } from './revision-routes.js'
+import { writeRoutes } from './write-routes.js'
+import type { Scheduler } from './scheduler.js'
+
+export interface ArticlesRoutesOptions { repo: ArticlesRepository, scheduler: Scheduler }
+
+const tags = ['Articles']
+const notModifiedResponse = { 304: z.undefined().describe('Not modified') }
+
+/** /v1/articles: public reads here; writes in write-routes.ts, revisions in revision-routes.ts. */
+export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler }) {
+  app.get('/', {
+    schema: {
+      tags,
+      summary: 'List articles (public: published only, newest first)',
+      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results.',
+      querystring: ArticleListQuerySchema,
+      response: { 200: ArticlePageSchema, ...notModifiedResponse, ...problemResponses(401) }
+    }
+  }, async (request, reply) => {
+    const query = request.query
+    const now = app.now().toISOString()
+    const page = listArticles(app.db, query, request.auth, now)
+    const data = repo.present(page.rows, now)
+    const body = {
+      data: query.fields ? data.map((item) => pick(item, query.fields!)) : data,
+      meta: { limit: query.limit, nextCursor: page.nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) }
+    }
+    if (notModified(request, reply, listEtag(body))) return reply
+    return query.fields ? sendProjected(reply, body) : body as z.infer<typeof ArticlePageSchema>
+  })
+
+  app.get('/:idOrSlug', {
+    schema: {
+      tags,
+      summary: 'Get an article by id or slug',
+      description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token.',
+      params: IdOrSlugParamsSchema,
+      querystring: ArticleReadQuerySchema,
+      response: { 200: ArticleSchema, ...notModifiedResponse, ...problemResponses(401, 404) }
+    }
+  }, async (request, reply) => {
+    const { idOrSlug } = request.params
+    const { fields, preview } = request.query
+    const now = app.now()
+    const row = repo.findRow(idOrSlug)
+    const live = row !== undefined && isLive(row, now.toISOString())
+    let previewing = false
+    if (row && !live && !canReadUnpublished(request.auth, row)) {
+      if (preview === undefined) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
+      if (!previewAllows(app.secret, preview, row.id, now)) throw new UnauthorizedError('The preview token is invalid or has expired; ask for a new one')
+      previewing = true
+    }
+    if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)
+    const article = repo.present([row], now.toISOString())[0]!
+    const body = fields ? pick(article, fields) : article
+    if (previewing) reply.header('cache-control', 'private, no-store')
+    if (notModified(request, reply, itemEtag(row.revision, body), { publicWhenAnonymous: live && !previewing })) return reply
+    if (previewing) reply.header('cache-control', 'private, no-store')
+    return fields ? sendProjected(reply, body) : article
+  })
+
+  app.get('/:idOrSlug/related', {
+    schema: {
+      tags,
+      summary: '"More articles": published articles sharing the category or a tag',
+      description: 'The most shared first (the category counts as one shared item), then the newest; never the article itself.',
+      params: IdOrSlugParamsSchema,
+      querystring: RelatedQuerySchema,
+      response: { 200: ArticleListSchema, ...notModifiedResponse, ...problemResponses(404) }
+    }
+  }, async (request, reply) => {
+    const now = app.now().toISOString()
+    const row = repo.findRow(request.params.idOrSlug)
+    if (!row || (!isLive(row, now) && !canReadUnpublished(request.auth, row))) {
+      throw new NotFoundError(`There is no published article "${request.params.idOrSlug}"`)
+    }
+    const { limit, fields } = request.query
+    const data = repo.present(relatedArticles(app.db, row, limit, now), now)
+    const body = { data: fields ? data.map((item) => pick(item, fields)) : data }
+    if (notModified(request, reply, listEtag(body))) return reply
+    return fields ? sendProjected(reply, body) : body as z.infer<typeof ArticleListSchema>
+  })
+
+  await app.register(writeRoutes, { repo, scheduler })
+  await app.register(revisionRoutes, { repo, scheduler })
+}

@@ -1,0 +1,60 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { ArticlesRepository } from './repository.js'
+
+// setTimeout holds at most about 24.8 days; a later article is re-armed when that fires.
+const MAX_DELAY_MS = 2 ** 31 - 1
+
+/**
+ * Publishes scheduled articles at their time without any request: one timer for the next
+ * due article, re-armed after every write that can change the schedule and after each run.
+ * Reads never depend on it (a due article is already visible), and on start it publishes
+ * whatever came due while the server was down.
+ */
+export function createScheduler (repo: ArticlesRepository, log: FastifyBaseLogger, now: () => Date = () => new Date()) {
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+
+  function run () {
+    timer = undefined
+    if (stopped) return
+    try {
+      const ids = repo.publishDue(now().toISOString())
+      if (ids.length > 0) log.info({ articleIds: ids }, 'published scheduled articles')
+    } catch (err) {
+      log.error({ err }, 'publishing scheduled articles failed; retrying in a minute')
+      arm(60_000)
+      return
+    }
+    rearm()
+  }
+
+  function arm (delay: number) {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(run, Math.max(0, Math.min(delay, MAX_DELAY_MS)))
+    timer.unref()
+  }
+
+  /** Looks up the next scheduled article and sets the timer for it. */
+  function rearm () {
+    if (stopped) return
+    const next = repo.nextScheduledAt()
+    if (next === undefined) {
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      return
+    }
+    arm(Date.parse(next) - now().getTime())
+  }
+
+  return {
+    start: run,
+    rearm,
+    stop () {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      timer = undefined
+    }
+  }
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>

@@ -1,0 +1,230 @@
+import { z } from 'zod'
+import { articleStatuses } from '../db/schema.js'
+import { fieldsQuery } from '../http/fields.js'
+import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
+import { SlugSchema } from '../http/slug.js'
+import { TimestampSchema } from '../http/schemas.js'
+
+export const LIMITS = { title: 300, subtitle: 300, excerpt: 1000, body: 500_000, tags: 20, tagFilters: 10 } as const
+
+export const StatusSchema = z.enum(articleStatuses)
+  .describe('draft → scheduled (publishAt in the future) → published → archived; trashed while in the trash')
+export type ArticleStatus = z.infer<typeof StatusSchema>
+
+const RefSchema = z.object({ id: z.number().int(), slug: z.string(), name: z.string() }).meta({ id: 'Ref', description: 'A category, tag or author as an article shows it' })
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Use an http or https URL' }).max(2000, 'A URL has at most 2000 characters')
+
+const CoverImageSchema = z.strictObject({
+  url: httpUrl,
+  alt: z.string({ error: 'alt is required: describe the image for people who cannot see it' }).trim().min(1, 'alt is required: describe the image for people who cannot see it').max(300, 'alt has at most 300 characters'),
+  caption: z.string().max(500, 'caption has at most 500 characters').nullable().default(null)
+}).meta({ id: 'CoverImage' })
+
+const SeoSchema = z.strictObject({
+  title: z.string().max(200, 'seo.title has at most 200 characters').nullable().default(null),
+  description: z.string().max(500, 'seo.description has at most 500 characters').nullable().default(null),
+  canonicalUrl: httpUrl.nullable().default(null)
+}).meta({ id: 'Seo' })
+
+export const ArticleSchema = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  title: z.string(),
+  subtitle: z.string().nullable(),
+  excerpt: z.string().describe('Given, or derived from the body when absent'),
+  body: z.string().describe('The source, in `format`'),
+  format: z.enum(['markdown', 'html']),
+  html: z.string().describe('The body rendered and sanitized: safe to insert into a page'),
+  status: StatusSchema,
+  featured: z.boolean().describe('The "Must read" label'),
+  category: RefSchema.nullable(),
+  tags: z.array(RefSchema),
+  author: RefSchema.nullable(),
+  coverImage: z.object({ url: z.string(), alt: z.string(), caption: z.string().nullable() }).nullable(),
+  seo: z.object({ title: z.string().nullable(), description: z.string().nullable(), canonicalUrl: z.string().nullable() }),
+  commentsEnabled: z.boolean(),
+  commentCount: z.number().int().describe('Approved comments'),
+  wordCount: z.number().int().describe('Words in the plain text of `html`'),
+  readingTimeMinutes: z.number().int(),
+  publishAt: TimestampSchema.nullable().describe('When a scheduled article goes live'),
+  publishedAt: TimestampSchema.nullable(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  revision: z.number().int().describe('1 on creation, +1 on every change')
+}).meta({
+  id: 'Article',
+  description: 'An article',
+  examples: [{
+    id: 1,
+    slug: 'storm-surge-tests-the-new-sea-wall',
+    title: 'Storm surge tests the new sea wall',
+    subtitle: 'Engineers watched the barrier hold through the night',
+    excerpt: 'The barrier held through the highest tide in forty years.',
+    body: 'The barrier held through the highest tide in forty years.',
+    format: 'markdown',
+    html: '<p>The barrier held through the highest tide in forty years.</p>',
+    status: 'published',
+    featured: true,
+    category: { id: 1, slug: 'world', name: 'World' },
+    tags: [{ id: 1, slug: 'climate', name: 'Climate' }],
+    author: { id: 1, slug: 'amara-okafor', name: 'Amara Okafor' },
+    coverImage: { url: 'https://images.example.com/sea-wall.jpg', alt: 'Waves breaking on a concrete sea wall', caption: null },
+    seo: { title: null, description: null, canonicalUrl: null },
+    commentsEnabled: true,
+    commentCount: 3,
+    wordCount: 11,
+    readingTimeMinutes: 1,
+    publishAt: null,
+    publishedAt: '2025-01-29T08:00:00.000Z',
+    createdAt: '2025-01-29T07:30:00.000Z',
+    updatedAt: '2025-01-29T08:00:00.000Z',
+    revision: 3
+  }]
+})
+export type Article = z.infer<typeof ArticleSchema>
+
+export const ARTICLE_FIELDS = Object.keys(ArticleSchema.shape)
+
+const idOrSlug = z.union([z.number().int().positive(), SlugSchema])
+const datetime = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time such as 2025-01-29T08:00:00Z' })
+  .transform((v) => new Date(v).toISOString())
+
+const writable = {
+  title: z.string().trim().min(1, 'title must not be empty').max(LIMITS.title, `title has at most ${LIMITS.title} characters`),
+  slug: SlugSchema.describe('Derived from the title when absent (ASCII, unique with -2, -3 …); an explicit taken slug is 409'),
+  subtitle: z.string().trim().max(LIMITS.subtitle, `subtitle has at most ${LIMITS.subtitle} characters`).nullable(),
+  excerpt: z.string().trim().max(LIMITS.excerpt, `excerpt has at most ${LIMITS.excerpt} characters`).nullable()
+    .describe('null or absent: derived from the body, and kept in step with it'),
+  body: z.string().max(LIMITS.body, `body has at most ${LIMITS.body} characters`),
+  format: z.enum(['markdown', 'html'], { error: 'format must be markdown or html' }),
+  status: z.enum(['draft', 'scheduled', 'published', 'archived'], { error: 'status must be draft, scheduled, published or archived (use DELETE to trash)' }),
+  featured: z.boolean(),
+  category: idOrSlug.nullable().describe('Category id or slug'),
+  tags: z.array(z.union([z.number().int().positive(), z.string().trim().min(1).max(100)]))
+    .max(LIMITS.tags, `An article has at most ${LIMITS.tags} tags`)
+    .describe('Tag ids, slugs or names; a name that matches no tag creates one'),
+  author: idOrSlug.nullable().describe('Author id or slug; author and contributor tokens always write as their own byline'),
+  coverImage: CoverImageSchema.nullable(),
+  seo: SeoSchema.partial(),
+  commentsEnabled: z.boolean(),
+  publishAt: datetime.nullable().describe('With status scheduled: when the article goes live (must be in the future)'),
+  publishedAt: datetime.nullable().describe('Editors and admins only (imports keep their original dates); otherwise publishing sets it')
+}
+
+export const CreateArticleSchema = z.strictObject({
+  ...writable,
+  slug: writable.slug.optional(),
+  subtitle: writable.subtitle.optional(),
+  excerpt: writable.excerpt.optional(),
+  body: writable.body.default(''),
+  format: writable.format.default('markdown'),
+  status: writable.status.default('draft'),
+  featured: writable.featured.default(false),
+  category: writable.category.optional(),
+  tags: writable.tags.default([]),
+  author: writable.author.optional(),
+  coverImage: writable.coverImage.optional(),
+  seo: writable.seo.optional(),
+  commentsEnabled: writable.commentsEnabled.default(true),
+  publishAt: writable.publishAt.optional(),
+  publishedAt: writable.publishedAt.optional()
+}).meta({
+  id: 'CreateArticle',
+  description: 'A new article. Read-only fields (id, html, revision, counts, timestamps) are refused with 400.',
+  examples: [{
+    title: 'Storm surge tests the new sea wall',
+    body: 'The barrier held through the highest tide in forty years.\n\nEngineers watched through the night.',
+    category: 'world',
+    tags: ['climate', 'Coastal defence'],
+    author: 'amara-okafor',
+    featured: true,
+    status: 'draft'
+  }]
+})
+export type CreateArticle = z.infer<typeof CreateArticleSchema>
+
+export const UpdateArticleSchema = z.strictObject(writable).partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' })
+  .meta({ id: 'UpdateArticle', description: 'Only the fields sent change.', examples: [{ title: 'Sea wall holds as storm surge peaks', featured: false }] })
+export type UpdateArticle = z.infer<typeof UpdateArticleSchema>
+
+const sorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'updatedAt', 'title', 'relevance'] as const
+export type ArticleSort = typeof sorts[number]
+
+const repeatable = (max: number, name: string) => z.union([z.string(), z.array(z.string())])
+  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+  .pipe(z.array(z.string().max(200)).max(max, `At most ${max} ${name} filters`))
+
+const single = (name: string) => z.string({ error: `Give ${name} once` }).trim().min(1).max(200)
+
+export const ArticleListQuerySchema = PageQuerySchema.extend({
+  status: z.string().max(200).optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined
+      if (v === 'any') return [...articleStatuses]
+      const list = [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))]
+      const bad = list.filter((s) => !(articleStatuses as readonly string[]).includes(s))
+      if (bad.length > 0 || list.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `status takes any, or a comma list of ${articleStatuses.join(', ')}` })
+        return z.NEVER
+      }
+      return list as ArticleStatus[]
+    })
+    .describe('With a token: a comma list of statuses or `any` (trashed included), limited by role. Without a token only published articles are visible.'),
+  category: single('category').optional().describe('Category slug'),
+  tag: repeatable(LIMITS.tagFilters, 'tag').optional().describe('Tag slug; repeat (or comma-separate) for articles having all of them'),
+  author: single('author').optional().describe('Author slug'),
+  featured: queryBoolean.optional().describe('Only "Must read" articles (true) or only the others (false)'),
+  q: z.string().trim().min(1, 'q must not be empty').max(200, 'q has at most 200 characters').optional()
+    .describe('Full-text search over title, excerpt and body; ranked (the default sort becomes relevance)'),
+  publishedAfter: datetime.optional(),
+  publishedBefore: datetime.optional(),
+  updatedAfter: datetime.optional().describe('With sort=updatedAt: a sync feed of changes (with a token, trashed and unpublished ones too)'),
+  sort: z.enum(sorts, { error: `sort must be one of ${sorts.join(', ')}` }).optional()
+    .describe('Default -publishedAt, or relevance with q. Keyset-paged: pages never repeat or skip an article when others are published meanwhile (relevance pages follow the ranking at each request).'),
+  fields: fieldsQuery(ARTICLE_FIELDS)
+})
+export type ArticleListQuery = z.infer<typeof ArticleListQuerySchema>
+
+export const ArticleReadQuerySchema = z.object({
+  fields: fieldsQuery(ARTICLE_FIELDS),
+  preview: z.string().max(1000).optional().describe('A preview token from POST /v1/articles/{id}/preview-token: shows the draft without a bearer token')
+})
+
+export const RelatedQuerySchema = z.object({
+  limit: z.coerce.number({ error: 'limit must be an integer from 1 to 20' }).int('limit must be an integer from 1 to 20')
+    .min(1, 'limit must be an integer from 1 to 20').max(20, 'limit must be an integer from 1 to 20').default(4),
+  fields: fieldsQuery(ARTICLE_FIELDS)
+})
+
+export const DeleteArticleQuerySchema = z.object({
+  permanent: queryBoolean.optional().describe('true (admin only): delete for good instead of moving to the trash')
+})
+
+export const ArticlePageSchema = pageSchema(ArticleSchema).meta({ id: 'ArticlePage', description: 'A page of articles' })
+export const ArticleListSchema = z.object({ data: z.array(ArticleSchema) }).meta({ id: 'ArticleList', description: 'Articles' })
+
+export const RevisionSummarySchema = z.object({
+  revision: z.number().int(),
+  createdAt: TimestampSchema,
+  tokenId: z.number().int().nullable().describe('The token that made the change; null for the scheduler or a deleted token'),
+  status: StatusSchema,
+  title: z.string()
+}).meta({ id: 'RevisionSummary', description: 'One change of an article' })
+
+export const RevisionSchema = RevisionSummarySchema.extend({
+  article: z.record(z.string(), z.unknown()).describe('The editable fields as they were after this change')
+}).meta({ id: 'Revision', description: 'An article as it was after one change' })
+
+export const RevisionListSchema = z.object({ data: z.array(RevisionSummarySchema) }).meta({ id: 'RevisionList', description: 'Every change of an article, newest first' })
+
+export const PreviewTokenSchema = z.object({
+  token: z.string(),
+  expiresAt: TimestampSchema,
+  url: z.string().describe('The article URL with the token, ready for a frontend')
+}).meta({ id: 'PreviewToken', description: 'A signed, expiring token to read this article as it is now' })
+
+export const PreviewRequestSchema = z.strictObject({
+  expiresInMinutes: z.number().int().min(1).max(60 * 24 * 7, 'A preview token lives at most 7 days (10080 minutes)').default(60 * 24)
+}).meta({ id: 'PreviewRequest' })
