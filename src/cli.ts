@@ -6,6 +6,7 @@ import { runMigrations } from './db/migrate.js'
 import { createTokensRepository } from './tokens/repository.js'
 import { roles, type Role } from './tokens/secrets.js'
 import { generateOpenApi, openApiPath } from './openapi.js'
+import { importArticles } from './articles/import.js'
 
 const usage = `Usage: npm run cli -- <command>
 
@@ -13,7 +14,15 @@ const usage = `Usage: npm run cli -- <command>
   token create --role <role> --name <name> [--author <id>]
                                             create an API token and print its secret once
   openapi [--check]                         write openapi/openapi.json (--check: fail if it differs)
+  import <file.json | -> [--atomic]         create or update articles from a JSON array (matched
+                                            by slug); prints a report; --atomic: all or nothing
 `
+
+async function readStdin (): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
 
 function fail (message: string): never {
   process.stderr.write(`${message}\n`)
@@ -69,6 +78,27 @@ async function main (argv: string[]) {
       }
       await writeFile(openApiPath, generated)
       process.stdout.write(`Wrote ${openApiPath}\n`)
+      return
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { atomic: { type: 'boolean' } } })
+      const source = positionals[0]
+      if (!source) fail('import needs a file name, or - for standard input')
+      const text = source === '-' ? await readStdin() : await readFile(source, 'utf8').catch((err: Error) => fail(`cannot read ${source}: ${err.message}`))
+      let items: unknown
+      try {
+        items = JSON.parse(text)
+      } catch (err) {
+        fail(`${source} is not JSON: ${(err as Error).message}`)
+      }
+      if (!Array.isArray(items)) fail('the import file must hold a JSON array of articles')
+      const db = openDatabase(config.databaseUrl)
+      runMigrations(db)
+      const report = importArticles(db, items, { atomic: values.atomic ?? false, now: new Date().toISOString() })
+      db.$client.close()
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+      process.stderr.write(`${report.created} created, ${report.updated} updated, ${report.failed} failed${report.atomic && report.failed > 0 ? ' (nothing written: --atomic)' : ''}\n`)
+      if (report.failed > 0) process.exit(1)
       return
     }
     default:

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ArticlesRepository } from './repository.js'
 
-// setTimeout holds at most about 24.8 days; a later article is re-armed when that fires.
-const MAX_DELAY_MS = 2 ** 31 - 1
+// Look again at least once a minute: another process (the import CLI, a second server on
+// the same file) may have scheduled something earlier than what this timer waits for.
+const MAX_DELAY_MS = 60_000
 
 /**
  * Publishes scheduled articles at their time without any request: one timer for the next
@@ -38,12 +39,7 @@ export function createScheduler (repo: ArticlesRepository, log: FastifyBaseLogge
   function rearm () {
     if (stopped) return
     const next = repo.nextScheduledAt()
-    if (next === undefined) {
-      if (timer) clearTimeout(timer)
-      timer = undefined
-      return
-    }
-    arm(Date.parse(next) - now().getTime())
+    arm(next === undefined ? MAX_DELAY_MS : Date.parse(next) - now().getTime())
   }
 
   return {

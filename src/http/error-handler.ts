@@ -12,6 +12,11 @@ function validationPath (location: string | undefined, instancePath: string): st
   return location === 'body' ? 'body' : (location ?? 'request')
 }
 
+/** The message for a field a caller may not send (unknown or read-only). */
+export function unknownFieldMessage (key: string): string {
+  return `"${key}" is not a field you can set here`
+}
+
 function sendProblem (reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body)
 }
@@ -39,7 +44,7 @@ export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
           const prefix = validationPath(location, issue.instancePath)
           return keys.map((key) => ({
             path: prefix === 'body' || prefix === location ? key : `${prefix}.${key}`,
-            message: `"${key}" is not a field you can set here`
+            message: unknownFieldMessage(key)
           }))
         }
         return [{ path: validationPath(location, issue.instancePath), message: issue.message ?? 'Invalid value' }]
