@@ -71,7 +71,7 @@ CREATE INDEX `articles_public_idx` ON `articles` (`published_at`,`id`) WHERE sta
 CREATE INDEX `articles_public_category_idx` ON `articles` (`category_id`,`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
 CREATE INDEX `articles_public_author_idx` ON `articles` (`author_id`,`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
 CREATE INDEX `articles_public_featured_idx` ON `articles` (`featured`,`published_at`,`id`) WHERE status in ('published', 'scheduled');--> statement-breakpoint
-CREATE INDEX `articles_status_idx` ON `articles` (`status`,`updated_at`,`id`);--> statement-breakpoint
+CREATE INDEX `articles_status_idx` ON `articles` (`status`,`updated_at`,`id`) WHERE status not in ('published', 'scheduled');--> statement-breakpoint
 CREATE INDEX `articles_updated_idx` ON `articles` (`updated_at`,`id`);--> statement-breakpoint
 CREATE INDEX `articles_category_idx` ON `articles` (`category_id`);--> statement-breakpoint
 CREATE INDEX `articles_author_idx` ON `articles` (`author_id`);--> statement-breakpoint

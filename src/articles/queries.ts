@@ -75,6 +75,21 @@ function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
  * two requests never shift a page.
  */
 export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
+  const plan = listSql(query, auth, now)
+  const total = query.count ? db.get<{ n: number }>(plan.count)!.n : undefined
+  const raw = db.all<Record<string, unknown>>(plan.select)
+  const more = raw.length > query.limit
+  const pageRows = more ? raw.slice(0, query.limit) : raw
+  const last = pageRows[pageRows.length - 1]
+  return {
+    rows: pageRows.map(toRow),
+    nextCursor: more && last ? encodeCursor([plan.sort, last.sortValue as string | number, last.id as number]) : null,
+    ...(total !== undefined ? { total } : {})
+  }
+}
+
+/** The SQL of a list request: the page query and the count query (exported for query-plan tests). */
+export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string): { select: SQL, count: SQL, sort: ArticleSort } {
   const sort: ArticleSort = query.sort ?? (query.q ? 'relevance' : '-publishedAt')
   const { where: visible, publicOnly } = visibility(query.status, auth, now)
   const conditions: SQL[] = [visible]
@@ -96,10 +111,7 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
   if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
   if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
   if (query.updatedAfter !== undefined) conditions.push(sql`a.updated_at > ${query.updatedAfter}`)
-
-  const total = query.count
-    ? db.get<{ n: number }>(sql`select count(*) as n from ${from} where ${sql.join(conditions, sql` and `)}`)!.n
-    : undefined
+  const count = sql`select count(*) as n from ${from} where ${sql.join(conditions, sql` and `)}`
 
   const spec = sortSpec(sort, publicOnly)
   if (query.cursor !== undefined) {
@@ -109,19 +121,11 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
     conditions.push(sql`(${spec.key} ${op} ${value} or (${spec.key} = ${value} and a.id ${op} ${id}))`)
   }
   const direction = sql.raw(spec.direction)
-  const rankColumn = query.q !== undefined ? sql`, s.rank as rank` : sql``
-  const raw = db.all<Record<string, unknown>>(sql`select ${rowColumns}${rankColumn}, ${spec.key} as sortValue from ${from}
+  const select = sql`select ${rowColumns}, ${spec.key} as sortValue from ${from}
     where ${sql.join(conditions, sql` and `)}
     order by ${spec.key} ${direction}, a.id ${direction}
-    limit ${query.limit + 1}`)
-  const more = raw.length > query.limit
-  const pageRows = more ? raw.slice(0, query.limit) : raw
-  const last = pageRows[pageRows.length - 1]
-  return {
-    rows: pageRows.map(toRow),
-    nextCursor: more && last ? encodeCursor([sort, last.sortValue as string | number, last.id as number]) : null,
-    ...(total !== undefined ? { total } : {})
-  }
+    limit ${query.limit + 1}`
+  return { select, count, sort }
 }
 
 /**

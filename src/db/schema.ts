@@ -114,7 +114,8 @@ export const articles = sqliteTable('articles', {
   index('articles_public_category_idx').on(t.categoryId, t.publishedAt, t.id).where(publicStatuses),
   index('articles_public_author_idx').on(t.authorId, t.publishedAt, t.id).where(publicStatuses),
   index('articles_public_featured_idx').on(t.featured, t.publishedAt, t.id).where(publicStatuses),
-  index('articles_status_idx').on(t.status, t.updatedAt, t.id),
+  // Editors' lists of drafts, archive and trash; partial so it never competes with the public ones.
+  index('articles_status_idx').on(t.status, t.updatedAt, t.id).where(sql`status not in ('published', 'scheduled')`),
   index('articles_updated_idx').on(t.updatedAt, t.id),
   index('articles_category_idx').on(t.categoryId),
   index('articles_author_idx').on(t.authorId),
