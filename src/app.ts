@@ -21,6 +21,7 @@ import { tokensRoutes } from './tokens/routes.js'
 import { createTokensRepository } from './tokens/repository.js'
 import { taxonomyRoutes } from './taxonomy/routes.js'
 import { articlesPlugin } from './articles/plugin.js'
+import { commentsPlugin } from './comments/plugin.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,7 +100,9 @@ export async function buildApp ({ config, logger, now = () => new Date() }: Buil
     exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAge: 600
   })
-  await app.register(rateLimit, { global: false })
+  // Per-route limits only (comment posts, ad events, failed authentication), with the
+  // RateLimit-Limit/Remaining/Reset headers of the IETF draft and Retry-After on 429.
+  await app.register(rateLimit, { global: false, enableDraftSpec: true })
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)
   await app.register(swaggerPlugin)
@@ -108,6 +111,7 @@ export async function buildApp ({ config, logger, now = () => new Date() }: Buil
   await app.register(tokensRoutes, { prefix: '/v1/tokens' })
   await app.register(taxonomyRoutes, { prefix: '/v1' })
   await app.register(articlesPlugin, { prefix: '/v1/articles' })
+  await app.register(commentsPlugin, { prefix: '/v1' })
 
   return app
 }

@@ -161,3 +161,30 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
   primaryKey({ columns: [t.scope, t.key] }),
   index('idempotency_keys_created_idx').on(t.createdAt)
 ])
+
+export const commentStatuses = ['pending', 'approved', 'spam', 'trash'] as const
+
+/** Reader comments ("Leave a reply"). Email, IP and user agent are for moderators only. */
+export const comments = sqliteTable('comments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  parentId: integer('parent_id').references((): AnySQLiteColumn => comments.id, { onDelete: 'set null' }),
+  depth: integer('depth').notNull().default(0),
+  status: text('status', { enum: commentStatuses }).notNull().default('pending'),
+  body: text('body').notNull(),
+  authorName: text('author_name').notNull(),
+  // Trimmed and lower-cased, so "first-time" moderation and erasure match however it was typed.
+  authorEmail: text('author_email').notNull(),
+  avatarHash: text('avatar_hash').notNull(),
+  authorUrl: text('author_url'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  // Why the spam defences decided what they did (honeypot, blocklist, links …), for moderators.
+  flags: text('flags', { mode: 'json' }).$type<string[]>(),
+  ...timestamps
+}, (t) => [
+  index('comments_article_idx').on(t.articleId, t.status, t.createdAt, t.id),
+  index('comments_status_idx').on(t.status, t.createdAt, t.id),
+  index('comments_email_idx').on(t.authorEmail, t.status),
+  index('comments_parent_idx').on(t.parentId)
+])

@@ -30,6 +30,7 @@ const kinds: Record<string, string> = {
   CMS_ERR_FORBIDDEN: 'forbidden',
   CMS_ERR_RATE_LIMITED: 'rate-limited',
   CMS_ERR_VALIDATION: 'validation',
+  CMS_ERR_DUPLICATE: 'duplicate',
   CMS_ERR_IDEMPOTENCY_MISMATCH: 'idempotency-key-reused',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
@@ -41,6 +42,7 @@ const kinds: Record<string, string> = {
 export function problemKind (code: string | undefined, status: number): string {
   if (code && kinds[code]) return kinds[code]
   if (status === 404) return 'not-found'
+  if (status === 409) return 'conflict'
   if (status === 429) return 'rate-limited'
   if (status >= 500) return 'internal'
   return 'bad-request'

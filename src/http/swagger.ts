@@ -81,6 +81,8 @@ export const swaggerPlugin = fp(async function swaggerPlugin (app) {
       tags: [
         { name: 'Articles', description: 'News articles: drafts, scheduling, publishing, trash, search' },
         { name: 'Article revisions', description: 'Every change of an article, readable and restorable' },
+        { name: 'Comments', description: 'The "Leave a reply" form and approved comments (public)' },
+        { name: 'Comment moderation', description: 'The queue, statuses, erasure and spam settings (editor and admin)' },
         { name: 'Categories', description: 'Sections of the site (World, Politics …)' },
         { name: 'Tags', description: 'Free-form topics' },
         { name: 'Authors', description: 'Bylines' },

@@ -1,0 +1,202 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Db } from '../db/client.js'
+import { articles, comments } from '../db/schema.js'
+import { decodeCursor, encodeCursor } from '../http/pagination.js'
+import { avatarHash, commentHtml } from './render.js'
+
+export type CommentRow = typeof comments.$inferSelect
+export type CommentStatus = CommentRow['status']
+
+/** The public shape of a comment: never the email, IP or user agent. */
+export function publicComment (row: CommentRow) {
+  return {
+    id: row.id,
+    articleId: row.articleId,
+    parentId: row.parentId,
+    authorName: row.authorName,
+    authorUrl: row.authorUrl,
+    avatarHash: row.avatarHash,
+    body: row.body,
+    html: commentHtml(row.body),
+    createdAt: row.createdAt
+  }
+}
+
+/** The moderators' shape: everything. */
+export function moderationComment (row: CommentRow) {
+  return { ...publicComment(row), status: row.status, authorEmail: row.authorEmail, ip: row.ip, userAgent: row.userAgent, flags: row.flags ?? [], updatedAt: row.updatedAt }
+}
+
+export interface NewCommentRow {
+  articleId: number
+  parentId: number | null
+  depth: number
+  status: CommentStatus
+  body: string
+  authorName: string
+  authorEmail: string
+  authorUrl: string | null
+  ip: string | null
+  userAgent: string | null
+  flags: string[]
+}
+
+/**
+ * Comments. Every status change moves the article's commentCount (approved comments) in
+ * the same transaction, so the count is exact through every transition.
+ */
+export function createCommentsRepository (db: Db) {
+  const byId = db.select().from(comments).where(eq(comments.id, sql.placeholder('id'))).prepare()
+
+  function adjustCount (articleId: number, delta: number) {
+    if (delta !== 0) db.update(articles).set({ commentCount: sql`${articles.commentCount} + ${delta}` }).where(eq(articles.id, articleId)).run()
+  }
+
+  const approvedDelta = (from: CommentStatus | undefined, to: CommentStatus | undefined) =>
+    (to === 'approved' ? 1 : 0) - (from === 'approved' ? 1 : 0)
+
+  return {
+    get (id: number): CommentRow | undefined {
+      return byId.get({ id })
+    },
+
+    insert (values: NewCommentRow, now: string): CommentRow {
+      return db.transaction(() => {
+        const row = db.insert(comments).values({ ...values, avatarHash: avatarHash(values.authorEmail), createdAt: now, updatedAt: now }).returning().get()
+        adjustCount(values.articleId, approvedDelta(undefined, values.status))
+        return row
+      }, { behavior: 'immediate' })
+    },
+
+    /** True when this email already has an approved comment (the first-time policy). */
+    hasApproved (email: string): boolean {
+      return db.select({ id: comments.id }).from(comments).where(and(eq(comments.authorEmail, email), eq(comments.status, 'approved'))).limit(1).get() !== undefined
+    },
+
+    /** True when the same email posted the same body on the article since `since`. */
+    isDuplicate (articleId: number, email: string, body: string, since: string): boolean {
+      return db.select({ id: comments.id }).from(comments)
+        .where(and(eq(comments.articleId, articleId), eq(comments.authorEmail, email), eq(comments.body, body), sql`${comments.createdAt} >= ${since}`))
+        .limit(1).get() !== undefined
+    },
+
+    /** Changes status and/or body; undefined when there is no such comment. */
+    update (id: number, change: { status?: CommentStatus | undefined, body?: string | undefined }, now: string): CommentRow | undefined {
+      return db.transaction(() => {
+        const current = byId.get({ id })
+        if (!current) return undefined
+        const row = db.update(comments).set({ ...change, updatedAt: now }).where(eq(comments.id, id)).returning().get()
+        adjustCount(current.articleId, approvedDelta(current.status, row.status))
+        return row
+      }, { behavior: 'immediate' })
+    },
+
+    /** Sets one status on many comments in one transaction; returns how many changed and the ids not found. */
+    bulkStatus (ids: number[], status: CommentStatus, now: string) {
+      return db.transaction(() => {
+        const rows = db.select().from(comments).where(inArray(comments.id, ids)).all()
+        const found = new Set(rows.map((r) => r.id))
+        let updated = 0
+        for (const row of rows) {
+          if (row.status === status) continue
+          db.update(comments).set({ status, updatedAt: now }).where(eq(comments.id, row.id)).run()
+          adjustCount(row.articleId, approvedDelta(row.status, status))
+          updated++
+        }
+        return { updated, notFound: ids.filter((id) => !found.has(id)) }
+      }, { behavior: 'immediate' })
+    },
+
+    /** Deletes for good; false when there is no such comment. */
+    remove (id: number): boolean {
+      return db.transaction(() => {
+        const current = byId.get({ id })
+        if (!current) return false
+        db.delete(comments).where(eq(comments.id, id)).run()
+        adjustCount(current.articleId, approvedDelta(current.status, undefined))
+        return true
+      }, { behavior: 'immediate' })
+    },
+
+    /** Deletes every comment stored with this email; returns how many. */
+    eraseEmail (email: string): number {
+      return db.transaction(() => {
+        const rows = db.select({ id: comments.id, articleId: comments.articleId, status: comments.status }).from(comments).where(eq(comments.authorEmail, email)).all()
+        for (const row of rows) adjustCount(row.articleId, approvedDelta(row.status, undefined))
+        if (rows.length > 0) db.delete(comments).where(eq(comments.authorEmail, email)).run()
+        return rows.length
+      }, { behavior: 'immediate' })
+    },
+
+    /** Approved comments of an article, keyset-paged by creation time; top-level only for trees. */
+    listApproved (articleId: number, opts: { limit: number, cursor?: string | undefined, sort: 'oldest' | 'newest', topLevelOnly: boolean }) {
+      const dir = opts.sort === 'oldest' ? 'asc' : 'desc'
+      const conditions: SQL[] = [eq(comments.articleId, articleId), eq(comments.status, 'approved')]
+      if (opts.topLevelOnly) {
+        // A reply whose parent is not shown stands as a top-level comment.
+        conditions.push(sql`(${comments.parentId} is null or not exists (select 1 from comments p where p.id = ${comments.parentId} and p.status = 'approved'))`)
+      }
+      if (opts.cursor !== undefined) {
+        const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.string(), z.number().int()]))
+        const op = dir === 'asc' ? sql`>` : sql`<`
+        conditions.push(sql`(${comments.createdAt} ${op} ${createdAt} or (${comments.createdAt} = ${createdAt} and ${comments.id} ${op} ${id}))`)
+      }
+      const rows = db.select().from(comments).where(and(...conditions))
+        .orderBy(sql`${comments.createdAt} ${sql.raw(dir)}, ${comments.id} ${sql.raw(dir)}`).limit(opts.limit + 1).all()
+      const more = rows.length > opts.limit
+      const page = more ? rows.slice(0, opts.limit) : rows
+      const last = page[page.length - 1]
+      return { rows: page, nextCursor: more && last ? encodeCursor([last.createdAt, last.id]) : null }
+    },
+
+    countApproved (articleId: number, topLevelOnly: boolean): number {
+      const extra = topLevelOnly
+        ? sql` and (c.parent_id is null or not exists (select 1 from comments p where p.id = c.parent_id and p.status = 'approved'))`
+        : sql``
+      return db.get<{ n: number }>(sql`select count(*) as n from comments c where c.article_id = ${articleId} and c.status = 'approved'${extra}`)!.n
+    },
+
+    /** Every approved comment of an article below the given ones, oldest first, in one query. */
+    approvedDescendants (articleId: number, rootIds: number[]): CommentRow[] {
+      if (rootIds.length === 0) return []
+      const ids = db.all<{ id: number }>(sql`
+        with recursive tree(id) as (
+          select id from comments where parent_id in ${sql`(${sql.join(rootIds.map((id) => sql`${id}`), sql`, `)})`} and status = 'approved' and article_id = ${articleId}
+          union all
+          select c.id from comments c join tree on c.parent_id = tree.id where c.status = 'approved'
+        )
+        select id from tree`).map((r) => r.id)
+      if (ids.length === 0) return []
+      return db.select().from(comments).where(inArray(comments.id, ids)).orderBy(comments.createdAt, comments.id).all()
+    },
+
+    /** The moderation queue across articles. */
+    listForModeration (opts: { limit: number, cursor?: string | undefined, statuses: CommentStatus[], articleId?: number | undefined, q?: string | undefined, sort: 'oldest' | 'newest' }) {
+      const dir = opts.sort === 'oldest' ? 'asc' : 'desc'
+      const conditions: SQL[] = [inArray(comments.status, opts.statuses)]
+      if (opts.articleId !== undefined) conditions.push(eq(comments.articleId, opts.articleId))
+      if (opts.q !== undefined) {
+        conditions.push(sql`(instr(casefold(${comments.body}), casefold(${opts.q})) > 0 or instr(casefold(${comments.authorName}), casefold(${opts.q})) > 0 or instr(${comments.authorEmail}, casefold(${opts.q})) > 0)`)
+      }
+      const base = [...conditions]
+      if (opts.cursor !== undefined) {
+        const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.string(), z.number().int()]))
+        const op = dir === 'asc' ? sql`>` : sql`<`
+        conditions.push(sql`(${comments.createdAt} ${op} ${createdAt} or (${comments.createdAt} = ${createdAt} and ${comments.id} ${op} ${id}))`)
+      }
+      const rows = db.select().from(comments).where(and(...conditions))
+        .orderBy(sql`${comments.createdAt} ${sql.raw(dir)}, ${comments.id} ${sql.raw(dir)}`).limit(opts.limit + 1).all()
+      const more = rows.length > opts.limit
+      const page = more ? rows.slice(0, opts.limit) : rows
+      const last = page[page.length - 1]
+      return {
+        rows: page,
+        nextCursor: more && last ? encodeCursor([last.createdAt, last.id]) : null,
+        count: () => db.select({ n: sql<number>`count(*)` }).from(comments).where(and(...base)).get()!.n
+      }
+    }
+  }
+}
+
+export type CommentsRepository = ReturnType<typeof createCommentsRepository>

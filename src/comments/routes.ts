@@ -1,0 +1,120 @@
+import createError from '@fastify/error'
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { createArticlesRepository } from '../articles/repository.js'
+import { isLive } from '../articles/workflow.js'
+import { listEtag, notModified } from '../http/caching.js'
+import { FieldError, ForbiddenError, NotFoundError } from '../http/errors.js'
+import { problemResponses } from '../http/problem.js'
+import { IdOrSlugParamsSchema } from '../http/schemas.js'
+import { judge } from './defences.js'
+import { normalizeEmail } from './render.js'
+import { createCommentsRepository, publicComment, type CommentRow } from './repository.js'
+import { CommentListQuerySchema, CommentPageSchema, CommentTreePageSchema, NewCommentSchema, PostedCommentSchema, type CommentNode } from './schemas.js'
+import type { CommentSettingsStore } from './settings.js'
+import { moderationRoutes } from './moderation-routes.js'
+
+export const DuplicateCommentError = createError('CMS_ERR_DUPLICATE', 'You already posted this comment on this article', 409)
+
+const tags = ['Comments']
+
+/** Nests replies under their parents; `roots` keep their order, replies are oldest first. */
+function tree (roots: CommentRow[], descendants: CommentRow[]): CommentNode[] {
+  const nodes = new Map<number, CommentNode>()
+  for (const row of [...roots, ...descendants]) nodes.set(row.id, { ...publicComment(row), replies: [] })
+  for (const row of descendants) {
+    const parent = row.parentId === null ? undefined : nodes.get(row.parentId)
+    parent?.replies.push(nodes.get(row.id)!)
+  }
+  return roots.map((row) => nodes.get(row.id)!)
+}
+
+/** The "Leave a reply" form and the approved comments under an article, plus moderation. */
+export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsStore }> = async function (app, { settings }) {
+  const repo = createCommentsRepository(app.db)
+  const articles = createArticlesRepository(app.db)
+
+  /** The article if the public can see it, else 404. */
+  function liveArticle (idOrSlug: string) {
+    const row = articles.findRow(idOrSlug)
+    if (!row || !isLive(row, app.now().toISOString())) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
+    return row
+  }
+
+  app.get('/articles/:idOrSlug/comments', {
+    schema: {
+      tags,
+      summary: 'Approved comments of an article',
+      description: 'Oldest first by default. With `tree=true` the page holds top-level comments, each with its approved replies nested (a reply whose parent is not shown stands at the top level).',
+      params: IdOrSlugParamsSchema,
+      querystring: CommentListQuerySchema,
+      response: { 200: z.union([CommentPageSchema, CommentTreePageSchema]), 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
+    }
+  }, async (request, reply) => {
+    const article = liveArticle(request.params.idOrSlug)
+    const { limit, cursor, sort, tree: nested, count } = request.query
+    const page = repo.listApproved(article.id, { limit, cursor, sort, topLevelOnly: nested === true })
+    const data = nested ? tree(page.rows, repo.approvedDescendants(article.id, page.rows.map((r) => r.id))) : page.rows.map(publicComment)
+    const meta = { limit, nextCursor: page.nextCursor, ...(count ? { total: repo.countApproved(article.id, nested === true) } : {}) }
+    const body = { data, meta }
+    if (notModified(request, reply, listEtag(body))) return reply
+    return body
+  })
+
+  app.post('/articles/:idOrSlug/comments', {
+    config: {
+      rateLimit: {
+        max: () => settings.get().postsPerMinute,
+        timeWindow: 60_000,
+        groupId: 'comment-posts'
+      }
+    },
+    schema: {
+      tags,
+      summary: 'Post a comment (public: the "Leave a reply" form)',
+      description: 'body, authorName and authorEmail are required; every missing or bad field is named with a message a form can show. The answer says `approved` (shown now) or `pending` (awaiting moderation). Spam defences: the `homepage` honeypot, a per-address rate limit (429), duplicate detection (409), a link limit, a length limit and a blocklist; spam is kept for moderators and answered like any other comment. Closed comments: 403; an article that is not published: 404.',
+      params: IdOrSlugParamsSchema,
+      body: NewCommentSchema,
+      response: { 201: PostedCommentSchema, ...problemResponses(403, 404, 409, 429) }
+    }
+  }, async (request, reply) => {
+    const article = liveArticle(request.params.idOrSlug)
+    if (!article.commentsEnabled) throw new ForbiddenError('Comments are closed on this article')
+    const input = request.body
+    const config = settings.get()
+    if (input.body.length > config.maxLength) throw new FieldError('body', `Your comment is too long: at most ${config.maxLength} characters, please`)
+    let depth = 1
+    if (input.parentId !== undefined && input.parentId !== null) {
+      const parent = repo.get(input.parentId)
+      if (!parent || parent.articleId !== article.id || parent.status !== 'approved') {
+        throw new FieldError('parentId', 'You can only reply to a published comment of this article')
+      }
+      depth = parent.depth + 1
+      if (depth > config.maxDepth) throw new FieldError('parentId', `Replies nest at most ${config.maxDepth} deep: reply to an earlier comment in the thread`)
+    }
+    const email = normalizeEmail(input.authorEmail)
+    const now = app.now()
+    const since = new Date(now.getTime() - config.duplicateWindowMinutes * 60_000).toISOString()
+    if (config.duplicateWindowMinutes > 0 && repo.isDuplicate(article.id, email, input.body, since)) throw new DuplicateCommentError()
+    const authorUrl = input.authorUrl ?? null
+    const verdict = judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip }, () => repo.hasApproved(email))
+    const row = repo.insert({
+      articleId: article.id,
+      parentId: input.parentId ?? null,
+      depth,
+      status: verdict.status,
+      body: input.body,
+      authorName: input.authorName,
+      authorEmail: email,
+      authorUrl,
+      ip: request.ip,
+      userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
+      flags: verdict.flags
+    }, now.toISOString())
+    reply.header('cache-control', 'no-store')
+    // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
+    return reply.code(201).send({ ...publicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' })
+  })
+
+  await app.register(moderationRoutes, { repo, articles, settings })
+}
