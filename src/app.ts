@@ -22,6 +22,8 @@ import { createTokensRepository } from './tokens/repository.js'
 import { taxonomyRoutes } from './taxonomy/routes.js'
 import { articlesPlugin } from './articles/plugin.js'
 import { commentsPlugin } from './comments/plugin.js'
+import { adsPlugin } from './ads/plugin.js'
+import fp from 'fastify-plugin'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,12 +42,14 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   /** The clock; defaults to the system time. */
   now?: () => Date
+  /** The random source of ad selection, [0, 1); tests pass a seeded one. */
+  random?: () => number
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/
 
 /** Builds the Broadsheet app: the same factory serves production and every test. */
-export async function buildApp ({ config, logger, now = () => new Date() }: BuildOptions) {
+export async function buildApp ({ config, logger, now = () => new Date(), random = Math.random }: BuildOptions) {
   const app = Fastify({
     // A logger given by a caller (tests capture lines with a stream) keeps the redaction.
     logger: logger === undefined || (typeof logger === 'object' && logger !== null)
@@ -112,6 +116,7 @@ export async function buildApp ({ config, logger, now = () => new Date() }: Buil
   await app.register(taxonomyRoutes, { prefix: '/v1' })
   await app.register(articlesPlugin, { prefix: '/v1/articles' })
   await app.register(commentsPlugin, { prefix: '/v1' })
+  await app.register(fp(adsPlugin), { random })
 
   return app
 }

@@ -36,6 +36,10 @@ export const EnvSchema = z.object({
     .min(32, 'must be at least 32 characters (use a random secret)')
     .optional(),
   BROADSHEET_DEMO: booleanString(true),
+  BROADSHEET_AD_FLUSH_SECONDS: z.coerce.number({ error: 'must be a number of seconds from 1 to 300' })
+    .min(1, 'must be a number of seconds from 1 to 300').max(300, 'must be a number of seconds from 1 to 300').default(5),
+  BROADSHEET_AD_EVENTS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
+    .int('must be a positive integer').min(1, 'must be a positive integer').default(600),
   BROADSHEET_AUTH_FAILURES_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(20)
 })
@@ -50,7 +54,9 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   bootstrapToken: e.BROADSHEET_BOOTSTRAP_TOKEN,
   secret: e.BROADSHEET_SECRET,
   demo: e.BROADSHEET_DEMO,
-  authFailuresPerMinute: e.BROADSHEET_AUTH_FAILURES_PER_MINUTE
+  authFailuresPerMinute: e.BROADSHEET_AUTH_FAILURES_PER_MINUTE,
+  adFlushSeconds: e.BROADSHEET_AD_FLUSH_SECONDS,
+  adEventsPerMinute: e.BROADSHEET_AD_EVENTS_PER_MINUTE
 }))
 
 export type Config = z.output<typeof ConfigSchema>

@@ -57,6 +57,8 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_BOOTSTRAP_TOKEN: 'a'.repeat(24),
     BROADSHEET_SECRET: 's'.repeat(32),
     BROADSHEET_DEMO: 'false',
+    BROADSHEET_AD_FLUSH_SECONDS: '2',
+    BROADSHEET_AD_EVENTS_PER_MINUTE: '100',
     UNRELATED: 'whatever'
   })
   t.same(config, {
@@ -68,7 +70,9 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     bootstrapToken: 'a'.repeat(24),
     secret: 's'.repeat(32),
     demo: false,
-    authFailuresPerMinute: 20
+    authFailuresPerMinute: 20,
+    adFlushSeconds: 2,
+    adEventsPerMinute: 100
   })
 })
 
@@ -77,6 +81,8 @@ const badValues: Array<[variable: string, value: string]> = [
   ['PORT', '70000'],
   ['PORT', '80.5'],
   ['LOG_LEVEL', 'loud'],
+  ['BROADSHEET_AD_FLUSH_SECONDS', '0'],
+  ['BROADSHEET_AD_EVENTS_PER_MINUTE', 'many'],
   ['CORS_ORIGINS', 'notaurl'],
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],

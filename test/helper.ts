@@ -89,3 +89,30 @@ export function assertProblem (t: Test, res: InjectedResponse, status: number, k
   t.equal(body.requestId, res.headers['x-request-id'], 'requestId matches X-Request-Id')
   return body
 }
+
+/** A clock a test moves by hand; `now` is what the app reads. */
+export interface TestClock { now: () => Date, set: (at: Date | string) => void, advance: (ms: number) => void }
+
+/**
+ * Like build(), but the app reads a controllable clock starting at `start`, so expiry,
+ * publication dates and updatedAt are deterministic.
+ */
+export async function buildWithClock (t: Test, start: Date | string = '2025-02-01T00:00:00.000Z', env: Record<string, string> = {}): Promise<{ app: App, clock: TestClock }> {
+  let current = new Date(start).getTime()
+  const clock: TestClock = {
+    now: () => new Date(current),
+    set: (at) => { current = new Date(at).getTime() },
+    advance: (ms) => { current += ms }
+  }
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    BROADSHEET_DEMO: 'false',
+    BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
+    ...env
+  })
+  const app = await buildApp({ config, now: clock.now })
+  t.teardown(() => app.close())
+  await app.ready()
+  return { app, clock }
+}

@@ -1,5 +1,5 @@
 import type { AuthContext } from '../http/auth.js'
-import { ForbiddenError } from '../http/errors.js'
+import { aRole, ForbiddenError } from '../http/errors.js'
 import { roleAtLeast } from '../tokens/secrets.js'
 
 interface Owned { authorId: number | null, status: string }
@@ -25,7 +25,7 @@ export function canReadUnpublished (auth: AuthContext | null, article: Owned): b
  */
 export function assertCanWrite (auth: AuthContext, article: Owned): void {
   if (editsAll(auth)) return
-  if (!owns(auth, article)) throw new ForbiddenError(`An ${auth.role} token may only change articles under its own byline`)
+  if (!owns(auth, article)) throw new ForbiddenError(`${aRole(auth.role)} token may only change articles under its own byline`)
   if (auth.role === 'contributor' && article.status !== 'draft') {
     throw new ForbiddenError('A contributor may only change its own drafts')
   }

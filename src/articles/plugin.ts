@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { createArticlesRepository } from './repository.js'
 import { articlesRoutes } from './routes.js'
 import { createScheduler } from './scheduler.js'
+import { createRankingCache } from './search.js'
 
 /** Articles: the repository, the publication scheduler and the /v1/articles routes. */
 export const articlesPlugin: FastifyPluginAsync = async function (app) {
@@ -9,5 +10,5 @@ export const articlesPlugin: FastifyPluginAsync = async function (app) {
   const scheduler = createScheduler(repo, app.log, app.now)
   app.addHook('onReady', async () => { scheduler.start() })
   app.addHook('onClose', async () => { scheduler.stop() })
-  await app.register(articlesRoutes, { repo, scheduler })
+  await app.register(articlesRoutes, { repo, scheduler, rankings: createRankingCache() })
 }

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { editsAll } from './access.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
-import { matchExpression, RANK } from './search.js'
+import { matchExpression, RANK, type RankingCache } from './search.js'
 
 const a = sql.raw('a')
 
@@ -65,7 +65,7 @@ function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
     case '-updatedAt': return { key: sql`a.updated_at`, direction: 'desc', cursor: z.string() }
     case 'updatedAt': return { key: sql`a.updated_at`, direction: 'asc', cursor: z.string() }
     case 'title': return { key: sql`a.title collate nocase`, direction: 'asc', cursor: z.string() }
-    case 'relevance': return { key: sql`s.rank`, direction: 'asc', cursor: z.number() }
+    case 'relevance': return { key: sql`s.rank`, direction: 'asc', cursor: z.number() } // paged by relevancePage
   }
 }
 
@@ -74,9 +74,11 @@ function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
  * by keyset: the cursor holds the last row's sort value and id, so rows published between
  * two requests never shift a page.
  */
-export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
+export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string, rankings: RankingCache): ArticleRowsPage {
   const plan = listSql(query, auth, now)
   const total = query.count ? db.get<{ n: number }>(plan.count)!.n : undefined
+  const counted = total !== undefined ? { total } : {}
+  if (plan.sort === 'relevance') return { ...relevancePage(db, query, plan, now, rankings, auth), ...counted }
   const raw = db.all<Record<string, unknown>>(plan.select)
   const more = raw.length > query.limit
   const pageRows = more ? raw.slice(0, query.limit) : raw
@@ -84,12 +86,51 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
   return {
     rows: pageRows.map(toRow),
     nextCursor: more && last ? encodeCursor([plan.sort, last.sortValue as string | number, last.id as number]) : null,
-    ...(total !== undefined ? { total } : {})
+    ...counted
   }
 }
 
-/** The SQL of a list request: the page query and the count query (exported for query-plan tests). */
-export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string): { select: SQL, count: SQL, sort: ArticleSort } {
+/**
+ * Relevance pages: bm25 scores shift whenever the indexed set changes, so a keyset on the
+ * score could repeat or skip results. The first page ranks every match once (up to
+ * RANKED_MAX) and later pages walk that ranking, kept server-side for 15 minutes; an article
+ * published meanwhile joins the next search, never the walk in progress.
+ */
+function relevancePage (db: Db, query: ArticleListQuery, plan: ListPlan, now: string, rankings: RankingCache, auth: AuthContext | null) {
+  let key: string | undefined
+  let offset = 0
+  let ids: number[] | undefined
+  if (query.cursor !== undefined) {
+    [, key, offset] = decodeCursor(query.cursor, z.tuple([z.literal('relevance'), z.string().max(64), z.number().int().min(0)]))
+    ids = rankings.get(key)
+  }
+  // No cursor, or its ranking expired (or the server restarted): rank again.
+  ids ??= db.all<{ id: number }>(plan.select).map((r) => r.id)
+  const pageIds = ids.slice(offset, offset + query.limit)
+  const more = offset + query.limit < ids.length
+  if (more && key === undefined) key = rankings.put(ids)
+  const { where: visible } = visibility(query.status, auth, now)
+  const rows = pageIds.length === 0
+    ? []
+    : db.all<Record<string, unknown>>(sql`select ${rowColumns} from articles a where a.id in (${sql.join(pageIds.map((id) => sql`${id}`), sql`, `)}) and ${visible}`)
+  const byId = new Map(rows.map((r) => [r.id as number, r]))
+  return {
+    // In ranking order; one unpublished meanwhile drops out of its page.
+    rows: pageIds.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toRow),
+    nextCursor: more && key !== undefined ? encodeCursor(['relevance', key, offset + query.limit]) : null
+  }
+}
+
+interface ListPlan { select: SQL, count: SQL, sort: ArticleSort }
+
+/** The most results a relevance walk ranks; a search matching more pages through the best ones. */
+export const RANKED_MAX = 10_000
+
+/**
+ * The SQL of a list request: the page query and the count query (exported for query-plan
+ * tests). For relevance the select returns the ranked ids of every match.
+ */
+export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string): ListPlan {
   const sort: ArticleSort = query.sort ?? (query.q ? 'relevance' : '-publishedAt')
   const { where: visible, publicOnly } = visibility(query.status, auth, now)
   const conditions: SQL[] = [visible]
@@ -111,8 +152,12 @@ export function listSql (query: ArticleListQuery, auth: AuthContext | null, now:
   if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
   if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
   if (query.updatedAfter !== undefined) conditions.push(sql`a.updated_at > ${query.updatedAfter}`)
-  const count = sql`select count(*) as n from ${from} where ${sql.join(conditions, sql` and `)}`
+  const where = sql.join(conditions, sql` and `)
+  const count = sql`select count(*) as n from ${from} where ${where}`
 
+  if (sort === 'relevance') {
+    return { select: sql`select a.id from ${from} where ${where} order by s.rank, a.id limit ${RANKED_MAX}`, count, sort }
+  }
   const spec = sortSpec(sort, publicOnly)
   if (query.cursor !== undefined) {
     // The cursor names its sort: one from another sort order is refused, not misread.

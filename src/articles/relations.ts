@@ -21,7 +21,8 @@ export function resolveRef (db: Tx, table: typeof categories | typeof authors, f
 
 /**
  * Tag ids for ids, slugs or names, in the order given: an id must exist; a string matches a
- * slug, else the slug of its name, else a new tag is created with that name.
+ * slug, else a tag's name (any case), else the slug made from it, else a new tag is created
+ * with that name.
  */
 export function resolveTags (db: Tx, values: Array<number | string>): number[] {
   const ids: number[] = []
@@ -33,6 +34,7 @@ export function resolveTags (db: Tx, values: Array<number | string>): number[] {
     } else {
       const derived = slugify(value, 'tag')
       id = db.select({ id: tags.id }).from(tags).where(eq(tags.slug, value)).get()?.id ??
+        db.select({ id: tags.id }).from(tags).where(sql`casefold(${tags.name}) = casefold(${value})`).orderBy(tags.id).get()?.id ??
         db.select({ id: tags.id }).from(tags).where(eq(tags.slug, derived)).get()?.id
       if (id === undefined) {
         const slug = uniqueSlug(derived, (s) => db.select({ id: tags.id }).from(tags).where(eq(tags.slug, s)).get() !== undefined)

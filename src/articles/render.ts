@@ -46,7 +46,8 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     h1: 'h2',
     // Links that open elsewhere must not hand the opener to the other page.
     a: (tagName, attribs) => {
-      if (attribs.target === '_blank') attribs.rel = 'noopener noreferrer'
+      const target = attribs.target?.trim().toLowerCase()
+      if (target && target !== '_self' && target !== '_parent' && target !== '_top') attribs.rel = 'noopener noreferrer'
       return { tagName, attribs }
     },
     iframe: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } })

@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleRevisions, articles, authors, categories } from '../db/schema.js'
-import { FieldError, SlugTakenError } from '../http/errors.js'
+import { aRole, FieldError, SlugTakenError } from '../http/errors.js'
 import { slugify, uniqueSlug } from '../http/slug.js'
 import { parseIdOrSlug } from '../http/schemas.js'
 import type { AuthContext } from '../http/auth.js'
@@ -55,7 +55,7 @@ export function createArticlesRepository (db: Db) {
   }
 
   function record (row: ArticleRow, actor: Actor) {
-    db.insert(articleRevisions).values({ articleId: row.id, revision: row.revision, snapshot: snapshot(row), tokenId: actor.tokenId }).run()
+    db.insert(articleRevisions).values({ articleId: row.id, revision: row.revision, snapshot: snapshot(row), tokenId: actor.tokenId, createdAt: row.updatedAt }).run()
   }
 
   function reindex (row: ArticleRow) {
@@ -65,11 +65,17 @@ export function createArticlesRepository (db: Db) {
   /** Category and author ids for a write; author and contributor tokens always write as themselves. */
   function relations (input: { category?: number | string | null | undefined, author?: number | string | null | undefined }, actor: Actor) {
     const out: { categoryId?: number | null, authorId?: number | null } = {}
-    if (input.category !== undefined) out.categoryId = input.category === null ? null : resolveRef(db, categories, 'category', input.category)
-    if (input.author !== undefined) out.authorId = input.author === null ? null : resolveRef(db, authors, 'author', input.author)
-    if (!editsAll(actor as AuthContext) && out.authorId !== undefined && out.authorId !== actor.authorId) {
-      throw new FieldError('author', `An ${actor.role} token writes as its own byline (author id ${actor.authorId})`)
+    const errors: Array<{ path: string, message: string }> = []
+    const attempt = (fn: () => void) => {
+      try { fn() } catch (err) { if (err instanceof FieldError) errors.push(...err.errors); else throw err }
     }
+    attempt(() => { if (input.category !== undefined) out.categoryId = input.category === null ? null : resolveRef(db, categories, 'category', input.category) })
+    attempt(() => { if (input.author !== undefined) out.authorId = input.author === null ? null : resolveRef(db, authors, 'author', input.author) })
+    if (!editsAll(actor as AuthContext) && out.authorId !== undefined && out.authorId !== actor.authorId) {
+      errors.push({ path: 'author', message: `${aRole(actor.role)} token writes as its own byline (author id ${actor.authorId})` })
+    }
+    const error = FieldError.of(errors)
+    if (error) throw error
     return out
   }
 
@@ -177,7 +183,8 @@ export function createArticlesRepository (db: Db) {
         const excerpt = patch.excerpt !== undefined ? patch.excerpt : (current.excerptDerived ? null : current.excerpt)
         const rerender = patch.body !== undefined || patch.format !== undefined || patch.excerpt !== undefined
         const d = rerender ? derived(body, format, excerpt) : undefined
-        const seo = patch.seo ? { ...{ title: null, description: null, canonicalUrl: null }, ...current.seo, ...patch.seo } : undefined
+        // seo merges field by field; null clears it.
+        const seo = patch.seo === undefined ? undefined : patch.seo === null ? null : { title: null, description: null, canonicalUrl: null, ...current.seo, ...patch.seo }
         const row = db.update(articles).set({
           ...(patch.title !== undefined ? { title: patch.title } : {}),
           ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
@@ -187,7 +194,7 @@ export function createArticlesRepository (db: Db) {
           ...(patch.featured !== undefined ? { featured: patch.featured } : {}),
           ...rel,
           ...(patch.coverImage !== undefined ? { coverImage: patch.coverImage } : {}),
-          ...(seo ? { seo } : {}),
+          ...(seo !== undefined ? { seo } : {}),
           ...(patch.commentsEnabled !== undefined ? { commentsEnabled: patch.commentsEnabled } : {}),
           revision: sql`${articles.revision} + 1`,
           updatedAt: now

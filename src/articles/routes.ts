@@ -14,14 +14,15 @@ import { isLive } from './workflow.js'
 import { revisionRoutes } from './revision-routes.js'
 import { writeRoutes } from './write-routes.js'
 import type { Scheduler } from './scheduler.js'
+import type { RankingCache } from './search.js'
 
-export interface ArticlesRoutesOptions { repo: ArticlesRepository, scheduler: Scheduler }
+export interface ArticlesRoutesOptions { repo: ArticlesRepository, scheduler: Scheduler, rankings: RankingCache }
 
 const tags = ['Articles']
 const notModifiedResponse = { 304: z.undefined().describe('Not modified') }
 
 /** /v1/articles: public reads here; writes in write-routes.ts, revisions in revision-routes.ts. */
-export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler }) {
+export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler, rankings }) {
   app.get('/', {
     schema: {
       tags,
@@ -33,7 +34,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
   }, async (request, reply) => {
     const query = request.query
     const now = app.now().toISOString()
-    const page = listArticles(app.db, query, request.auth, now)
+    const page = listArticles(app.db, query, request.auth, now, rankings)
     const data = repo.present(page.rows, now)
     const body = {
       data: query.fields ? data.map((item) => pick(item, query.fields!)) : data,
@@ -67,9 +68,8 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)
     const article = repo.present([row], now.toISOString())[0]!
     const body = fields ? pick(article, fields) : article
-    if (previewing) reply.header('cache-control', 'private, no-store')
-    if (notModified(request, reply, itemEtag(row.revision, body), { publicWhenAnonymous: live && !previewing })) return reply
-    if (previewing) reply.header('cache-control', 'private, no-store')
+    const cacheControl = previewing ? 'private, no-store' : undefined
+    if (notModified(request, reply, itemEtag(row.revision, body), { publicWhenAnonymous: live && !previewing, cacheControl })) return reply
     return fields ? sendProjected(reply, body) : article
   })
 

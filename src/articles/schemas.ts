@@ -27,6 +27,13 @@ const SeoSchema = z.strictObject({
   canonicalUrl: httpUrl.nullable().default(null)
 }).meta({ id: 'Seo' })
 
+// The same fields without defaults: a change names only what it changes.
+const SeoPatchSchema = z.strictObject({
+  title: SeoSchema.shape.title.unwrap().optional(),
+  description: SeoSchema.shape.description.unwrap().optional(),
+  canonicalUrl: SeoSchema.shape.canonicalUrl.unwrap().optional()
+}).meta({ id: 'SeoChange' })
+
 export const ArticleSchema = z.object({
   id: z.number().int(),
   slug: z.string(),
@@ -106,7 +113,7 @@ const writable = {
     .describe('Tag ids, slugs or names; a name that matches no tag creates one'),
   author: idOrSlug.nullable().describe('Author id or slug; author and contributor tokens always write as their own byline'),
   coverImage: CoverImageSchema.nullable(),
-  seo: SeoSchema.partial(),
+  seo: SeoPatchSchema.nullable().describe('Fields sent replace those fields; null clears them all'),
   commentsEnabled: z.boolean(),
   publishAt: datetime.nullable().describe('With status scheduled: when the article goes live (must be in the future)'),
   publishedAt: datetime.nullable().describe('Editors and admins only (imports keep their original dates); otherwise publishing sets it')

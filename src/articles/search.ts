@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import { FieldError } from '../http/errors.js'
 
 /** Puts an article's searchable text into the FTS5 index (replacing what was there). */
 export function indexArticle (db: Pick<Db, 'run'>, doc: { id: number, title: string, excerpt: string, text: string }) {
@@ -18,10 +20,40 @@ export function unindexArticle (db: Pick<Db, 'run'>, id: number) {
  * Returns undefined when the input holds no word at all.
  */
 export function matchExpression (q: string): string | undefined {
-  const words = q.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)?.slice(0, 12)
+  const words = q.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)
   if (!words || words.length === 0) return undefined
+  if (words.length > MAX_WORDS) throw new FieldError('q', `q has at most ${MAX_WORDS} words`)
   return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ')
 }
+
+export const MAX_WORDS = 12
+
+/**
+ * Rankings of relevance walks in progress: an LRU of id lists, each kept 15 minutes after
+ * its last use, so the pages of one search follow one ranking.
+ */
+export function createRankingCache (maxEntries = 500, ttlMs = 15 * 60_000, now: () => number = Date.now) {
+  const entries = new Map<string, { ids: number[], expires: number }>()
+  return {
+    put (ids: number[]): string {
+      const key = randomBytes(12).toString('base64url')
+      entries.set(key, { ids, expires: now() + ttlMs })
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+      return key
+    },
+    get (key: string): number[] | undefined {
+      const entry = entries.get(key)
+      if (!entry) return undefined
+      entries.delete(key)
+      if (entry.expires <= now()) return undefined
+      entry.expires = now() + ttlMs
+      entries.set(key, entry)
+      return entry.ids
+    }
+  }
+}
+
+export type RankingCache = ReturnType<typeof createRankingCache>
 
 /** bm25 weights for title, excerpt and body: a word in the headline counts most. */
 export const RANK = sql.raw('bm25(articles_fts, 10.0, 4.0, 1.0)')

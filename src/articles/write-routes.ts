@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { assertIfMatch, itemEtag } from '../http/caching.js'
-import { ForbiddenError, NotFoundError } from '../http/errors.js'
+import { aRole, ForbiddenError, NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
 import { roleAtLeast } from '../tokens/secrets.js'
@@ -23,7 +23,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     const row = repo.findRow(idOrSlug)
     if (!row || !canReadUnpublished(request.auth, row)) {
       // Another byline's article: say 403 when it is public anyway, 404 when it is not.
-      if (row && isLive(row, app.now().toISOString())) throw new ForbiddenError(`An ${request.auth!.role} token may only change articles under its own byline`)
+      if (row && isLive(row, app.now().toISOString())) throw new ForbiddenError(`${aRole(request.auth!.role)} token may only change articles under its own byline`)
       throw new NotFoundError(`There is no article "${idOrSlug}" you can change`)
     }
     return row
@@ -153,7 +153,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       summary: 'Get a signed, expiring preview link for an article',
       description: '`GET /v1/articles/{idOrSlug}?preview=<token>` then shows the article, draft or not, without a bearer token, until the token expires (default 24 hours).',
       params: IdOrSlugParamsSchema,
-      body: PreviewRequestSchema.optional(),
+      body: PreviewRequestSchema.nullish(),
       response: { 201: PreviewTokenSchema, ...problemResponses(404) }
     }
   }, async (request, reply) => {

@@ -188,3 +188,85 @@ export const comments = sqliteTable('comments', {
   index('comments_email_idx').on(t.authorEmail, t.status),
   index('comments_parent_idx').on(t.parentId)
 ])
+
+export type AdSize = [number, number]
+export type AdSizes = AdSize[] | 'fluid'
+export interface AdTargetingSet { categories?: string[], tags?: string[], articles?: string[], authors?: string[], devices?: Array<'mobile' | 'tablet' | 'desktop'> }
+
+/** A named place on a page where an ad can go. */
+export const adSlots = sqliteTable('ad_slots', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  placement: text('placement', { enum: ['header', 'above_article', 'in_article', 'below_article', 'sidebar', 'footer', 'between_list_items'] }).notNull(),
+  sizes: text('sizes', { mode: 'json' }).notNull().$type<AdSizes>(),
+  sizeMapping: text('size_mapping', { mode: 'json' }).$type<Array<{ minWidth: number, sizes: AdSizes }>>(),
+  label: text('label').notNull().default('Advertisement'),
+  inArticle: text('in_article', { mode: 'json' }).$type<{ afterParagraph: number, repeatEvery: number | null, maxInsertions: number }>(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps
+}, (t) => [uniqueIndex('ad_slots_key_unique').on(t.key)])
+
+/** What an advertiser bought: tier, priority, weight, schedule, limits and targeting. */
+export const adCampaigns = sqliteTable('ad_campaigns', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  advertiser: text('advertiser').notNull(),
+  tier: text('tier', { enum: ['sponsorship', 'standard', 'house'] }).notNull().default('standard'),
+  priority: integer('priority').notNull().default(5),
+  weight: integer('weight').notNull().default(1),
+  status: text('status', { enum: ['draft', 'active', 'paused', 'completed'] }).notNull().default('draft'),
+  startsAt: text('starts_at'),
+  endsAt: text('ends_at'),
+  limits: text('limits', { mode: 'json' }).notNull().$type<{ impressions: number | null, clicks: number | null, dailyImpressions: number | null }>(),
+  targeting: text('targeting', { mode: 'json' }).notNull().$type<{ include: AdTargetingSet, exclude: AdTargetingSet }>(),
+  slotKeys: text('slot_keys', { mode: 'json' }).notNull().$type<string[]>(),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps
+})
+
+/** An ad: an image with a link, or HTML shown in a sandboxed frame. */
+export const adCreatives = sqliteTable('ad_creatives', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  campaignId: integer('campaign_id').notNull().references(() => adCampaigns.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['image', 'html'] }).notNull(),
+  imageUrl: text('image_url'),
+  alt: text('alt'),
+  html: text('html'),
+  targetUrl: text('target_url').notNull(),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  weight: integer('weight').notNull().default(1),
+  status: text('status', { enum: ['active', 'paused'] }).notNull().default('active'),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps
+}, (t) => [index('ad_creatives_campaign_idx').on(t.campaignId)])
+
+/**
+ * Daily counters per slot, campaign and creative (0 for a request nothing filled), written
+ * only by the counter buffer's flush as additive upserts.
+ */
+export const adStatsDaily = sqliteTable('ad_stats_daily', {
+  day: text('day').notNull(),
+  slotKey: text('slot_key').notNull(),
+  campaignId: integer('campaign_id').notNull(),
+  creativeId: integer('creative_id').notNull(),
+  requests: integer('requests').notNull().default(0),
+  fills: integer('fills').notNull().default(0),
+  impressions: integer('impressions').notNull().default(0),
+  clicks: integer('clicks').notNull().default(0),
+  filteredImpressions: integer('filtered_impressions').notNull().default(0),
+  filteredClicks: integer('filtered_clicks').notNull().default(0)
+}, (t) => [
+  primaryKey({ columns: [t.day, t.slotKey, t.campaignId, t.creativeId] }),
+  index('ad_stats_campaign_idx').on(t.campaignId, t.day)
+])
+
+/** Impression and click tokens already counted, kept until they expire, so a replay counts once. */
+export const adUsedTokens = sqliteTable('ad_used_tokens', {
+  id: text('id').primaryKey(),
+  expiresAt: integer('expires_at').notNull()
+}, (t) => [index('ad_used_tokens_expiry_idx').on(t.expiresAt)])

@@ -34,10 +34,10 @@ function etagList (header: string | undefined): string[] {
  * Sets ETag, Cache-Control and Vary for a read and answers 304 when If-None-Match holds
  * the current ETag. Returns true when the 304 was sent and the handler must stop.
  */
-export function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, opts: { publicWhenAnonymous?: boolean } = {}): boolean {
+export function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, opts: { publicWhenAnonymous?: boolean, cacheControl?: string | undefined } = {}): boolean {
   reply.header('etag', etag)
   reply.header('vary', 'Authorization')
-  reply.header('cache-control', request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE)
+  reply.header('cache-control', opts.cacheControl ?? (request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE))
   const candidates = etagList(request.headers['if-none-match'])
   if (candidates.includes('*') || candidates.includes(etag)) {
     reply.code(304).send()

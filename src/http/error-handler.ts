@@ -54,7 +54,7 @@ export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
       return sendProblem(reply, problem(400, 'validation', detail, { requestId, errors }))
     }
     if (error instanceof FieldError) {
-      return sendProblem(reply, problem(400, 'validation', error.message, { requestId, errors: [{ path: error.path, message: error.message }] }))
+      return sendProblem(reply, problem(400, 'validation', error.message, { requestId, errors: error.errors }))
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {

@@ -15,10 +15,24 @@ export const TooManyRequestsError = createError<[string]>('CMS_ERR_RATE_LIMITED'
 export class FieldError extends Error {
   readonly statusCode = 400
   readonly code = 'CMS_ERR_VALIDATION'
-  constructor (readonly path: string, message: string) {
-    super(message)
+  /** Every bad field; the first is `path` and `message`. */
+  readonly errors: Array<{ path: string, message: string }>
+  constructor (readonly path: string, message: string, more: Array<{ path: string, message: string }> = []) {
+    super(more.length > 0 ? `${1 + more.length} fields are invalid: ${[message, ...more.map((e) => e.message)].join('; ')}` : message)
     this.name = 'FieldError'
+    this.errors = [{ path, message }, ...more]
   }
+
+  /** One error naming all the fields, or none when the list is empty. */
+  static of (errors: Array<{ path: string, message: string }>): FieldError | undefined {
+    const [first, ...rest] = errors
+    return first ? new FieldError(first.path, first.message, rest) : undefined
+  }
+}
+
+/** "An author", "A contributor": the role with its article, for messages. */
+export function aRole (role: string): string {
+  return `${/^[aeiou]/i.test(role) ? 'An' : 'A'} ${role}`
 }
 
 const kinds: Record<string, string> = {

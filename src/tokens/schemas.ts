@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { aRole } from '../http/errors.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { TimestampSchema } from '../http/schemas.js'
 import { roles } from './secrets.js'
@@ -43,7 +44,7 @@ export const CreateTokenSchema = z.strictObject({
     .describe('Binds an author or contributor token to its byline; required for those roles')
 }).superRefine((value, ctx) => {
   if ((value.role === 'author' || value.role === 'contributor') && !value.authorId) {
-    ctx.addIssue({ code: 'custom', path: ['authorId'], message: `${value.role === 'author' ? 'An' : 'A'} ${value.role} token needs authorId, the byline it writes as` })
+    ctx.addIssue({ code: 'custom', path: ['authorId'], message: `${aRole(value.role)} token needs authorId, the byline it writes as` })
   }
 }).meta({ id: 'CreateToken', examples: [{ name: 'Jane Doe', role: 'author', authorId: 1 }] })
 

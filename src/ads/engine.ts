@@ -1,0 +1,43 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Db } from '../db/client.js'
+import { createAdCounters } from './counters.js'
+import { createAdsRepository } from './repository.js'
+import type { Snapshot } from './selection.js'
+
+/**
+ * The serving side of ads: slots, campaigns and creatives held in memory (reloaded after
+ * any write to them), and the counter buffer with its flush timer.
+ */
+export function createAdEngine (db: Db, log: FastifyBaseLogger, opts: { flushMs: number }) {
+  const repo = createAdsRepository(db)
+  let snapshot: Snapshot | undefined
+  let timer: NodeJS.Timeout | undefined
+  const invalidate = () => { snapshot = undefined }
+  const counters = createAdCounters(db, log, { onLimitsChanged: invalidate })
+
+  const engine = {
+    repo,
+    counters,
+    invalidate,
+    config (): Snapshot {
+      snapshot ??= repo.snapshot()
+      return snapshot
+    },
+    flush (): void {
+      if (!counters.isEmpty()) counters.flush(engine.config().campaigns)
+    },
+    start (): void {
+      timer = setInterval(() => engine.flush(), opts.flushMs)
+      timer.unref()
+    },
+    /** Stops the timer and writes what is buffered: a clean stop loses no count. */
+    stop (): void {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      engine.flush()
+    }
+  }
+  return engine
+}
+
+export type AdEngine = ReturnType<typeof createAdEngine>

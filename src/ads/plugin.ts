@@ -1,0 +1,25 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { adAdminRoutes } from './admin-routes.js'
+import { createAdEngine } from './engine.js'
+import { adServeRoutes } from './serve-routes.js'
+import { adStatsRoutes, adsTxtRoute } from './stats-routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The ad engine: config in memory and the counter buffer (tests flush it). */
+    ads: ReturnType<typeof createAdEngine>
+  }
+}
+
+/** Ads: slots, campaigns and creatives, serving, counting, stats and ads.txt. */
+export const adsPlugin: FastifyPluginAsync<{ random: () => number }> = async function (app, { random }) {
+  const engine = createAdEngine(app.db, app.log, { flushMs: app.config.adFlushSeconds * 1000 })
+  app.addHook('onReady', async () => { engine.start() })
+  app.addHook('onClose', async () => { engine.stop() })
+  await app.register(adAdminRoutes, { engine, prefix: '/v1' })
+  await app.register(adServeRoutes, { engine, random, prefix: '/v1' })
+  await app.register(adStatsRoutes, { engine, prefix: '/v1' })
+  await app.register(adsTxtRoute)
+  // Visible on the root instance (the plugin is registered without encapsulation below).
+  app.decorate('ads', engine)
+}

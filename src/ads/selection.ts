@@ -1,0 +1,107 @@
+import type { AdSizes, AdTargetingSet } from '../db/schema.js'
+import type { CampaignRow, CreativeRow, SlotRow } from './repository.js'
+
+export type Device = 'mobile' | 'tablet' | 'desktop'
+
+/** What targeting can see of the page: its article (if any) and the device. */
+export interface PageContext {
+  article: { slug: string, category: string | null, tags: string[], author: string | null } | null
+  device: Device
+  viewportWidth: number | undefined
+  now: Date
+}
+
+/** Impressions and clicks delivered so far, counted and not yet flushed included. */
+export interface Delivered {
+  impressions: (campaignId: number) => number
+  clicks: (campaignId: number) => number
+  dailyImpressions: (campaignId: number, day: string) => number
+}
+
+export interface Snapshot { slots: SlotRow[], campaigns: CampaignRow[], creatives: CreativeRow[] }
+export interface Pick { slot: SlotRow, campaign: CampaignRow, creative: CreativeRow }
+
+const TIER_RANK: Record<CampaignRow['tier'], number> = { sponsorship: 3, standard: 2, house: 1 }
+
+/** The sizes a slot accepts for this viewport: the widest size-mapping rule that fits, else its sizes. */
+export function slotSizes (slot: SlotRow, viewportWidth: number | undefined): AdSizes {
+  if (viewportWidth === undefined || !slot.sizeMapping?.length) return slot.sizes
+  const rule = [...slot.sizeMapping].sort((a, b) => b.minWidth - a.minWidth).find((r) => r.minWidth <= viewportWidth)
+  return rule ? rule.sizes : slot.sizes
+}
+
+/** True when a width × height ad fits one of the sizes ("fluid" takes any). */
+export function sizeFits (sizes: AdSizes, width: number, height: number): boolean {
+  return sizes === 'fluid' || sizes.some(([w, h]) => w === width && h === height)
+}
+
+function matchesSet (set: AdTargetingSet, ctx: PageContext, mode: 'include' | 'exclude'): boolean {
+  const a = ctx.article
+  const checks: Array<[string[] | undefined, (list: string[]) => boolean]> = [
+    [set.categories, (list) => a?.category !== null && a?.category !== undefined && list.includes(a.category)],
+    [set.tags, (list) => a !== null && a.tags.some((tag) => list.includes(tag))],
+    [set.articles, (list) => a !== null && list.includes(a.slug)],
+    [set.authors, (list) => a?.author !== null && a?.author !== undefined && list.includes(a.author)],
+    [set.devices, (list) => (list as string[]).includes(ctx.device)]
+  ]
+  const active = checks.filter(([list]) => list !== undefined && list.length > 0)
+  // include: every non-empty list must match; exclude: any non-empty list that matches excludes.
+  return mode === 'include' ? active.every(([list, test]) => test(list!)) : active.some(([list, test]) => test(list!))
+}
+
+/** Contextual targeting: every non-empty include list matches, and no exclude list does. */
+export function targetingMatches (targeting: CampaignRow['targeting'], ctx: PageContext): boolean {
+  return matchesSet(targeting.include ?? {}, ctx, 'include') && !matchesSet(targeting.exclude ?? {}, ctx, 'exclude')
+}
+
+/** True when a campaign may deliver now: active, inside its schedule and under its limits. */
+export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered: Delivered): boolean {
+  const now = ctx.now.toISOString()
+  if (campaign.status !== 'active') return false
+  if (campaign.startsAt !== null && now < campaign.startsAt) return false
+  if (campaign.endsAt !== null && now >= campaign.endsAt) return false
+  const { impressions, clicks, dailyImpressions } = campaign.limits
+  if (impressions !== null && delivered.impressions(campaign.id) >= impressions) return false
+  if (clicks !== null && delivered.clicks(campaign.id) >= clicks) return false
+  if (dailyImpressions !== null && delivered.dailyImpressions(campaign.id, now.slice(0, 10)) >= dailyImpressions) return false
+  return true
+}
+
+/**
+ * Picks an ad for each slot key in order: eligible creatives (active creative and campaign,
+ * in schedule, under limits, targeting, size), the highest tier and then priority, and a
+ * weighted random draw (campaign weight × creative weight) inside it. A creative or campaign
+ * fills at most one slot of the call. `random` returns [0, 1) and is injectable for tests.
+ */
+export function selectAds (snapshot: Snapshot, slots: SlotRow[], ctx: PageContext, delivered: Delivered, random: () => number): Map<string, Pick | null> {
+  const campaigns = new Map(snapshot.campaigns.filter((c) => campaignLive(c, ctx, delivered) && targetingMatches(c.targeting, ctx)).map((c) => [c.id, c]))
+  const usedCampaigns = new Set<number>()
+  const usedCreatives = new Set<number>()
+  const out = new Map<string, Pick | null>()
+  for (const slot of slots) {
+    const sizes = slotSizes(slot, ctx.viewportWidth)
+    const candidates: Array<{ campaign: CampaignRow, creative: CreativeRow }> = []
+    for (const creative of snapshot.creatives) {
+      const campaign = campaigns.get(creative.campaignId)
+      if (!campaign || creative.status !== 'active' || usedCreatives.has(creative.id) || usedCampaigns.has(campaign.id)) continue
+      if (!campaign.slotKeys.includes(slot.key) || !sizeFits(sizes, creative.width, creative.height)) continue
+      candidates.push({ campaign, creative })
+    }
+    if (candidates.length === 0) { out.set(slot.key, null); continue }
+    const rank = (c: CampaignRow) => TIER_RANK[c.tier] * 100 + c.priority
+    const best = Math.max(...candidates.map((c) => rank(c.campaign)))
+    const top = candidates.filter((c) => rank(c.campaign) === best)
+    const weights = top.map((c) => c.campaign.weight * c.creative.weight)
+    const total = weights.reduce((s, w) => s + w, 0)
+    let draw = random() * total
+    let chosen = top[top.length - 1]!
+    for (const [i, candidate] of top.entries()) {
+      draw -= weights[i]!
+      if (draw < 0) { chosen = candidate; break }
+    }
+    usedCampaigns.add(chosen.campaign.id)
+    usedCreatives.add(chosen.creative.id)
+    out.set(slot.key, { slot, campaign: chosen.campaign, creative: chosen.creative })
+  }
+  return out
+}

@@ -1,0 +1,108 @@
+import { eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { Db } from '../db/client.js'
+import { settings } from '../db/schema.js'
+import { FieldError } from '../http/errors.js'
+import { listEtag, notModified } from '../http/caching.js'
+import { validateAdsTxt } from './ads-txt.js'
+import type { AdEngine } from './engine.js'
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date such as 2025-01-29').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Not a real date')
+
+const StatsQuerySchema = z.object({
+  from: day.optional().describe('First UTC day, inclusive (default: 29 days before `to`)'),
+  to: day.optional().describe('Last UTC day, inclusive (default: today)'),
+  groupBy: z.enum(['day', 'slot', 'campaign', 'creative'], { error: 'groupBy is day, slot, campaign or creative' }).default('day')
+})
+
+const StatsRowSchema = z.object({
+  key: z.string().describe('The day, slot key, campaign id or creative id'),
+  requests: z.number().int(),
+  fills: z.number().int(),
+  impressions: z.number().int(),
+  clicks: z.number().int(),
+  filteredImpressions: z.number().int().describe('Replays, prefetches, HEAD requests, bots, expired tokens'),
+  filteredClicks: z.number().int(),
+  ctr: z.number().describe('clicks / impressions, 0 when there are none')
+})
+
+const StatsSchema = z.object({ data: z.array(StatsRowSchema) }).meta({ id: 'AdStats', description: 'Ad counters per group over the days asked' })
+
+const AdsTxtSchema = z.strictObject({
+  content: z.string().max(100_000, 'ads.txt has at most 100000 characters').describe('The whole file; each line is checked')
+}).meta({ id: 'AdsTxt', examples: [{ content: 'contact=ads@news.example\ngoogle.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n' }] })
+
+/** The stored ads.txt, empty until someone sets it. */
+function readAdsTxtSetting (db: Db): string {
+  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, 'ads-txt')).get()?.value ?? ''
+}
+
+const columns: Record<string, string> = { day: 'day', slot: 'slot_key', campaign: 'campaign_id', creative: 'creative_id' }
+
+/** Ad statistics and ads.txt. */
+export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async function (app, { engine }) {
+  app.get('/ads/stats', {
+    config: { auth: 'editor' },
+    schema: {
+      tags: ['Ad serving'],
+      summary: 'Ad statistics by day, slot, campaign or creative',
+      description: 'Counts up to this moment: the buffer is flushed first. Requests that nothing filled count under campaign and creative 0.',
+      querystring: StatsQuerySchema,
+      response: { 200: StatsSchema }
+    }
+  }, async (request, reply) => {
+    const to = request.query.to ?? app.now().toISOString().slice(0, 10)
+    const from = request.query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10)
+    if (from > to) throw new FieldError('from', 'from must not be after to')
+    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * 86_400_000) throw new FieldError('from', 'At most 366 days at once')
+    engine.flush()
+    const column = sql.raw(columns[request.query.groupBy]!)
+    const rows = app.db.all<Omit<z.infer<typeof StatsRowSchema>, 'ctr'>>(sql`
+      select cast(${column} as text) as key, sum(requests) as requests, sum(fills) as fills, sum(impressions) as impressions,
+        sum(clicks) as clicks, sum(filtered_impressions) as filteredImpressions, sum(filtered_clicks) as filteredClicks
+      from ad_stats_daily where day >= ${from} and day <= ${to}
+      group by ${column} order by ${column}`)
+    reply.header('cache-control', 'private, no-store')
+    return { data: rows.map((r) => ({ ...r, ctr: r.impressions > 0 ? Math.round((r.clicks / r.impressions) * 10_000) / 10_000 : 0 })) }
+  })
+
+  const readAdsTxt = () => readAdsTxtSetting(app.db)
+
+  app.get('/settings/ads-txt', {
+    config: { auth: 'editor' },
+    schema: { tags: ['Ad serving'], summary: 'The ads.txt content', response: { 200: AdsTxtSchema } }
+  }, async () => ({ content: readAdsTxt() }))
+
+  app.put('/settings/ads-txt', {
+    config: { auth: 'editor' },
+    schema: {
+      tags: ['Ad serving'],
+      summary: 'Replace ads.txt (each line validated)',
+      description: 'Blank lines, # comments, variables (contact, subdomain, inventorypartnerdomain, ownerdomain, managerdomain) and records `domain, publisher id, DIRECT|RESELLER[, certification id]`. Every bad line is named.',
+      body: AdsTxtSchema,
+      response: { 200: AdsTxtSchema }
+    }
+  }, async (request) => {
+    const errors = validateAdsTxt(request.body.content)
+    const error = FieldError.of(errors)
+    if (error) throw error
+    const value = request.body.content
+    app.db.insert(settings).values({ key: 'ads-txt', value })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: app.now().toISOString() } }).run()
+    return { content: value }
+  })
+}
+
+/** GET /ads.txt at the site root, as text/plain. */
+export const adsTxtRoute: FastifyPluginAsyncZod = async function (app) {
+  const readAdsTxt = () => readAdsTxtSetting(app.db)
+  app.get('/ads.txt', {
+    schema: { hide: true }
+  }, async (request, reply) => {
+    const content = readAdsTxt()
+    if (notModified(request, reply, listEtag(content))) return reply
+    reply.header('cache-control', 'public, max-age=3600')
+    return reply.type('text/plain; charset=utf-8').serializer((p: unknown) => String(p)).send(content)
+  })
+}
