@@ -127,3 +127,180 @@ export function articleState (app: App) {
     articleTags: app.db.select().from(articleTags).orderBy(articleTags.articleId, articleTags.tagId).all()
   }
 }
+
+// Article factory for the articles tests. Its imports sit here, beside it; ESM hoists imports.
+import type { Article } from '../src/articles/schemas.js'
+
+let articleSeq = 0
+
+/**
+ * Creates an article through POST /v1/articles (admin by default) and returns the answer's
+ * body; throws with the response when it is not a 201. The title defaults to a unique one.
+ */
+export async function createArticle (app: App, partial: Record<string, unknown> = {}, headers: Record<string, string> = admin): Promise<Article> {
+  const payload = { title: `Article ${++articleSeq}`, ...partial }
+  const res = await app.inject({ method: 'POST', url: '/v1/articles', headers, payload })
+  if (res.statusCode !== 201) throw new Error(`create article failed: ${res.statusCode} ${res.body}`)
+  return res.json() as Article
+}
+
+// Whole-table snapshots and expected bodies for the article write tests. Imports sit here, beside them.
+import { articleRevisions } from '../src/db/schema.js'
+
+/**
+ * Every row of articles, article_revisions, article_tags and tags (all columns) and the
+ * rowids in the search index: `t.same(articleTables(app), before)` proves nothing changed.
+ */
+export function articleTables (app: App) {
+  return {
+    articles: app.db.select().from(articles).orderBy(articles.id).all(),
+    revisions: app.db.select().from(articleRevisions).orderBy(articleRevisions.articleId, articleRevisions.revision).all(),
+    articleTags: app.db.select().from(articleTags).orderBy(articleTags.articleId, articleTags.position).all(),
+    tags: app.db.select().from(tagsTable).orderBy(tagsTable.id).all(),
+    fts: app.db.$client.prepare('select rowid from articles_fts order by rowid').all()
+  }
+}
+
+/**
+ * The whole API body of an article: every field at its default for a new draft, timestamps
+ * as patterns (compare with `expectJson`/`fit`), overridden by `fields`.
+ */
+export function articleBody (fields: { id: number, slug: string, title: string } & Record<string, unknown>) {
+  return {
+    subtitle: null,
+    excerpt: '',
+    body: '',
+    format: 'markdown',
+    html: '',
+    status: 'draft',
+    featured: false,
+    category: null,
+    tags: [],
+    author: null,
+    coverImage: null,
+    seo: { title: null, description: null, canonicalUrl: null },
+    commentsEnabled: true,
+    commentCount: 0,
+    wordCount: 0,
+    readingTimeMinutes: 0,
+    publishAt: null,
+    publishedAt: null,
+    createdAt: ISO_TIMESTAMP,
+    updatedAt: ISO_TIMESTAMP,
+    revision: 1,
+    ...fields
+  }
+}
+
+// Helpers for the comments tests: published articles, posting from fresh client addresses,
+// settings, and raw counts straight from SQLite. Imports sit here, beside them; ESM hoists imports.
+import { createHash } from 'node:crypto'
+
+/** Creates a published article through the API (admin). */
+export function createPublishedArticle (app: App, partial: Record<string, unknown> = {}): Promise<Article> {
+  return createArticle(app, { status: 'published', ...partial })
+}
+
+let commentIpSeq = 0
+
+/**
+ * A client address never used before in this process: posts from it start with a fresh
+ * per-IP rate limit, so only the rate-limit tests ever meet a 429.
+ */
+export function freshIp (): string {
+  commentIpSeq++
+  return `10.${(commentIpSeq >> 16) & 255}.${(commentIpSeq >> 8) & 255}.${commentIpSeq & 255}`
+}
+
+let commentSeq = 0
+
+/** A valid "Leave a reply" form: a unique body, name and email unless `partial` says otherwise. */
+export function commentForm (partial: Record<string, unknown> = {}): Record<string, unknown> {
+  commentSeq++
+  return { body: `Comment number ${commentSeq}`, authorName: `Reader ${commentSeq}`, authorEmail: `reader${commentSeq}@example.net`, ...partial }
+}
+
+/** POST /v1/articles/{idOrSlug}/comments without a token, from `opts.ip` or a fresh address. */
+export function postComment (app: App, article: number | string, payload: Record<string, unknown>, opts: { ip?: string, headers?: Record<string, string> } = {}) {
+  return app.inject({
+    method: 'POST',
+    url: `/v1/articles/${article}/comments`,
+    payload,
+    remoteAddress: opts.ip ?? freshIp(),
+    ...(opts.headers ? { headers: opts.headers } : {})
+  })
+}
+
+/** The public answer to a comment post, as the API sends it. */
+export interface PostedComment {
+  id: number
+  articleId: number
+  parentId: number | null
+  authorName: string
+  authorUrl: string | null
+  avatarHash: string
+  body: string
+  html: string
+  createdAt: string
+  status: 'pending' | 'approved'
+}
+
+/** Posts `commentForm(partial)` and returns the 201 body; throws with the response otherwise. */
+export async function createComment (app: App, article: number | string, partial: Record<string, unknown> = {}, opts: { ip?: string, headers?: Record<string, string> } = {}): Promise<PostedComment> {
+  const res = await postComment(app, article, commentForm(partial), opts)
+  if (res.statusCode !== 201) throw new Error(`post comment failed: ${res.statusCode} ${res.body}`)
+  return res.json() as PostedComment
+}
+
+/** PATCH /v1/comments/{id} as admin; throws unless 200. Returns the moderation body. */
+export async function moderateComment (app: App, id: number, change: Record<string, unknown>) {
+  const res = await app.inject({ method: 'PATCH', url: `/v1/comments/${id}`, headers: admin, payload: change })
+  if (res.statusCode !== 200) throw new Error(`moderate comment failed: ${res.statusCode} ${res.body}`)
+  return res.json() as PostedComment & { status: string, authorEmail: string, ip: string | null, userAgent: string | null, flags: string[], updatedAt: string }
+}
+
+/** Posts a comment and approves it (whatever the policy made of it); returns the posted body. */
+export async function createApprovedComment (app: App, article: number | string, partial: Record<string, unknown> = {}, opts: { ip?: string } = {}): Promise<PostedComment> {
+  const posted = await createComment(app, article, partial, opts)
+  if (posted.status !== 'approved') await moderateComment(app, posted.id, { status: 'approved' })
+  return { ...posted, status: 'approved' }
+}
+
+/** PUT /v1/settings/comments as admin (absent fields take their defaults); throws unless 200. */
+export async function putCommentSettings (app: App, value: Record<string, unknown>) {
+  const res = await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: value })
+  if (res.statusCode !== 200) throw new Error(`put comment settings failed: ${res.statusCode} ${res.body}`)
+  return res.json() as Record<string, unknown>
+}
+
+/** Every comment row, all columns, by id, read with raw SQL: `t.same(commentRows(app), before)` proves nothing changed. */
+export function commentRows (app: App) {
+  return app.db.$client.prepare('select * from comments order by id').all() as Array<Record<string, unknown>>
+}
+
+/** How many comment rows are stored (any status). */
+export function commentTotal (app: App): number {
+  return (app.db.$client.prepare('select count(*) as n from comments').get() as { n: number }).n
+}
+
+/** The stored status of one comment, or undefined when there is no such row. */
+export function storedCommentStatus (app: App, id: number): string | undefined {
+  return (app.db.$client.prepare('select status from comments where id = ?').get(id) as { status: string } | undefined)?.status
+}
+
+/** Approved comments of an article, counted in SQL: what commentCount must say. */
+export function approvedInDb (app: App, articleId: number): number {
+  return (app.db.$client.prepare('select count(*) as n from comments where article_id = ? and status = \'approved\'').get(articleId) as { n: number }).n
+}
+
+/** An article's commentCount as GET /v1/articles/{id}?fields=commentCount answers an admin. */
+export async function apiCommentCount (app: App, articleId: number): Promise<number> {
+  const res = await app.inject({ url: `/v1/articles/${articleId}?fields=commentCount`, headers: admin })
+  if (res.statusCode !== 200) throw new Error(`read article failed: ${res.statusCode} ${res.body}`)
+  return (res.json() as { commentCount: number }).commentCount
+}
+
+/** The avatarHash the contract promises: SHA-256 of the trimmed, lower-cased email. */
+export function expectedAvatarHash (email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex')
+}
