@@ -23,6 +23,7 @@ import { taxonomyRoutes } from './taxonomy/routes.js'
 import { articlesPlugin } from './articles/plugin.js'
 import { commentsPlugin } from './comments/plugin.js'
 import { adsPlugin } from './ads/plugin.js'
+import { articlePageRoutes } from './article-pages/routes.js'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
@@ -117,6 +118,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   await app.register(articlesPlugin, { prefix: '/v1/articles' })
   await app.register(commentsPlugin, { prefix: '/v1' })
   await app.register(fp(adsPlugin), { random })
+  await app.register(articlePageRoutes, { prefix: '/v1' })
 
   return app
 }

@@ -304,3 +304,134 @@ export async function apiCommentCount (app: App, articleId: number): Promise<num
 export function expectedAvatarHash (email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex')
 }
+
+// Ad fixtures: slots, campaigns and creatives through the API, serving and beacon requests,
+// and raw rows of the ad tables. Imports sit here, beside them; ESM hoists imports.
+import type { z } from 'zod'
+import type { AdCampaignSchema, AdCreativeSchema, AdSlotSchema } from '../src/ads/schemas.js'
+
+export type AdSlotBody = z.infer<typeof AdSlotSchema>
+export type AdCampaignBody = z.infer<typeof AdCampaignSchema>
+export type AdCreativeBody = z.infer<typeof AdCreativeSchema>
+
+/** A desktop browser, an iPhone, an iPad and Google's crawler, as User-Agent headers. */
+export const DESKTOP_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+export const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+export const IPAD_UA = 'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+export const GOOGLEBOT_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
+
+let adSlotSeq = 0
+
+/** POST /v1/ad-slots as admin: a 300x250 sidebar slot with a unique key unless `partial` says otherwise. */
+export async function createSlot (app: App, partial: Record<string, unknown> = {}): Promise<AdSlotBody> {
+  const payload = { key: `slot-${++adSlotSeq}`, name: 'Sidebar', placement: 'sidebar', sizes: [[300, 250]], ...partial }
+  const res = await app.inject({ method: 'POST', url: '/v1/ad-slots', headers: admin, payload })
+  if (res.statusCode !== 201) throw new Error(`create ad slot failed: ${res.statusCode} ${res.body}`)
+  return res.json() as AdSlotBody
+}
+
+/** POST /v1/ad-campaigns as admin: an active standard campaign unless `partial` says otherwise. */
+export async function createCampaign (app: App, partial: Record<string, unknown> = {}): Promise<AdCampaignBody> {
+  const payload = { name: 'Spring ferries', advertiser: 'Harbour Lines', status: 'active', ...partial }
+  const res = await app.inject({ method: 'POST', url: '/v1/ad-campaigns', headers: admin, payload })
+  if (res.statusCode !== 201) throw new Error(`create ad campaign failed: ${res.statusCode} ${res.body}`)
+  return res.json() as AdCampaignBody
+}
+
+/** POST /v1/ad-creatives as admin: an active 300x250 image ad unless `partial` says otherwise. */
+export async function createCreative (app: App, campaignId: number, partial: Record<string, unknown> = {}): Promise<AdCreativeBody> {
+  const payload = {
+    campaignId,
+    name: 'Ferry 300x250',
+    kind: 'image',
+    imageUrl: 'https://cdn.example.com/ferry.webp',
+    alt: 'A ferry leaving the harbour at sunset',
+    targetUrl: 'https://harbourlines.example/spring',
+    width: 300,
+    height: 250,
+    ...partial
+  }
+  const res = await app.inject({ method: 'POST', url: '/v1/ad-creatives', headers: admin, payload })
+  if (res.statusCode !== 201) throw new Error(`create ad creative failed: ${res.statusCode} ${res.body}`)
+  return res.json() as AdCreativeBody
+}
+
+/** A slot, an active campaign listing it and one image creative: the smallest servable ad. */
+export async function createAd (app: App, opts: { slot?: Record<string, unknown>, campaign?: Record<string, unknown>, creative?: Record<string, unknown> } = {}) {
+  const slot = await createSlot(app, opts.slot)
+  const campaign = await createCampaign(app, { slotKeys: [slot.key], ...opts.campaign })
+  const creative = await createCreative(app, campaign.id, opts.creative)
+  return { slot, campaign, creative }
+}
+
+/** The ad a serve answer holds for a slot, as the API sends it. */
+export interface ServedAd {
+  creativeId: number
+  campaignId: number
+  kind: 'image' | 'html'
+  width: number
+  height: number
+  image?: { src: string, alt: string }
+  html?: { srcdoc: string, sandbox: string }
+  clickUrl: string
+  impressionUrl: string
+}
+
+/** GET /v1/ads/serve?<query> without a token, from a desktop browser unless `headers` say otherwise. */
+export function serveAds (app: App, query: string, headers: Record<string, string | undefined> = {}) {
+  return app.inject({ method: 'GET', url: `/v1/ads/serve?${query}`, headers: { 'user-agent': DESKTOP_UA, ...headers } as Record<string, string> })
+}
+
+/** Serves one slot and returns its ad; throws when the answer is not a 200 with an ad. */
+export async function serveOne (app: App, slotKey: string, query = ''): Promise<ServedAd> {
+  const res = await serveAds(app, `slots=${slotKey}${query ? `&${query}` : ''}`)
+  const ad = res.statusCode === 200 ? (res.json() as { slots: Record<string, { ad: ServedAd | null } | null> }).slots[slotKey]?.ad : undefined
+  if (!ad) throw new Error(`serve ${slotKey} gave no ad: ${res.statusCode} ${res.body}`)
+  return ad
+}
+
+/** The path and query of an absolute URL the API handed out (inject takes paths). */
+export function pathOf (url: string): string {
+  const parsed = new URL(url)
+  return parsed.pathname + parsed.search
+}
+
+/** Calls an impression or click URL (GET by default) from a desktop browser unless `headers` say otherwise. */
+export function hitAdUrl (app: App, url: string, opts: { method?: 'GET' | 'POST' | 'HEAD', headers?: Record<string, string | undefined> } = {}) {
+  return app.inject({ method: opts.method ?? 'GET', url: pathOf(url), headers: { 'user-agent': DESKTOP_UA, ...opts.headers } as Record<string, string> })
+}
+
+/** One row of GET /v1/ads/stats. */
+export interface AdStatsRow { key: string, requests: number, fills: number, impressions: number, clicks: number, filteredImpressions: number, filteredClicks: number, ctr: number }
+
+/** GET /v1/ads/stats?<query> as admin (it flushes the buffer first); throws unless 200. */
+export async function adStats (app: App, query = ''): Promise<AdStatsRow[]> {
+  const res = await app.inject({ url: `/v1/ads/stats${query ? `?${query}` : ''}`, headers: admin })
+  if (res.statusCode !== 200) throw new Error(`ad stats failed: ${res.statusCode} ${res.body}`)
+  return (res.json() as { data: AdStatsRow[] }).data
+}
+
+/** A stats row with every counter 0 (and ctr 0) but those given. */
+export function statsRow (key: string, counts: Partial<Omit<AdStatsRow, 'key'>> = {}): AdStatsRow {
+  return { key, requests: 0, fills: 0, impressions: 0, clicks: 0, filteredImpressions: 0, filteredClicks: 0, ctr: 0, ...counts }
+}
+
+/** Every row of ad_slots, ad_campaigns and ad_creatives, all columns, raw SQL: proof that nothing changed. */
+export function adTables (app: App) {
+  const all = (table: string) => app.db.$client.prepare(`select * from ${table} order by id`).all()
+  return { slots: all('ad_slots'), campaigns: all('ad_campaigns'), creatives: all('ad_creatives') }
+}
+
+/** Every row of ad_stats_daily and ad_used_tokens, with counts and sums, raw SQL: what the counters wrote. */
+export function adCounterTables (app: App) {
+  const client = app.db.$client
+  return {
+    stats: client.prepare('select * from ad_stats_daily order by day, slot_key, campaign_id, creative_id').all(),
+    statsCount: (client.prepare('select count(*) as n from ad_stats_daily').get() as { n: number }).n,
+    sums: client.prepare(`select coalesce(sum(requests), 0) as requests, coalesce(sum(fills), 0) as fills,
+      coalesce(sum(impressions), 0) as impressions, coalesce(sum(clicks), 0) as clicks,
+      coalesce(sum(filtered_impressions), 0) as filteredImpressions, coalesce(sum(filtered_clicks), 0) as filteredClicks
+      from ad_stats_daily`).get() as Record<string, number>,
+    usedTokens: (client.prepare('select count(*) as n from ad_used_tokens').get() as { n: number }).n
+  }
+}

@@ -235,3 +235,9 @@ export const PreviewTokenSchema = z.object({
 export const PreviewRequestSchema = z.strictObject({
   expiresInMinutes: z.number().int().min(1).max(60 * 24 * 7, 'A preview token lives at most 7 days (10080 minutes)').default(60 * 24)
 }).meta({ id: 'PreviewRequest' })
+
+export const TEASER_FIELDS = ['id', 'slug', 'title', 'subtitle', 'excerpt', 'featured', 'category', 'tags', 'author', 'coverImage', 'commentCount', 'readingTimeMinutes', 'publishedAt'] as const
+
+/** An article as a list on a page shows it ("More articles", "Latest article"): no body. */
+export const ArticleTeaserSchema = ArticleSchema.pick(Object.fromEntries(TEASER_FIELDS.map((f) => [f, true])) as { [K in typeof TEASER_FIELDS[number]]: true })
+  .meta({ id: 'ArticleTeaser', description: 'An article without its body, for lists on a page' })

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { LinkifyIt } from 'linkify-it'
 import { escapeUTF8 } from 'entities'
 
-const linkify = new LinkifyIt()
+// fuzzyLink: www.example.com is a link too, for the link limit and in the html.
+const linkify = new LinkifyIt({ fuzzyLink: true })
 
 function linkified (line: string): string {
   const matches = linkify.match(line) ?? []

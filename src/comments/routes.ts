@@ -48,7 +48,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       description: 'Oldest first by default. With `tree=true` the page holds top-level comments, each with its approved replies nested (a reply whose parent is not shown stands at the top level).',
       params: IdOrSlugParamsSchema,
       querystring: CommentListQuerySchema,
-      response: { 200: z.union([CommentPageSchema, CommentTreePageSchema]), 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
+      response: { 200: z.union([CommentTreePageSchema, CommentPageSchema]), 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
     }
   }, async (request, reply) => {
     const article = liveArticle(request.params.idOrSlug)
@@ -63,6 +63,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
 
   app.post('/articles/:idOrSlug/comments', {
     config: {
+      idempotent: true,
       rateLimit: {
         max: () => settings.get().postsPerMinute,
         timeWindow: 60_000,
