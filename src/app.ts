@@ -24,6 +24,7 @@ import { articlesPlugin } from './articles/plugin.js'
 import { commentsPlugin } from './comments/plugin.js'
 import { adsPlugin } from './ads/plugin.js'
 import { articlePageRoutes } from './article-pages/routes.js'
+import { demoSitePlugin } from './demo/site.js'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
@@ -119,6 +120,14 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   await app.register(commentsPlugin, { prefix: '/v1' })
   await app.register(fp(adsPlugin), { random })
   await app.register(articlePageRoutes, { prefix: '/v1' })
+  if (config.demoSite) await app.register(demoSitePlugin)
+  app.get('/', { schema: { hide: true } }, async () => ({
+    name: 'Broadsheet',
+    docs: '/docs',
+    openapi: '/openapi.json',
+    api: '/v1',
+    ...(config.demoSite ? { demo: '/demo/' } : {})
+  }))
 
   return app
 }

@@ -36,6 +36,7 @@ export const EnvSchema = z.object({
     .min(32, 'must be at least 32 characters (use a random secret)')
     .optional(),
   BROADSHEET_DEMO: booleanString(true),
+  BROADSHEET_DEMO_SITE: booleanString(true),
   BROADSHEET_AD_FLUSH_SECONDS: z.coerce.number({ error: 'must be a number of seconds from 1 to 300' })
     .min(1, 'must be a number of seconds from 1 to 300').max(300, 'must be a number of seconds from 1 to 300').default(5),
   BROADSHEET_AD_EVENTS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
@@ -54,6 +55,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   bootstrapToken: e.BROADSHEET_BOOTSTRAP_TOKEN,
   secret: e.BROADSHEET_SECRET,
   demo: e.BROADSHEET_DEMO,
+  demoSite: e.BROADSHEET_DEMO_SITE,
   authFailuresPerMinute: e.BROADSHEET_AUTH_FAILURES_PER_MINUTE,
   adFlushSeconds: e.BROADSHEET_AD_FLUSH_SECONDS,
   adEventsPerMinute: e.BROADSHEET_AD_EVENTS_PER_MINUTE

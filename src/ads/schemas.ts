@@ -158,7 +158,8 @@ const creativeFields = {
   campaignId: z.number().int().positive(),
   name: z.string().trim().min(1).max(200),
   kind: z.enum(['image', 'html'], { error: 'kind must be image or html' }),
-  imageUrl: httpUrl('imageUrl').nullable(),
+  imageUrl: z.union([z.string().regex(/^\/(?!\/)[\w\-./%]{1,500}$/, 'A path on this server starts with a single /'), httpUrl('imageUrl')])
+    .nullable().describe('An http(s) URL, or a path on this server (/demo/assets/ad.svg) served as an absolute URL'),
   alt: z.string().trim().min(1, 'alt is required for an image ad: describe it for people who cannot see it').max(300).nullable(),
   html: z.string().refine((v) => Buffer.byteLength(v, 'utf8') <= HTML_MAX_BYTES, `html is at most ${HTML_MAX_BYTES} bytes (64 KB)`).nullable(),
   targetUrl: httpUrl('targetUrl'),

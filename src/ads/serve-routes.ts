@@ -97,7 +97,10 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: ()
     const clickUrl = `${origin}/v1/ads/click/${sign(app.secret, 'ad-click', { ...base, e: seconds + CLICK_TTL_S })}`
     const impressionUrl = `${origin}/v1/ads/impression/${sign(app.secret, 'ad-impression', { ...base, e: seconds + IMPRESSION_TTL_S })}`
     const common = { creativeId: creative.id, campaignId: creative.campaignId, kind: creative.kind, width: creative.width, height: creative.height, clickUrl, impressionUrl }
-    if (creative.kind === 'image') return { ...common, image: { src: creative.imageUrl ?? '', alt: creative.alt ?? '' } }
+    if (creative.kind === 'image') {
+      const src = creative.imageUrl?.startsWith('/') ? `${origin}${creative.imageUrl}` : (creative.imageUrl ?? '')
+      return { ...common, image: { src, alt: creative.alt ?? '' } }
+    }
     const body = (creative.html ?? '').replaceAll('{{clickUrl}}', escapeAttribute(clickUrl))
     const srcdoc = `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"><style>html,body{margin:0;overflow:hidden}</style></head><body>${body}</body></html>`
     return { ...common, html: { srcdoc, sandbox: HTML_SANDBOX } }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { authors, categories, tags } from '../db/schema.js'
+import { adCampaigns, adCreatives, adSlots, authors, categories, tags } from '../db/schema.js'
+import { demoCampaigns, demoSlots } from './ads.js'
 import { createArticlesRepository, SYSTEM } from '../articles/repository.js'
 import { CreateArticleSchema } from '../articles/schemas.js'
 import { demoArticles } from './articles.js'
@@ -9,7 +10,7 @@ import { demoArticles } from './articles.js'
 export function isEmpty (db: Db): boolean {
   const row = db.get<{ n: number }>(sql`select
     (select count(*) from categories) + (select count(*) from tags) +
-    (select count(*) from authors) + (select count(*) from articles) as n`)
+    (select count(*) from authors) + (select count(*) from articles) + (select count(*) from ad_slots) as n`)
   return row!.n === 0
 }
 
@@ -57,6 +58,17 @@ export function seedDemo (db: Db, now: Date = new Date()): boolean {
         publishedAt
       })
       articles.create(input, SYSTEM, now.toISOString())
+    }
+    db.insert(adSlots).values(demoSlots.map((slot) => ({ ...slot, label: 'Advertisement', enabled: true }))).run()
+    for (const { creatives, ...campaign } of demoCampaigns) {
+      const { id } = db.insert(adCampaigns).values({
+        ...campaign,
+        weight: 1,
+        status: 'active',
+        limits: { impressions: null, clicks: null, dailyImpressions: null },
+        targeting: { include: {}, exclude: {} }
+      }).returning({ id: adCampaigns.id }).get()
+      db.insert(adCreatives).values(creatives.map((creative) => ({ ...creative, campaignId: id, weight: 1, status: 'active' as const }))).run()
     }
     return true
   }, { behavior: 'immediate' })
