@@ -116,3 +116,39 @@ export async function buildWithClock (t: Test, start: Date | string = '2025-02-0
   await app.ready()
   return { app, clock }
 }
+
+// Ads: an app built with the clock and the ad selection's random source a test chooses.
+
+/** A clock a test moves by hand, starting at `start`; pass its `now` to buildAds. */
+export function createClock (start: Date | string): TestClock {
+  let current = new Date(start).getTime()
+  return {
+    now: () => new Date(current),
+    set: (at) => { current = new Date(at).getTime() },
+    advance: (ms) => { current += ms }
+  }
+}
+
+/**
+ * Like build(), with an optional clock (`now`) and random source (`random`, [0, 1)) for ad
+ * selection. The counter flush timer is set to its longest (300 s), so counts reach the
+ * database only through app.ads.flush(), GET /v1/ads/stats or shutdown. Closed in teardown.
+ */
+export async function buildAds (t: Test, opts: { now?: () => Date, random?: () => number, env?: Record<string, string> } = {}): Promise<App> {
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    BROADSHEET_DEMO: 'false',
+    BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
+    BROADSHEET_AD_FLUSH_SECONDS: '300',
+    ...opts.env
+  })
+  const app = await buildApp({
+    config,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.random ? { random: opts.random } : {})
+  })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}

@@ -17,7 +17,7 @@ export interface CountKey { day: string, slotKey: string, campaignId: number, cr
  * totals stay in memory too (loaded once, then counted), so limits see unflushed events.
  * Used impression and click tokens are kept the same way and persisted at each flush.
  */
-export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimitsChanged: (campaignIds: number[]) => void }) {
+export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimitsChanged: (campaignIds: number[]) => void, now: () => Date }) {
   let pending = new Map<string, { key: CountKey, counts: Counts }>()
   let pendingTokens: Array<{ id: string, expiresAt: number }> = []
   const usedTokens = new Map<string, number>()
@@ -31,7 +31,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
     t.clicks += row.clicks
     t.daily.set(row.day, (t.daily.get(row.day) ?? 0) + row.impressions)
   }
-  for (const row of db.select().from(adUsedTokens).where(sql`${adUsedTokens.expiresAt} > ${Math.floor(Date.now() / 1000)}`).all()) {
+  for (const row of db.select().from(adUsedTokens).where(sql`${adUsedTokens.expiresAt} > ${Math.floor(opts.now().getTime() / 1000)}`).all()) {
     usedTokens.set(row.id, row.expiresAt)
   }
 
@@ -81,7 +81,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
       if (batch.size === 0 && tokens.length === 0) return
       pending = new Map()
       pendingTokens = []
-      const nowSeconds = Math.floor(Date.now() / 1000)
+      const nowSeconds = Math.floor(opts.now().getTime() / 1000)
       let completed: number[] = []
       try {
         db.transaction((tx) => {
@@ -104,7 +104,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
             (c.limits.impressions !== null && delivered.impressions(c.id) >= c.limits.impressions) ||
             (c.limits.clicks !== null && delivered.clicks(c.id) >= c.limits.clicks))).map((c) => c.id)
           for (const id of completed) {
-            tx.run(sql`update ad_campaigns set status = 'completed', revision = revision + 1, updated_at = ${new Date().toISOString()} where id = ${id} and status = 'active'`)
+            tx.run(sql`update ad_campaigns set status = 'completed', revision = revision + 1, updated_at = ${opts.now().toISOString()} where id = ${id} and status = 'active'`)
           }
         }, { behavior: 'immediate' })
       } catch (err) {

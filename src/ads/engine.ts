@@ -8,12 +8,12 @@ import type { Snapshot } from './selection.js'
  * The serving side of ads: slots, campaigns and creatives held in memory (reloaded after
  * any write to them), and the counter buffer with its flush timer.
  */
-export function createAdEngine (db: Db, log: FastifyBaseLogger, opts: { flushMs: number }) {
+export function createAdEngine (db: Db, log: FastifyBaseLogger, opts: { flushMs: number, now: () => Date }) {
   const repo = createAdsRepository(db)
   let snapshot: Snapshot | undefined
   let timer: NodeJS.Timeout | undefined
   const invalidate = () => { snapshot = undefined }
-  const counters = createAdCounters(db, log, { onLimitsChanged: invalidate })
+  const counters = createAdCounters(db, log, { onLimitsChanged: invalidate, now: opts.now })
 
   const engine = {
     repo,

@@ -13,7 +13,7 @@ declare module 'fastify' {
 
 /** Ads: slots, campaigns and creatives, serving, counting, stats and ads.txt. */
 export const adsPlugin: FastifyPluginAsync<{ random: () => number }> = async function (app, { random }) {
-  const engine = createAdEngine(app.db, app.log, { flushMs: app.config.adFlushSeconds * 1000 })
+  const engine = createAdEngine(app.db, app.log, { flushMs: app.config.adFlushSeconds * 1000, now: app.now })
   app.addHook('onReady', async () => { engine.start() })
   app.addHook('onClose', async () => { engine.stop() })
   await app.register(adAdminRoutes, { engine, prefix: '/v1' })

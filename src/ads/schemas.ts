@@ -19,6 +19,7 @@ export const SizesSchema = z.union([z.array(SizeSchema).min(1, 'Give at least on
   .describe('Sizes the slot accepts, or "fluid" for any')
 
 export const SlotKeySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A key is 2 to 64 lower-case letters, digits and hyphens, starting with a letter or digit')
+  .refine((k) => !/^\d+$/.test(k), 'A key needs a letter: digits alone read as an id')
 
 const placements = ['header', 'above_article', 'in_article', 'below_article', 'sidebar', 'footer', 'between_list_items'] as const
 
@@ -158,7 +159,9 @@ const creativeFields = {
   campaignId: z.number().int().positive(),
   name: z.string().trim().min(1).max(200),
   kind: z.enum(['image', 'html'], { error: 'kind must be image or html' }),
-  imageUrl: z.union([z.string().regex(/^\/(?!\/)[\w\-./%]{1,500}$/, 'A path on this server starts with a single /'), httpUrl('imageUrl')])
+  imageUrl: z.string().max(2048, 'imageUrl has at most 2048 characters')
+    .refine((v) => /^\/(?!\/)[\w\-./%]{1,500}$/.test(v) || httpUrl('imageUrl').safeParse(v).success,
+      'imageUrl must be an http or https URL, or a path on this server starting with a single /')
     .nullable().describe('An http(s) URL, or a path on this server (/demo/assets/ad.svg) served as an absolute URL'),
   alt: z.string().trim().min(1, 'alt is required for an image ad: describe it for people who cannot see it').max(300).nullable(),
   html: z.string().refine((v) => Buffer.byteLength(v, 'utf8') <= HTML_MAX_BYTES, `html is at most ${HTML_MAX_BYTES} bytes (64 KB)`).nullable(),
@@ -171,10 +174,10 @@ const creativeFields = {
 
 const kindRule = (value: { kind?: string, imageUrl?: string | null, alt?: string | null, html?: string | null }, ctx: z.RefinementCtx) => {
   if (value.kind === 'image') {
-    if (!value.imageUrl) ctx.addIssue({ code: 'custom', path: ['imageUrl'], message: 'An image ad needs imageUrl' })
-    if (!value.alt) ctx.addIssue({ code: 'custom', path: ['alt'], message: 'alt is required for an image ad: describe it for people who cannot see it' })
+    if (value.imageUrl === null || value.imageUrl === undefined) ctx.addIssue({ code: 'custom', path: ['imageUrl'], message: 'An image ad needs imageUrl' })
+    if (value.alt === null || value.alt === undefined) ctx.addIssue({ code: 'custom', path: ['alt'], message: 'alt is required for an image ad: describe it for people who cannot see it' })
   }
-  if (value.kind === 'html' && !value.html) ctx.addIssue({ code: 'custom', path: ['html'], message: 'An html ad needs html' })
+  if (value.kind === 'html' && (value.html === null || value.html === undefined)) ctx.addIssue({ code: 'custom', path: ['html'], message: 'An html ad needs html' })
 }
 
 export const AdCreativeSchema = z.object({

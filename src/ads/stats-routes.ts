@@ -8,7 +8,10 @@ import { listEtag, notModified } from '../http/caching.js'
 import { validateAdsTxt } from './ads-txt.js'
 import type { AdEngine } from './engine.js'
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date such as 2025-01-29').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Not a real date')
+const day = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date such as 2025-01-29', abort: true })
+  // Date.parse rolls 2031-02-30 into March; a real date reads back the same.
+  .refine((v) => { const d = new Date(`${v}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v }, 'Not a real date')
 
 const StatsQuerySchema = z.object({
   from: day.optional().describe('First UTC day, inclusive (default: 29 days before `to`)'),
@@ -55,7 +58,8 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     const to = request.query.to ?? app.now().toISOString().slice(0, 10)
     const from = request.query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10)
     if (from > to) throw new FieldError('from', 'from must not be after to')
-    if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) > 366 * 86_400_000) throw new FieldError('from', 'At most 366 days at once')
+    const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1
+    if (days > 366) throw new FieldError('from', 'At most 366 days at once')
     engine.flush()
     const column = sql.raw(columns[request.query.groupBy]!)
     const rows = app.db.all<Omit<z.infer<typeof StatsRowSchema>, 'ctr'>>(sql`

@@ -26,5 +26,12 @@ export const demoSitePlugin: FastifyPluginAsync = async function (app) {
     reply.header('content-security-policy', DEMO_CSP)
     return payload
   })
-  await app.register(fastifyStatic, { root: siteRoot, prefix: '/demo/', decorateReply: false, index: ['index.html'], redirect: true })
+  await app.register(fastifyStatic, { root: siteRoot, prefix: '/demo/', decorateReply: true, index: false, wildcard: true })
+  // The router ignores trailing slashes, so "/demo/" never reaches the "/demo/*" route above:
+  // this route answers both. "/demo" redirects to "/demo/" so the page's relative URLs resolve.
+  app.get('/demo', { schema: { hide: true } }, async (request, reply) => {
+    const [path, query] = request.url.split('?', 2) as [string, string | undefined]
+    if (!path.endsWith('/')) return reply.redirect(`/demo/${query === undefined ? '' : `?${query}`}`, 301)
+    return reply.sendFile('index.html')
+  })
 }

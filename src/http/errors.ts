@@ -38,6 +38,7 @@ export function aRole (role: string): string {
 const kinds: Record<string, string> = {
   CMS_ERR_NOT_FOUND: 'not-found',
   CMS_ERR_SLUG_TAKEN: 'slug-taken',
+  CMS_ERR_KEY_TAKEN: 'key-taken',
   CMS_ERR_IN_USE: 'in-use',
   CMS_ERR_PRECONDITION_FAILED: 'precondition-failed',
   CMS_ERR_UNAUTHORIZED: 'unauthorized',

@@ -1,0 +1,170 @@
+// npm run bench [-- --articles 10000 --duration 10 --warmup 2 --connections 50]
+// Builds a temporary database, starts Broadsheet and a bare-Fastify baseline as separate
+// processes on 127.0.0.1, loads each scenario with autocannon after a warm-up, and prints
+// and saves one table: req/s, p50, p99, the ratio to the same-size baseline, server RSS.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { seedBenchDatabase } from './seed.js'
+
+const { values } = parseArgs({
+  options: {
+    articles: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    only: { type: 'string' }
+  }
+})
+const articles = Number(values.articles)
+const duration = Number(values.duration)
+const warmup = Number(values.warmup)
+const connections = Number(values.connections)
+if (!(articles >= 100 && articles <= 1_000_000)) throw new Error('--articles is 100 to 1000000')
+
+const root = new URL('../..', import.meta.url).pathname
+const TOKEN = 'bench-bootstrap-token-0123456789abcdef'
+
+/** Starts a node process and resolves with its URL once it logs that it listens. */
+async function start (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess, url: string }> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`no start within 120 s: ${out}`)), 120_000)
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(out)
+      if (m) { clearTimeout(timer); resolve(m[1]!) }
+    })
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}: ${out}`)) })
+  })
+  child.stdout!.resume()
+  return { child, url }
+}
+
+function rssMb (pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
+}
+
+interface Scenario {
+  name: string
+  method?: 'GET' | 'POST'
+  /** Paths to cycle through (one per request). */
+  paths: string[]
+  body?: (i: number) => string
+  read: boolean
+}
+
+async function load (url: string, scenario: Scenario, seconds: number) {
+  let i = 0
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [{
+      setupRequest: (req) => {
+        const n = i++
+        const path = scenario.paths[n % scenario.paths.length]!
+        return {
+          ...req,
+          method: scenario.method ?? 'GET',
+          path,
+          ...(scenario.body ? { body: scenario.body(n), headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 bench' } } : { headers: { 'user-agent': 'Mozilla/5.0 bench' } })
+        }
+      }
+    }]
+  })
+  const bad = result.non2xx + result.errors + result.timeouts
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad, total: result.requests.total }
+}
+
+async function sizeOf (url: string, scenario: Scenario): Promise<number> {
+  const res = await fetch(url + scenario.paths[0], {
+    method: scenario.method ?? 'GET',
+    headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 bench' },
+    ...(scenario.body ? { body: scenario.body(1_000_000) } : {})
+  })
+  const text = await res.text()
+  if (res.status >= 300) throw new Error(`${scenario.name}: ${res.status} ${text.slice(0, 300)}`)
+  return Buffer.byteLength(text)
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'broadsheet-bench-'))
+const children: ChildProcess[] = []
+try {
+  const t0 = Date.now()
+  const data = seedBenchDatabase(join(dir, 'bench.db'), articles)
+  process.stderr.write(`seeded ${articles} articles in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
+
+  const server = await start(['dist/server.js'], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: join(dir, 'bench.db'),
+    LOG_LEVEL: 'warn',
+    BROADSHEET_DEMO: 'false',
+    BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
+    BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000'
+  }).catch(async () => start(['--import', 'tsx', 'src/server.ts'], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: join(dir, 'bench.db'),
+    LOG_LEVEL: 'warn',
+    BROADSHEET_DEMO: 'false',
+    BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
+    BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000'
+  }))
+  children.push(server.child)
+  const baseline = await start(['--import', 'tsx', 'test/bench/baseline.ts'], {})
+  children.push(baseline.child)
+
+  const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
+  const settings = await fetch(`${server.url}/v1/settings/comments`, { method: 'PUT', headers: auth, body: JSON.stringify({ postsPerMinute: 100_000_000, duplicateWindowMinutes: 0, moderation: 'all' }) })
+  if (settings.status !== 200) throw new Error(`settings: ${settings.status} ${await settings.text()}`)
+
+  const hot = data.slugs.slice(-100)
+  const served = await (await fetch(`${server.url}/v1/ads/serve?slots=header,article-inline,sidebar&article=${hot[0]}`, { headers: { 'user-agent': 'Mozilla/5.0 bench' } })).json() as { slots: Record<string, { ad: { impressionUrl: string } | null }> }
+  const impressionPath = new URL(Object.values(served.slots).find((s) => s?.ad)!.ad!.impressionUrl).pathname
+
+  const scenarios: Scenario[] = [
+    { name: 'article by slug', paths: hot.map((s) => `/v1/articles/${s}`), read: true },
+    { name: 'list of 20 (full)', paths: ['/v1/articles?limit=20'], read: true },
+    { name: 'list of 20 (fields)', paths: ['/v1/articles?limit=20&fields=id,slug,title,excerpt,publishedAt'], read: true },
+    { name: 'list filtered by tag', paths: [`/v1/articles?tag=${data.hotTag}&limit=20&fields=id,slug,title,excerpt,publishedAt`], read: true },
+    { name: 'full-text search', paths: [`/v1/articles?q=${data.searchWord}&limit=20&fields=id,slug,title,excerpt,publishedAt`], read: true },
+    { name: 'article page', paths: hot.map((s) => `/v1/article-pages/${s}`), read: true },
+    { name: 'approved comments', paths: hot.map((s) => `/v1/articles/${s}/comments`), read: true },
+    { name: 'ad serving (3 slots)', paths: hot.map((s) => `/v1/ads/serve?slots=header,article-inline,sidebar&article=${s}`), read: true },
+    { name: 'POST comment', method: 'POST', paths: [`/v1/articles/${data.commentedSlug}/comments`], body: (i: number) => JSON.stringify({ body: `Benchmark comment number ${i}, with some words in it.`, authorName: 'Bench', authorEmail: `bench${i % 1000}@example.com` }), read: false },
+    { name: 'impression beacon', method: 'POST', paths: [impressionPath], read: false }
+  ].filter((s) => !values.only || s.name.includes(values.only)) as Scenario[]
+
+  const rows: string[] = []
+  for (const scenario of scenarios) {
+    const size = await sizeOf(server.url, scenario)
+    const baseScenario: Scenario = { name: 'baseline', method: scenario.method ?? 'GET', paths: [`/static/${size}`], read: scenario.read, ...(scenario.body ? { body: scenario.body } : {}) }
+    await load(server.url, scenario, warmup)
+    const app = await load(server.url, scenario, duration)
+    const rss = rssMb(server.child.pid!)
+    await load(baseline.url, baseScenario, warmup)
+    const base = await load(baseline.url, baseScenario, duration)
+    const ratio = app.rps / base.rps
+    const row = `| ${scenario.name} | ${size} | ${Math.round(app.rps)} | ${app.p50} | ${app.p99} | ${Math.round(base.rps)} | ${ratio.toFixed(2)} | ${rss} |${app.bad > 0 ? ` ${app.bad} non-2xx/errors` : ''}`
+    rows.push(row)
+    process.stderr.write(`${row}\n`)
+  }
+
+  const header = '| scenario | body bytes | req/s | p50 ms | p99 ms | baseline req/s | ratio | server RSS MB |\n|---|---|---|---|---|---|---|---|'
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
+  const report = `# Benchmark ${new Date().toISOString()}\n\n${articles} articles; ${connections} connections; ${warmup} s warm-up and ${duration} s per scenario, baseline measured right after each scenario in the same run; load generator (autocannon) on the same machine.\n\nMachine: ${machine}\n\n${header}\n${rows.join('\n')}\n`
+  process.stdout.write(`\n${report}`)
+  const resultsDir = join(root, 'test', 'bench', 'results')
+  mkdirSync(resultsDir, { recursive: true })
+  writeFileSync(join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${articles}.md`), report)
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}
