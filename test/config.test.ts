@@ -70,6 +70,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     bootstrapToken: 'a'.repeat(24),
     secret: 's'.repeat(32),
     demo: false,
+    demoSite: true,
     authFailuresPerMinute: 20,
     adFlushSeconds: 2,
     adEventsPerMinute: 100

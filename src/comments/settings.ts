@@ -15,7 +15,7 @@ export const CommentSettingsSchema = z.strictObject({
   linkAction: z.enum(['pending', 'spam']).default('pending').describe('What happens to a comment with more than maxLinks links'),
   duplicateWindowMinutes: z.number().int().min(0).max(60 * 24 * 7).default(10)
     .describe('The same email posting the same body on the same article within this window is refused with 409'),
-  postsPerMinute: z.number().int().min(1).max(1000).default(5).describe('Comment posts one client address may make per minute'),
+  postsPerMinute: z.number().int().min(1).max(1_000_000_000).default(5).describe('Comment posts one client address may make per minute'),
   blocklist: z.strictObject({
     words: z.array(z.string().trim().min(1).max(100)).max(1000).default([]).describe('Case-insensitive words or phrases in the body, name, email or URL'),
     emails: z.array(z.string().trim().min(1).max(320)).max(1000).default([]).describe('Whole addresses, or domains written as @example.com'),

@@ -21,5 +21,4 @@ app.get<{ Params: { size: string } }>('/static/:size', async (request, reply) =>
 app.post<{ Params: { size: string } }>('/static/:size', async (request, reply) => {
   return reply.code(201).type('application/json; charset=utf-8').send(body(Number(request.params.size)))
 })
-const address = await app.listen({ host: '127.0.0.1', port: 0 })
-process.stdout.write(`Server listening at ${address}\n`)
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })

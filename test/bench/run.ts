@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { createServer, type AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
 import { seedBenchDatabase } from './seed.js'
 
@@ -26,23 +27,33 @@ const connections = Number(values.connections)
 if (!(articles >= 100 && articles <= 1_000_000)) throw new Error('--articles is 100 to 1000000')
 
 const root = new URL('../..', import.meta.url).pathname
+const children: ChildProcess[] = []
 const TOKEN = 'bench-bootstrap-token-0123456789abcdef'
 
-/** Starts a node process and resolves with its URL once it logs that it listens. */
-async function start (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess, url: string }> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`no start within 120 s: ${out}`)), 120_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(out)
-      if (m) { clearTimeout(timer); resolve(m[1]!) }
-    })
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}: ${out}`)) })
-  })
-  child.stdout!.resume()
-  return { child, url }
+/** A free TCP port on 127.0.0.1. */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Starts a node process on a free port and resolves once it answers HTTP. */
+async function start (args: string[], env: Record<string, string>, probe: string): Promise<{ child: ChildProcess, url: string }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  children.push(child)
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(url + probe)).ok) return { child, url }
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`${args.join(' ')} did not answer within 120 s`)
 }
 
 function rssMb (pid: number): number {
@@ -85,7 +96,7 @@ async function load (url: string, scenario: Scenario, seconds: number) {
 async function sizeOf (url: string, scenario: Scenario): Promise<number> {
   const res = await fetch(url + scenario.paths[0], {
     method: scenario.method ?? 'GET',
-    headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 bench' },
+    headers: scenario.body ? { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 bench' } : { 'user-agent': 'Mozilla/5.0 bench' },
     ...(scenario.body ? { body: scenario.body(1_000_000) } : {})
   })
   const text = await res.text()
@@ -94,32 +105,20 @@ async function sizeOf (url: string, scenario: Scenario): Promise<number> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'broadsheet-bench-'))
-const children: ChildProcess[] = []
 try {
   const t0 = Date.now()
   const data = seedBenchDatabase(join(dir, 'bench.db'), articles)
   process.stderr.write(`seeded ${articles} articles in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
 
+  // The compiled server (npm run bench builds it first), as npm start runs it.
   const server = await start(['dist/server.js'], {
-    PORT: '0',
-    HOST: '127.0.0.1',
     DATABASE_URL: join(dir, 'bench.db'),
     LOG_LEVEL: 'warn',
     BROADSHEET_DEMO: 'false',
     BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
     BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000'
-  }).catch(async () => start(['--import', 'tsx', 'src/server.ts'], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: join(dir, 'bench.db'),
-    LOG_LEVEL: 'warn',
-    BROADSHEET_DEMO: 'false',
-    BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
-    BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000'
-  }))
-  children.push(server.child)
-  const baseline = await start(['--import', 'tsx', 'test/bench/baseline.ts'], {})
-  children.push(baseline.child)
+  }, '/health')
+  const baseline = await start(['--import', 'tsx', 'test/bench/baseline.ts'], {}, '/static/10')
 
   const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   const settings = await fetch(`${server.url}/v1/settings/comments`, { method: 'PUT', headers: auth, body: JSON.stringify({ postsPerMinute: 100_000_000, duplicateWindowMinutes: 0, moderation: 'all' }) })
