@@ -12,6 +12,7 @@ import { loadSecret } from './db/secret.js'
 import { authPlugin } from './http/auth.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { idempotencyPlugin } from './http/idempotency.js'
+import { responseCachePlugin } from './http/response-cache.js'
 import { logRedactPaths, requestSerializer } from './http/logging.js'
 import { swaggerPlugin } from './http/swagger.js'
 import './http/zod-messages.js'
@@ -111,6 +112,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   await app.register(rateLimit, { global: false, enableDraftSpec: true })
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)
+  await app.register(responseCachePlugin)
   await app.register(swaggerPlugin)
 
   await app.register(operationsRoutes)

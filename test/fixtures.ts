@@ -37,6 +37,8 @@ export function insertArticle (app: App, values: { slug: string, status?: 'draft
   for (const [position, tagId] of (values.tagIds ?? []).entries()) {
     app.db.insert(articleTags).values({ articleId: row.id, tagId, position }).run()
   }
+  // Written past the API: tell the response cache, as an in-process writer must.
+  app.contentChanged()
   return row.id
 }
 

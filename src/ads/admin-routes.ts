@@ -35,6 +35,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
   const slotNotFound = (key: string | number) => new NotFoundError(`There is no ad slot "${key}"`)
 
   app.get('/ad-slots', {
+    config: { publicCache: true },
     schema: { tags: ['Ad slots'], summary: 'List ad slots', querystring: CampaignListQuerySchema.omit({ status: true }), response: { 200: AdSlotPageSchema, ...notModifiedResponse } }
   }, async (request, reply) => {
     const { limit, cursor } = request.query
@@ -44,6 +45,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
   })
 
   app.get('/ad-slots/:idOrSlug', {
+    config: { publicCache: true },
     schema: { tags: ['Ad slots'], summary: 'Get an ad slot by id or key', params: IdOrSlugParamsSchema, response: { 200: AdSlotSchema, ...notModifiedResponse, ...problemResponses(404) } }
   }, async (request, reply) => {
     const row = repo.slots.findByIdOrKey(request.params.idOrSlug)

@@ -146,7 +146,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: ()
   }
 
   const impression = {
-    config: { rateLimit: { max: events, timeWindow: 60_000, groupId: 'ad-events' } },
+    config: { cacheNeutral: true, rateLimit: { max: events, timeWindow: 60_000, groupId: 'ad-events' } },
     schema: {
       tags: ['Ad serving'],
       summary: 'Count an impression (call when the ad is visible)',

@@ -31,6 +31,7 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
   const articles = createArticlesRepository(app.db)
 
   app.get('/article-pages/:slug', {
+    config: { publicCache: true },
     schema: {
       tags: ['Article page'],
       summary: 'Everything an article page needs, in one request',

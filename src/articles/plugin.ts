@@ -7,7 +7,7 @@ import { createRankingCache } from './search.js'
 /** Articles: the repository, the publication scheduler and the /v1/articles routes. */
 export const articlesPlugin: FastifyPluginAsync = async function (app) {
   const repo = createArticlesRepository(app.db)
-  const scheduler = createScheduler(repo, app.log, app.now)
+  const scheduler = createScheduler(repo, app.log, app.now, () => app.contentChanged())
   app.addHook('onReady', async () => { scheduler.start() })
   app.addHook('onClose', async () => { scheduler.stop() })
   await app.register(articlesRoutes, { repo, scheduler, rankings: createRankingCache() })

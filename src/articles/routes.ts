@@ -24,6 +24,7 @@ const notModifiedResponse = { 304: z.undefined().describe('Not modified') }
 /** /v1/articles: public reads here; writes in write-routes.ts, revisions in revision-routes.ts. */
 export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler, rankings }) {
   app.get('/', {
+    config: { publicCache: true },
     schema: {
       tags,
       summary: 'List articles (public: published only, newest first)',
@@ -45,6 +46,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
   })
 
   app.get('/:idOrSlug', {
+    config: { publicCache: true },
     schema: {
       tags,
       summary: 'Get an article by id or slug',
@@ -74,6 +76,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
   })
 
   app.get('/:idOrSlug/related', {
+    config: { publicCache: true },
     schema: {
       tags,
       summary: '"More articles": published articles sharing the category or a tag',

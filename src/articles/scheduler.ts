@@ -11,7 +11,7 @@ const MAX_DELAY_MS = 60_000
  * Reads never depend on it (a due article is already visible), and on start it publishes
  * whatever came due while the server was down.
  */
-export function createScheduler (repo: ArticlesRepository, log: FastifyBaseLogger, now: () => Date = () => new Date()) {
+export function createScheduler (repo: ArticlesRepository, log: FastifyBaseLogger, now: () => Date = () => new Date(), onPublished: () => void = () => {}) {
   let timer: NodeJS.Timeout | undefined
   let stopped = false
 
@@ -20,7 +20,10 @@ export function createScheduler (repo: ArticlesRepository, log: FastifyBaseLogge
     if (stopped) return
     try {
       const ids = repo.publishDue(now().toISOString())
-      if (ids.length > 0) log.info({ articleIds: ids }, 'published scheduled articles')
+      if (ids.length > 0) {
+        log.info({ articleIds: ids }, 'published scheduled articles')
+        onPublished()
+      }
     } catch (err) {
       log.error({ err }, 'publishing scheduled articles failed; retrying in a minute')
       arm(60_000)

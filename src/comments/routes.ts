@@ -42,6 +42,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
   }
 
   app.get('/articles/:idOrSlug/comments', {
+    config: { publicCache: true },
     schema: {
       tags,
       summary: 'Approved comments of an article',

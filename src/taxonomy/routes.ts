@@ -72,6 +72,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
     }
 
     app.get(base, {
+      config: { publicCache: true },
       schema: {
         tags,
         summary: `List ${resource.path} by name, with articleCount`,
@@ -92,6 +93,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
     })
 
     app.get(`${base}/:idOrSlug`, {
+      config: { publicCache: true },
       schema: {
         tags,
         summary: `Get one ${noun} by id or slug`,

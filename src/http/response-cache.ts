@@ -1,0 +1,110 @@
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Anonymous 200 answers of this GET route may be kept in the response cache. */
+    publicCache?: boolean
+    /** A write that changes nothing a public read shows (an impression beacon). */
+    cacheNeutral?: boolean
+  }
+  interface FastifyInstance {
+    /** Drops every cached public answer: call after a write made outside an HTTP request. */
+    contentChanged: () => void
+  }
+}
+
+interface Entry { body: string, etag: string, contentType: string, cacheControl: string, version: string, until: number, bytes: number }
+interface Seen { version: string, until: number }
+
+const HIT = Symbol('response-cache-hit')
+const VERSION = Symbol('response-cache-version')
+
+/**
+ * A bounded in-memory cache of public reads: the serialized answer, its ETag and headers,
+ * per URL, for anonymous GETs of routes marked `config.publicCache`. Every successful write
+ * through the API bumps a version, and SQLite's data_version catches commits by any other
+ * process (the import CLI), so an entry is used only while nothing could have changed it.
+ * The clock is part of the key too: an answer stays valid only until the next scheduled
+ * article goes live.
+ */
+export const responseCachePlugin = fp(async function responseCachePlugin (app, opts: { maxEntries?: number, maxBytes?: number }) {
+  const maxEntries = opts.maxEntries ?? 5000
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024
+  const entries = new Map<string, Entry>()
+  let bytes = 0
+  let writes = 0
+  const dataVersion = app.db.$client.prepare('pragma data_version').pluck()
+
+  const nextScheduled = app.db.$client.prepare("select min(published_at) from articles where status = 'scheduled' and published_at > ?").pluck()
+  const version = () => `${writes}.${dataVersion.get() as number}`
+  const clear = () => { entries.clear(); bytes = 0 }
+  // When the next scheduled article goes live, for the version it was computed at.
+  let next = { version: '', at: 0 }
+  function nextChange (now: Date, current: string): number {
+    if (next.version !== current || now.getTime() >= next.at) {
+      const at = nextScheduled.get(now.toISOString()) as string | null
+      next = { version: current, at: at === null ? Number.POSITIVE_INFINITY : Date.parse(at) }
+    }
+    return next.at
+  }
+  app.decorate('contentChanged', () => { writes++; clear() })
+
+  function remove (key: string) {
+    const entry = entries.get(key)
+    if (entry) { bytes -= entry.bytes; entries.delete(key) }
+  }
+
+  const lookup = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers.authorization !== undefined) return
+    const current = version()
+    const now = app.now()
+    const until = nextChange(now, current)
+    ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, until }
+    const entry = entries.get(request.url)
+    if (!entry) return
+    // Stale after a write, or once a scheduled article went live after it was stored.
+    if (entry.version !== current || now.getTime() >= entry.until) { remove(request.url); return }
+    // Least recently used goes first: move this one to the end.
+    entries.delete(request.url)
+    entries.set(request.url, entry)
+    ;(request as unknown as Record<symbol, boolean>)[HIT] = true
+    reply.header('etag', entry.etag).header('cache-control', entry.cacheControl).header('vary', 'Authorization')
+    const candidates = (request.headers['if-none-match'] ?? '').split(',').map((s) => s.trim().replace(/^W\//, ''))
+    if (candidates.includes(entry.etag) || candidates.includes('*')) return reply.code(304).send()
+    return reply.type(entry.contentType).serializer((p: unknown) => p as string).send(entry.body)
+  }
+
+  const store = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // The version seen before the handler read anything: a write meanwhile makes this entry stale at once.
+    const seen = (request as unknown as Record<symbol, Seen | undefined>)[VERSION]
+    if ((request as unknown as Record<symbol, boolean>)[HIT] || seen === undefined) return payload
+    if (reply.statusCode !== 200 || typeof payload !== 'string') return payload
+    const cacheControl = String(reply.getHeader('cache-control') ?? '')
+    const etag = reply.getHeader('etag')
+    if (!cacheControl.startsWith('public') || typeof etag !== 'string') return payload
+    const size = payload.length * 2
+    if (size > maxBytes / 16) return payload
+    remove(request.url)
+    entries.set(request.url, { body: payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until, bytes: size })
+    bytes += size
+    while ((entries.size > maxEntries || bytes > maxBytes) && entries.size > 0) remove(entries.keys().next().value!)
+    return payload
+  }
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.config?.publicCache) return
+    const onRequest = route.onRequest
+    route.onRequest = [...(onRequest ? (Array.isArray(onRequest) ? onRequest : [onRequest]) : []), lookup]
+    const onSend = route.onSend
+    route.onSend = [...(onSend ? (Array.isArray(onSend) ? onSend : [onSend]) : []), store]
+  })
+
+  // Any successful write through the API may change what public reads show.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return
+    if (reply.statusCode >= 400 || request.routeOptions.config?.cacheNeutral) return
+    writes++
+    clear()
+  })
+}, { name: 'broadsheet-response-cache' })

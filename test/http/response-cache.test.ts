@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import t from 'tap'
+import { admin, build, buildWithClock, tempDir } from '../helper.js'
+import { createArticle } from '../fixtures.js'
+
+t.test('a repeated public read is answered from the cache with the same body and ETag, and 304 still works', async (t) => {
+  const app = await build(t)
+  await createArticle(app, { title: 'Cached story', status: 'published' })
+  const first = await app.inject({ url: '/v1/articles?fields=slug' })
+  const second = await app.inject({ url: '/v1/articles?fields=slug' })
+  t.equal(second.statusCode, 200)
+  t.equal(second.body, first.body)
+  t.equal(second.headers.etag, first.headers.etag)
+  t.equal(second.headers['cache-control'], first.headers['cache-control'])
+  t.match(second.headers['content-type'], /^application\/json/)
+  const conditional = await app.inject({ url: '/v1/articles?fields=slug', headers: { 'if-none-match': first.headers.etag as string } })
+  t.equal(conditional.statusCode, 304)
+  t.equal(conditional.body, '')
+})
+
+t.test('a write through the API makes the next public read fresh', async (t) => {
+  const app = await build(t)
+  const article = await createArticle(app, { title: 'Before', status: 'published' })
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Before')
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
+  t.equal(patched.statusCode, 200)
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'After')
+})
+
+t.test('a commit by another connection (the import CLI) makes the next public read fresh', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'broadsheet.db')
+  const app = await build(t, { DATABASE_URL: file })
+  const article = await createArticle(app, { title: 'Before', status: 'published' })
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Before')
+  const other = new Database(file)
+  other.prepare('update articles set title = ?, revision = revision + 1 where id = ?').run('Changed elsewhere', article.id)
+  other.close()
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Changed elsewhere')
+})
+
+t.test('a cached list shows a scheduled article as soon as its time comes', async (t) => {
+  const { app, clock } = await buildWithClock(t, '2025-03-01T08:00:00.000Z')
+  await createArticle(app, { title: 'Now', status: 'published' })
+  await createArticle(app, { title: 'Later', status: 'scheduled', publishAt: '2025-03-01T09:00:00.000Z' })
+  const before = await app.inject({ url: '/v1/articles?fields=title' })
+  t.same(before.json().data.map((a: { title: string }) => a.title), ['Now'])
+  t.same((await app.inject({ url: '/v1/articles?fields=title' })).json().data.map((a: { title: string }) => a.title), ['Now'], 'served from the cache')
+  clock.set('2025-03-01T09:00:00.000Z')
+  t.same((await app.inject({ url: '/v1/articles?fields=title' })).json().data.map((a: { title: string }) => a.title), ['Later', 'Now'])
+})
+
+t.test('reads with a token are never served from or stored in the public cache', async (t) => {
+  const app = await build(t)
+  const draft = await createArticle(app, { title: 'Draft', status: 'draft' })
+  t.equal((await app.inject({ url: `/v1/articles/${draft.slug}`, headers: admin })).statusCode, 200)
+  t.equal((await app.inject({ url: `/v1/articles/${draft.slug}` })).statusCode, 404, 'the editor\'s answer was not cached for the public')
+  const list = await app.inject({ url: '/v1/articles?status=draft', headers: admin })
+  t.equal(list.json().data.length, 1)
+  t.equal(list.headers['cache-control'], 'private, no-cache')
+})
+
+t.test('the second read really comes from the cache: a write past the API is unseen until contentChanged()', async (t) => {
+  const app = await build(t)
+  const article = await createArticle(app, { title: 'Original', status: 'published' })
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original')
+  app.db.$client.prepare('update articles set title = ? where id = ?').run('Sneaky', article.id)
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original', 'served from the cache')
+  app.contentChanged()
+  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Sneaky')
+})
