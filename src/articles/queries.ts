@@ -75,7 +75,8 @@ function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
  * two requests never shift a page.
  */
 export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string, rankings: RankingCache): ArticleRowsPage {
-  const plan = listSql(query, auth, now)
+  const plan = listSql(query, auth, now, (slug) => db.get<{ n: number }>(
+    sql`select count(*) as n from (select 1 from article_tags where tag_id = (select id from tags where slug = ${slug}) limit ${POPULAR_TAG})`)!.n)
   const total = query.count ? db.get<{ n: number }>(plan.count)!.n : undefined
   const counted = total !== undefined ? { total } : {}
   if (plan.sort === 'relevance') return { ...relevancePage(db, query, plan, now, rankings, auth), ...counted }
@@ -121,6 +122,9 @@ function relevancePage (db: Db, query: ArticleListQuery, plan: ListPlan, now: st
   }
 }
 
+/** A tag on this many articles or more is "popular" for the choice of query plan. */
+export const POPULAR_TAG = 1000
+
 interface ListPlan { select: SQL, count: SQL, sort: ArticleSort }
 
 /** The most results a relevance walk ranks; a search matching more pages through the best ones. */
@@ -130,7 +134,7 @@ export const RANKED_MAX = 10_000
  * The SQL of a list request: the page query and the count query (exported for query-plan
  * tests). For relevance the select returns the ranked ids of every match.
  */
-export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string): ListPlan {
+export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number): ListPlan {
   const sort: ArticleSort = query.sort ?? (query.q ? 'relevance' : '-publishedAt')
   const { where: visible, publicOnly } = visibility(query.status, auth, now)
   const conditions: SQL[] = [visible]
@@ -145,8 +149,15 @@ export function listSql (query: ArticleListQuery, auth: AuthContext | null, now:
   }
   if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
   if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)
-  for (const tag of query.tag ?? []) {
-    conditions.push(sql`a.id in (select article_id from article_tags where tag_id = (select id from tags where slug = ${tag}))`)
+  // A tag with few articles drives the query (its articles, then sorted); a popular one is
+  // checked per row while the publication index is walked in order, which stops after a page.
+  const tags = query.tag ?? []
+  const usage = tags.map((tag) => ({ tag, uses: tagUses?.(tag) ?? 0 }))
+  const rarest = usage.reduce<{ tag: string, uses: number } | undefined>((min, u) => (min === undefined || u.uses < min.uses ? u : min), undefined)
+  for (const { tag } of usage) {
+    conditions.push(rarest !== undefined && tag === rarest.tag && rarest.uses < POPULAR_TAG
+      ? sql`a.id in (select article_id from article_tags where tag_id = (select id from tags where slug = ${tag}))`
+      : sql`exists (select 1 from article_tags t where t.article_id = a.id and t.tag_id = (select id from tags where slug = ${tag}))`)
   }
   if (query.featured !== undefined) conditions.push(sql`a.featured = ${query.featured ? 1 : 0}`)
   if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
@@ -173,19 +184,31 @@ export function listSql (query: ArticleListQuery, auth: AuthContext | null, now:
   return { select, count, sort }
 }
 
+/** How many of the newest articles of each shared tag, and of the category, "More articles" weighs. */
+export const RELATED_CANDIDATES = 200
+
 /**
  * "More articles": live articles sharing the category or a tag, the most shared first
- * (the category counts as one), then the newest; never the article itself.
+ * (the category counts as one), then the newest; never the article itself. The candidates
+ * are the RELATED_CANDIDATES newest of the category and of each tag, so a tag on every
+ * article costs the same as a rare one.
  */
 export function relatedArticles (db: Db, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): ArticleRow[] {
-  const tagIds = sql`(select tag_id from article_tags where article_id = ${article.id})`
-  const category = article.categoryId ?? -1
-  const raw = db.all<Record<string, unknown>>(sql`select ${rowColumns},
-      (case when a.category_id = ${category} then 1 else 0 end) +
-      (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in ${tagIds}) as score
-    from articles a
-    where ${publicSql(a, now)} and a.id != ${article.id}
-      and (a.category_id = ${category} or a.id in (select article_id from article_tags where tag_id in ${tagIds}))
+  const tagIds = db.all<{ tagId: number }>(sql`select tag_id as tagId from article_tags where article_id = ${article.id}`).map((r) => r.tagId)
+  const sources: SQL[] = tagIds.map((tagId) =>
+    sql`select * from (select article_id as id from article_tags where tag_id = ${tagId} and article_id != ${article.id} order by article_id desc limit ${RELATED_CANDIDATES})`)
+  if (article.categoryId !== null) {
+    sources.push(sql`select * from (select a.id from articles a where a.category_id = ${article.categoryId} and ${publicSql(a, now)} and a.id != ${article.id}
+      order by a.published_at desc limit ${RELATED_CANDIDATES})`)
+  }
+  if (sources.length === 0) return []
+  const tagList = tagIds.length > 0 ? sql.join(tagIds.map((id) => sql`${id}`), sql`, `) : sql`null`
+  const raw = db.all<Record<string, unknown>>(sql`with candidates(id) as (${sql.join(sources, sql` union `)})
+    select ${rowColumns},
+      (case when a.category_id = ${article.categoryId ?? -1} then 1 else 0 end) +
+      (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as score
+    from candidates c join articles a on a.id = c.id
+    where ${publicSql(a, now)}
     order by score desc, a.published_at desc, a.id desc
     limit ${limit}`)
   return raw.map(toRow)

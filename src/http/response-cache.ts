@@ -18,13 +18,15 @@ interface Entry { body: string, etag: string, contentType: string, cacheControl:
 interface Seen { version: string, until: number }
 
 const HIT = Symbol('response-cache-hit')
+/** How stale another process's commit may look: at most this long. */
+export const DATA_VERSION_POLL_MS = 100
 const VERSION = Symbol('response-cache-version')
 
 /**
  * A bounded in-memory cache of public reads: the serialized answer, its ETag and headers,
  * per URL, for anonymous GETs of routes marked `config.publicCache`. Every successful write
- * through the API bumps a version, and SQLite's data_version catches commits by any other
- * process (the import CLI), so an entry is used only while nothing could have changed it.
+ * through the API bumps a version at once, and SQLite's data_version catches commits by any
+ * other process (the import CLI) within DATA_VERSION_POLL_MS.
  * The clock is part of the key too: an answer stays valid only until the next scheduled
  * article goes live.
  */
@@ -37,7 +39,14 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   const dataVersion = app.db.$client.prepare('pragma data_version').pluck()
 
   const nextScheduled = app.db.$client.prepare("select min(published_at) from articles where status = 'scheduled' and published_at > ?").pluck()
-  const version = () => `${writes}.${dataVersion.get() as number}`
+  // data_version is a query: ask it at most every DATA_VERSION_POLL_MS, so a commit by another
+  // process shows within that window while a hot read pays for a Map lookup only.
+  let polled = { at: 0, value: 0 }
+  const version = () => {
+    const t = performance.now()
+    if (t - polled.at >= DATA_VERSION_POLL_MS) polled = { at: t, value: dataVersion.get() as number }
+    return `${writes}.${polled.value}`
+  }
   const clear = () => { entries.clear(); bytes = 0 }
   // When the next scheduled article goes live, for the version it was computed at.
   let next = { version: '', at: 0 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import { listSql } from '../../src/articles/queries.js'
+import { listSql, POPULAR_TAG } from '../../src/articles/queries.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
 import { build } from '../helper.js'
 
@@ -47,11 +47,19 @@ t.test('an author filter reads articles_public_author_idx in order', async (t) =
   t.notMatch(steps, /TEMP B-TREE/)
 })
 
-t.test('a tag filter finds its articles through article_tags_tag_idx, never a scan of articles', async (t) => {
+t.test('a rare tag drives the query through article_tags_tag_idx, never a scan of articles', async (t) => {
   const app = await build(t)
-  const steps = plan(app, list({ tag: 'climate' }))
+  const steps = plan(app, listSql(ArticleListQuerySchema.parse({ tag: 'climate' }), null, NOW, () => 3).select)
   t.match(steps, /article_tags_tag_idx/)
   t.notMatch(steps, /SCAN a\b/)
+})
+
+t.test('a popular tag walks articles_public_idx in order and checks the tag per row: no sort', async (t) => {
+  const app = await build(t)
+  const steps = plan(app, listSql(ArticleListQuerySchema.parse({ tag: 'climate' }), null, NOW, () => POPULAR_TAG).select)
+  t.match(steps, /USING INDEX articles_public_idx/)
+  t.match(steps, /SEARCH t EXISTS USING COVERING INDEX/)
+  t.notMatch(steps, /TEMP B-TREE/)
 })
 
 t.test('full-text search goes through the FTS5 index and joins articles by primary key', async (t) => {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import t from 'tap'
 import { admin, build, buildWithClock, tempDir } from '../helper.js'
+import { DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
 import { createArticle } from '../fixtures.js'
 
 t.test('a repeated public read is answered from the cache with the same body and ETag, and 304 still works', async (t) => {
@@ -37,6 +38,8 @@ t.test('a commit by another connection (the import CLI) makes the next public re
   const other = new Database(file)
   other.prepare('update articles set title = ?, revision = revision + 1 where id = ?').run('Changed elsewhere', article.id)
   other.close()
+  // Another process's commit shows within the data_version polling window.
+  await new Promise((resolve) => setTimeout(resolve, DATA_VERSION_POLL_MS + 20))
   t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Changed elsewhere')
 })
 
