@@ -78,15 +78,34 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: ()
   const articles = createArticlesRepository(app.db)
   const events = app.config.adEventsPerMinute
 
+  // What targeting needs of an article, per id or slug, for the content version it was read at:
+  // serving a page then touches no table at all.
+  const contexts = new Map<string, { version: string, liveUntil: string, article: NonNullable<PageContext['article']> | null }>()
+
+  function articleContext (idOrSlug: string, now: Date): PageContext['article'] {
+    const version = app.contentVersion()
+    const nowIso = now.toISOString()
+    let entry = contexts.get(idOrSlug)
+    if (!entry || entry.version !== version) {
+      const row = articles.findRow(idOrSlug)
+      let article: NonNullable<PageContext['article']> | null = null
+      if (row && isLive(row, nowIso)) {
+        const refs = loadRefs(app.db, [row])
+        article = { slug: row.slug, category: refs.category(row.categoryId)?.slug ?? null, tags: refs.tags(row.id).map((t) => t.slug), author: refs.author(row.authorId)?.slug ?? null }
+      }
+      // A scheduled article not yet live is looked up again once its time may have come.
+      entry = { version, liveUntil: article || !row?.publishedAt || row.publishedAt <= nowIso ? '9999' : row.publishedAt, article }
+      if (contexts.size >= 10_000) contexts.delete(contexts.keys().next().value!)
+      contexts.set(idOrSlug, entry)
+    }
+    if (!entry.article && entry.liveUntil <= nowIso) { contexts.delete(idOrSlug); return articleContext(idOrSlug, now) }
+    if (!entry.article) throw new FieldError('article', `There is no published article "${idOrSlug}"`)
+    return entry.article
+  }
+
   function pageContext (request: FastifyRequest, query: z.infer<typeof ServeQuerySchema>): PageContext {
     const now = app.now()
-    let article: PageContext['article'] = null
-    if (query.article !== undefined) {
-      const row = articles.findRow(query.article)
-      if (!row || !isLive(row, now.toISOString())) throw new FieldError('article', `There is no published article "${query.article}"`)
-      const refs = loadRefs(app.db, [row])
-      article = { slug: row.slug, category: refs.category(row.categoryId)?.slug ?? null, tags: refs.tags(row.id).map((t) => t.slug), author: refs.author(row.authorId)?.slug ?? null }
-    }
+    const article = query.article !== undefined ? articleContext(query.article, now) : null
     return { article, device: query.device ?? deviceOf(request), viewportWidth: query.viewportWidth, now }
   }
 

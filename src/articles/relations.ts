@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleTags, authors, categories, tags } from '../db/schema.js'
 import { FieldError } from '../http/errors.js'
@@ -7,8 +7,6 @@ import { slugify, uniqueSlug } from '../http/slug.js'
 export interface Ref { id: number, slug: string, name: string }
 
 type Tx = Pick<Db, 'select' | 'insert' | 'get' | 'all'>
-
-const refColumns = <T extends typeof categories | typeof authors | typeof tags>(t: T) => ({ id: t.id, slug: t.slug, name: t.name })
 
 /** Resolves a category or author given by id or slug, or throws a 400 naming the field. */
 export function resolveRef (db: Tx, table: typeof categories | typeof authors, field: string, value: number | string): number {
@@ -54,26 +52,33 @@ export function setArticleTags (db: Pick<Db, 'delete' | 'insert'>, articleId: nu
   }
 }
 
+// Prepared once per connection: json_each(?) takes a JSON array of ids, so one statement
+// serves any batch size and no SQL is built on the hot path.
+const refStatements = new WeakMap<object, ReturnType<typeof prepareRefStatements>>()
+
+function prepareRefStatements (db: Db) {
+  const c = db.$client
+  return {
+    categories: c.prepare('select id, slug, name from categories where id in (select value from json_each(?))'),
+    authors: c.prepare('select id, slug, name from authors where id in (select value from json_each(?))'),
+    tags: c.prepare(`select at.article_id as articleId, t.id, t.slug, t.name from article_tags at join tags t on t.id = at.tag_id
+      where at.article_id in (select value from json_each(?)) order by at.article_id, at.position`)
+  }
+}
+
 /** Categories, authors and tags for a batch of articles, in three queries whatever the batch size. */
 export function loadRefs (db: Db, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
+  let statements = refStatements.get(db.$client)
+  if (!statements) { statements = prepareRefStatements(db); refStatements.set(db.$client, statements) }
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((v): v is number => v !== null))]
   const authorIds = [...new Set(rows.map((r) => r.authorId).filter((v): v is number => v !== null))]
-  const articleIds = rows.map((r) => r.id)
   const categoryMap = new Map<number, Ref>()
   const authorMap = new Map<number, Ref>()
   const tagMap = new Map<number, Ref[]>()
-  if (categoryIds.length > 0) {
-    for (const c of db.select(refColumns(categories)).from(categories).where(inArray(categories.id, categoryIds)).all()) categoryMap.set(c.id, c)
-  }
-  if (authorIds.length > 0) {
-    for (const a of db.select(refColumns(authors)).from(authors).where(inArray(authors.id, authorIds)).all()) authorMap.set(a.id, a)
-  }
-  if (articleIds.length > 0) {
-    const tagRows = db.select({ articleId: articleTags.articleId, ...refColumns(tags) })
-      .from(articleTags).innerJoin(tags, eq(tags.id, articleTags.tagId))
-      .where(inArray(articleTags.articleId, articleIds))
-      .orderBy(articleTags.articleId, articleTags.position).all()
-    for (const { articleId, ...tag } of tagRows) {
+  if (categoryIds.length > 0) for (const c of statements.categories.all(JSON.stringify(categoryIds)) as Ref[]) categoryMap.set(c.id, c)
+  if (authorIds.length > 0) for (const a of statements.authors.all(JSON.stringify(authorIds)) as Ref[]) authorMap.set(a.id, a)
+  if (rows.length > 0) {
+    for (const { articleId, ...tag } of statements.tags.all(JSON.stringify(rows.map((r) => r.id))) as Array<Ref & { articleId: number }>) {
       const list = tagMap.get(articleId) ?? []
       list.push(tag)
       tagMap.set(articleId, list)

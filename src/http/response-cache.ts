@@ -11,6 +11,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Drops every cached public answer: call after a write made outside an HTTP request. */
     contentChanged: () => void
+    /** Changes whenever content may have changed (API writes, other processes' commits). */
+    contentVersion: () => string
   }
 }
 
@@ -58,6 +60,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     return next.at
   }
   app.decorate('contentChanged', () => { writes++; clear() })
+  app.decorate('contentVersion', () => version())
 
   function remove (key: string) {
     const entry = entries.get(key)
