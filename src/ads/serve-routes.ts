@@ -58,6 +58,8 @@ const ServeResponseSchema = z.object({
 }).meta({ id: 'AdDecision', description: 'One ad decision per requested slot' })
 
 const TokenParamsSchema = z.object({ token: z.string().min(1).max(1000) })
+/** The signed payload of an impression or click token: id, slot, creative, campaign, expiry. */
+const EventTokenSchema = z.object({ i: z.string(), s: z.string(), c: z.number().int(), k: z.number().int(), e: z.number().int() })
 
 /** A request that must not count: HEAD, a prefetch or prerender, or a bot. */
 function filtered (request: FastifyRequest): boolean {
@@ -159,8 +161,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: ()
 
   /** Verifies an event token: undefined when tampered; expired tokens verify but do not count. */
   function readToken (purpose: string, token: string) {
-    const payload = verify(app.secret, purpose, token)
-    const shape = z.object({ i: z.string(), s: z.string(), c: z.number().int(), k: z.number().int(), e: z.number().int() }).safeParse(payload)
+    const shape = EventTokenSchema.safeParse(verify(app.secret, purpose, token))
     return shape.success ? shape.data : undefined
   }
 

@@ -56,29 +56,42 @@ export function createCommentsRepository (db: Db) {
   const approvedDelta = (from: CommentStatus | undefined, to: CommentStatus | undefined) =>
     (to === 'approved' ? 1 : 0) - (from === 'approved' ? 1 : 0)
 
+  // The public form is the hot write path: its statements and transaction are prepared once.
+  const c = db.$client
+  const columns = `id, article_id as articleId, parent_id as parentId, depth, status, body, author_name as authorName,
+    author_email as authorEmail, avatar_hash as avatarHash, author_url as authorUrl, ip, user_agent as userAgent, flags,
+    created_at as createdAt, updated_at as updatedAt`
+  const insertComment = c.prepare(`insert into comments (article_id, parent_id, depth, status, body, author_name, author_email,
+    avatar_hash, author_url, ip, user_agent, flags, created_at, updated_at)
+    values (@articleId, @parentId, @depth, @status, @body, @authorName, @authorEmail, @avatarHash, @authorUrl, @ip, @userAgent, @flags, @now, @now)
+    returning ${columns}`)
+  const bumpCount = c.prepare('update articles set comment_count = comment_count + ? where id = ?')
+  const approvedByEmail = c.prepare("select 1 from comments where author_email = ? and status = 'approved' limit 1").pluck()
+  const duplicate = c.prepare('select 1 from comments where article_id = ? and author_email = ? and body = ? and created_at >= ? limit 1').pluck()
+  const insertTx = c.transaction((values: NewCommentRow & { avatarHash: string, now: string }) => {
+    const raw = insertComment.get({ ...values, flags: JSON.stringify(values.flags) }) as Record<string, unknown>
+    const delta = approvedDelta(undefined, values.status)
+    if (delta !== 0) bumpCount.run(delta, values.articleId)
+    return { ...raw, flags: JSON.parse(raw.flags as string) } as CommentRow
+  })
+
   return {
     get (id: number): CommentRow | undefined {
       return byId.get({ id })
     },
 
     insert (values: NewCommentRow, now: string): CommentRow {
-      return db.transaction(() => {
-        const row = db.insert(comments).values({ ...values, avatarHash: avatarHash(values.authorEmail), createdAt: now, updatedAt: now }).returning().get()
-        adjustCount(values.articleId, approvedDelta(undefined, values.status))
-        return row
-      }, { behavior: 'immediate' })
+      return insertTx.immediate({ ...values, avatarHash: avatarHash(values.authorEmail), now })
     },
 
     /** True when this email already has an approved comment (the first-time policy). */
     hasApproved (email: string): boolean {
-      return db.select({ id: comments.id }).from(comments).where(and(eq(comments.authorEmail, email), eq(comments.status, 'approved'))).limit(1).get() !== undefined
+      return approvedByEmail.get(email) !== undefined
     },
 
     /** True when the same email posted the same body on the article since `since`. */
     isDuplicate (articleId: number, email: string, body: string, since: string): boolean {
-      return db.select({ id: comments.id }).from(comments)
-        .where(and(eq(comments.articleId, articleId), eq(comments.authorEmail, email), eq(comments.body, body), sql`${comments.createdAt} >= ${since}`))
-        .limit(1).get() !== undefined
+      return duplicate.get(articleId, email, body, since) !== undefined
     },
 
     /** Changes status and/or body; undefined when there is no such comment. */
