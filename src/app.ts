@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -11,6 +10,7 @@ import { runMigrations } from './db/migrate.js'
 import { loadSecret } from './db/secret.js'
 import { authPlugin } from './http/auth.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
+import { securityHeadersPlugin } from './http/security-headers.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { responseCachePlugin } from './http/response-cache.js'
 import { logRedactPaths, requestSerializer } from './http/logging.js'
@@ -94,7 +94,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
 
   await app.register(errorHandlerPlugin)
   await app.register(sensible)
-  await app.register(helmet, {
+  await app.register(securityHeadersPlugin, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
