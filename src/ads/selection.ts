@@ -55,8 +55,7 @@ export function targetingMatches (targeting: CampaignRow['targeting'], ctx: Page
 }
 
 /** True when a campaign may deliver now: active, inside its schedule and under its limits. */
-export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered: Delivered): boolean {
-  const now = ctx.now.toISOString()
+export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered: Delivered, now: string = ctx.now.toISOString()): boolean {
   if (campaign.status !== 'active') return false
   if (campaign.startsAt !== null && now < campaign.startsAt) return false
   if (campaign.endsAt !== null && now >= campaign.endsAt) return false
@@ -74,7 +73,8 @@ export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered
  * fills at most one slot of the call. `random` returns [0, 1) and is injectable for tests.
  */
 export function selectAds (snapshot: Snapshot, slots: SlotRow[], ctx: PageContext, delivered: Delivered, random: () => number): Map<string, Pick | null> {
-  const campaigns = new Map(snapshot.campaigns.filter((c) => campaignLive(c, ctx, delivered) && targetingMatches(c.targeting, ctx)).map((c) => [c.id, c]))
+  const now = ctx.now.toISOString()
+  const campaigns = new Map(snapshot.campaigns.filter((c) => campaignLive(c, ctx, delivered, now) && targetingMatches(c.targeting, ctx)).map((c) => [c.id, c]))
   const usedCampaigns = new Set<number>()
   const usedCreatives = new Set<number>()
   const out = new Map<string, Pick | null>()

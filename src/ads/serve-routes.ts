@@ -70,10 +70,25 @@ function filtered (request: FastifyRequest): boolean {
   return !ua || isbot(ua)
 }
 
+// Parsing a User-Agent is the costly part of serving; the same few strings come back all day.
+const devices = new Map<string, Device>()
 function deviceOf (request: FastifyRequest): Device {
-  const type = Bowser.parse(request.headers['user-agent'] ?? '').platform.type
-  return type === 'mobile' || type === 'tablet' ? type : 'desktop'
+  const ua = request.headers['user-agent'] ?? ''
+  let device = devices.get(ua)
+  if (device === undefined) {
+    const type = Bowser.parse(ua).platform.type
+    device = type === 'mobile' || type === 'tablet' ? type : 'desktop'
+    if (devices.size >= 5000) devices.delete(devices.keys().next().value!)
+    devices.set(ua, device)
+  }
+  return device
 }
+
+// Token ids only need to be unique: a random prefix per process and a counter, instead of
+// random bytes per ad.
+const boot = randomBytes(6).toString('base64url')
+let sequence = 0
+const nextTokenId = () => `${boot}${(sequence++).toString(36)}`
 
 /** Serving, impression beacons and click redirects: no database write on any of them. */
 export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: () => number }> = async function (app, { engine, random }) {
@@ -113,7 +128,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: ()
 
   function adOf (origin: string, slotKey: string, creative: CreativeRow, now: Date) {
     const seconds = Math.floor(now.getTime() / 1000)
-    const id = randomBytes(9).toString('base64url')
+    const id = nextTokenId()
     const base = { i: id, s: slotKey, c: creative.id, k: creative.campaignId }
     const clickUrl = `${origin}/v1/ads/click/${sign(app.secret, 'ad-click', { ...base, e: seconds + CLICK_TTL_S })}`
     const impressionUrl = `${origin}/v1/ads/impression/${sign(app.secret, 'ad-impression', { ...base, e: seconds + IMPRESSION_TTL_S })}`
