@@ -16,12 +16,14 @@ const a = sql.raw('a')
 export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number }
 
 // The row columns under their TypeScript names, so raw rows map straight onto ArticleRow.
-const rowColumns = sql.raw(`a.id, a.slug, a.title, a.subtitle, a.excerpt, a.excerpt_derived as excerptDerived, a.body, a.format,
+/** The article columns under their row names, for raw SQL (alias a). */
+export const ROW_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.excerpt_derived as excerptDerived, a.body, a.format,
   a.html, a.status, a.status_before_trash as statusBeforeTrash, a.featured, a.category_id as categoryId, a.author_id as authorId,
   a.cover_image as coverImage, a.seo, a.comments_enabled as commentsEnabled, a.comment_count as commentCount,
   a.word_count as wordCount, a.reading_time_minutes as readingTimeMinutes, a.publish_at as publishAt,
   a.published_at as publishedAt, a.created_by_token_id as createdByTokenId, a.revision, a.trashed_at as trashedAt,
-  a.created_at as createdAt, a.updated_at as updatedAt`)
+  a.created_at as createdAt, a.updated_at as updatedAt`
+const rowColumns = sql.raw(ROW_COLUMNS)
 
 /** Raw SQL rows carry integers and JSON text; this gives them the types drizzle would. */
 export function toRow (raw: Record<string, unknown>): ArticleRow {

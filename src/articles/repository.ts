@@ -10,6 +10,7 @@ import { articleTagIds, loadRefs, resolveRef, resolveTags, setArticleTags } from
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
 import type { Article, CreateArticle, UpdateArticle } from './schemas.js'
 import { indexArticle, unindexArticle } from './search.js'
+import { ROW_COLUMNS, toRow } from './queries.js'
 import { isLive, nextStatus } from './workflow.js'
 
 export type ArticleRow = typeof articles.$inferSelect
@@ -38,8 +39,11 @@ function derived (body: string, format: 'markdown' | 'html', excerpt: string | n
 
 /** Articles: writes keep the rendered HTML, counts, search index and revisions in step. */
 export function createArticlesRepository (db: Db) {
-  const byId = db.select().from(articles).where(eq(articles.id, sql.placeholder('id'))).prepare()
-  const bySlug = db.select().from(articles).where(eq(articles.slug, sql.placeholder('slug'))).prepare()
+  // The hottest reads, as plain prepared statements: drizzle's row mapping costs more than the query.
+  const idStatement = db.$client.prepare(`select ${ROW_COLUMNS} from articles a where a.id = ?`)
+  const slugStatement = db.$client.prepare(`select ${ROW_COLUMNS} from articles a where a.slug = ?`)
+  const byId = { get: ({ id }: { id: number }) => { const raw = idStatement.get(id) as Record<string, unknown> | undefined; return raw ? toRow(raw) : undefined } }
+  const bySlug = { get: ({ slug }: { slug: string }) => { const raw = slugStatement.get(slug) as Record<string, unknown> | undefined; return raw ? toRow(raw) : undefined } }
 
   function slugTaken (slug: string, exceptId?: number) {
     const row = bySlug.get({ slug })

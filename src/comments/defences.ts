@@ -12,6 +12,7 @@ export interface Submission {
 
 /** The word, email or IP of the blocklist this submission matches, if any. */
 export function blocklistMatch (list: CommentSettings['blocklist'], s: Submission): string | undefined {
+  if (list.words.length === 0 && list.emails.length === 0 && list.ips.length === 0) return undefined
   const haystack = `${s.body}\n${s.authorName}\n${s.authorEmail}\n${s.authorUrl ?? ''}`.toLocaleLowerCase('und')
   const word = list.words.find((w) => haystack.includes(w.toLocaleLowerCase('und')))
   if (word) return `word:${word}`
