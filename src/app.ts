@@ -10,6 +10,7 @@ import { runMigrations } from './db/migrate.js'
 import { loadSecret } from './db/secret.js'
 import { authPlugin } from './http/auth.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
+import { problem } from './http/problem.js'
 import { securityHeadersPlugin } from './http/security-headers.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { responseCachePlugin } from './http/response-cache.js'
@@ -70,6 +71,15 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     bodyLimit: 1024 * 1024,
+    // Errors the router raises before any route runs get the same problem+json as the rest.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : (error.statusCode ?? 400)
+      const detail = status === 414
+        ? 'A path segment is longer than 500 characters'
+        : 'The URL is not valid: a path segment is badly percent-encoded'
+      const raw = reply as unknown as { code: (n: number) => { type: (t: string) => { send: (b: unknown) => void } } }
+      raw.code(status).type('application/problem+json').send(problem(status, status === 414 ? 'uri-too-long' : 'bad-url', detail, { requestId: String(request.id) }))
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 }
   }).withTypeProvider<ZodTypeProvider>()
 
@@ -87,10 +97,6 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   app.decorate('secret', loadSecret(db, config.secret))
   if (config.bootstrapToken) createTokensRepository(db).ensureBootstrap(config.bootstrapToken)
   if (config.demo) seedDemo(db, now())
-
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
-  })
 
   await app.register(errorHandlerPlugin)
   await app.register(sensible)

@@ -152,3 +152,24 @@ export async function buildAds (t: Test, opts: { now?: () => Date, random?: () =
   await app.ready()
   return app
 }
+
+// Security tests: an app built like build(), with a chance to add hooks before it is ready.
+
+/**
+ * Like build(), but `before(app)` runs before app.ready(): hooks added there apply to every
+ * route (the authorization matrix reads each route's declared role with an onRequest hook).
+ */
+export async function buildWith (t: Test, before: (app: App) => void, env: Record<string, string> = {}): Promise<App> {
+  const config = loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    BROADSHEET_DEMO: 'false',
+    BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
+    ...env
+  })
+  const app = await buildApp({ config })
+  t.teardown(() => app.close())
+  before(app)
+  await app.ready()
+  return app
+}

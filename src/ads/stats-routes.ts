@@ -79,7 +79,7 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
   }, async () => ({ content: readAdsTxt() }))
 
   app.put('/settings/ads-txt', {
-    config: { auth: 'editor' },
+    config: { auth: 'admin' },
     schema: {
       tags: ['Ad serving'],
       summary: 'Replace ads.txt (each line validated)',

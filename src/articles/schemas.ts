@@ -209,7 +209,7 @@ export const DeleteArticleQuerySchema = z.object({
   permanent: queryBoolean.optional().describe('true (admin only): delete for good instead of moving to the trash')
 })
 
-export const ArticlePageSchema = pageSchema(ArticleSchema).meta({ id: 'ArticlePage', description: 'A page of articles' })
+export const ArticlePageSchema = pageSchema(ArticleSchema).meta({ id: 'ArticleListPage', description: 'A page of articles' })
 export const ArticleListSchema = z.object({ data: z.array(ArticleSchema) }).meta({ id: 'ArticleList', description: 'Articles' })
 
 export const RevisionSummarySchema = z.object({

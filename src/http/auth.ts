@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { createTokensRepository } from '../tokens/repository.js'
 import { roleAtLeast, type Role } from '../tokens/secrets.js'
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from './errors.js'
@@ -49,9 +49,7 @@ export const authPlugin = fp(async function authPlugin (app) {
     route.preValidation = existing ? [check, ...(Array.isArray(existing) ? existing : [existing])] : [check]
   })
 
-  app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization
-    if (header === undefined) return
+  async function authenticate (request: FastifyRequest, reply: FastifyReply, header: string) {
     const limit = await failures(request, { increment: false })
     if (!limit.isAllowed && (limit.isExceeded || limit.remaining <= 0)) {
       reply.header('retry-after', String(limit.ttlInSeconds))
@@ -71,5 +69,12 @@ export const authPlugin = fp(async function authPlugin (app) {
     if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) {
       tokens.touch(found.id, now.toISOString())
     }
+  }
+
+  // Most requests carry no token: answer those without creating a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    const header = request.headers.authorization
+    if (header === undefined) { done(); return }
+    authenticate(request, reply, header).then(() => done(), done)
   })
 }, { name: 'broadsheet-auth', dependencies: ['@fastify/rate-limit'] })

@@ -113,10 +113,12 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   })
 
   // Any successful write through the API may change what public reads show.
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return
-    if (reply.statusCode >= 400 || request.routeOptions.config?.cacheNeutral) return
-    writes++
-    clear()
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' &&
+      reply.statusCode < 400 && !request.routeOptions.config?.cacheNeutral) {
+      writes++
+      clear()
+    }
+    done()
   })
 }, { name: 'broadsheet-response-cache' })

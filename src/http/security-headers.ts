@@ -19,8 +19,12 @@ export function helmetHeaders (options: HelmetOptions): Record<string, string> {
   return headers
 }
 
-/** Sets helmet's security headers on every response. */
+/** Sets helmet's security headers and X-Request-Id on every response (a callback hook: no promise per request). */
 export const securityHeadersPlugin = fp(async function securityHeadersPlugin (app, options: HelmetOptions) {
   const headers = helmetHeaders(options)
-  app.addHook('onRequest', async (_request, reply) => { reply.headers(headers) })
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers)
+    reply.header('x-request-id', request.id)
+    done()
+  })
 }, { name: 'broadsheet-security-headers' })

@@ -30,7 +30,7 @@ const editorRoutes: Route[] = [
   { name: 'DELETE /v1/ad-creatives/{id}', ok: 204, make: async (app) => ({ method: 'DELETE', url: `/v1/ad-creatives/${(await createAd(app)).creative.id}` }) },
   { name: 'GET /v1/ads/stats', ok: 200, make: async () => ({ method: 'GET', url: '/v1/ads/stats?groupBy=slot' }) },
   { name: 'GET /v1/settings/ads-txt', ok: 200, make: async () => ({ method: 'GET', url: '/v1/settings/ads-txt' }) },
-  { name: 'PUT /v1/settings/ads-txt', ok: 200, make: async () => ({ method: 'PUT', url: '/v1/settings/ads-txt', payload: { content: 'example.com, pub-1, DIRECT' } }) }
+
 ]
 
 /** Everything a write could change: the ad tables and the stored ads.txt. */
@@ -91,4 +91,18 @@ t.test('public without a token: serve, impression (GET and POST), click, GET /ad
   t.equal((await app.inject({ url: '/v1/ad-slots' })).statusCode, 200)
   t.equal((await app.inject({ url: '/v1/ad-slots/sidebar' })).statusCode, 200)
   t.equal((await app.inject({ url: `/v1/ad-slots/${slot.id}` })).statusCode, 200)
+})
+
+t.test('PUT /v1/settings/ads-txt is a setting: admin only (editor 403), and nothing changes', async (t) => {
+  const app = await buildAds(t, { env })
+  const { contributor, author, editor } = await callers(app)
+  const payload = { content: 'example.com, pub-1, DIRECT' }
+  for (const [headers, status] of [[{}, 401], [contributor, 403], [author, 403], [editor, 403]] as Array<[Record<string, string>, number]>) {
+    const before = state(app)
+    const res = await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', payload, headers })
+    t.equal(res.statusCode, status)
+    t.same(state(app), before, 'nothing changed')
+  }
+  const ok = await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', payload, headers: admin })
+  t.equal(ok.statusCode, 200)
 })

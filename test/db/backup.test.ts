@@ -28,23 +28,23 @@ t.test('npm run cli -- backup FILE copies a live database consistently while wri
   }
   const backupFile = join(dir, 'backup.db')
   // Keep writing while the backup runs in another process.
-  let writing = true
+  const state = { writing: true }
   const writes = (async () => {
     let n = 0
-    while (writing && n < 200) {
+    while (state.writing && n < 200) {
       await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: `During backup ${n++}`, status: 'published' } })
     }
     return n
   })()
   const result = await cli(['backup', backupFile], { DATABASE_URL: file })
-  writing = false
+  state.writing = false
   await writes
   t.equal(result.code, 0, result.stderr)
   t.match(result.stdout, /Backed up \d+ pages .* \(integrity_check: ok\)/)
 
   const copy = new Database(backupFile, { readonly: true })
   t.equal(copy.pragma('integrity_check', { simple: true }), 'ok')
-  const count = (copy.prepare("select count(*) from articles where title like 'Before backup %'").pluck().get() as number)
+  const count = copy.prepare("select count(*) from articles where title like 'Before backup %'").pluck().get() as number
   t.equal(count, 20, 'everything written before the backup is in it')
   const revisions = copy.prepare('select count(*) from articles a where not exists (select 1 from article_revisions r where r.article_id = a.id)').pluck().get()
   t.equal(revisions, 0, 'a consistent snapshot: no article without its revision')
