@@ -171,7 +171,9 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, random: ()
       }
     }
     reply.header('cache-control', 'no-store')
-    return { slots: out }
+    // Built field by field above from the documented shapes: plain JSON.stringify skips
+    // re-validating the whole decision (a tenth of the serving time).
+    return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send({ slots: out })
   })
 
   /** Verifies an event token: undefined when tampered; expired tokens verify but do not count. */
