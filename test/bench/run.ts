@@ -162,7 +162,7 @@ try {
   process.stdout.write(`\n${report}`)
   const resultsDir = join(root, 'test', 'bench', 'results')
   mkdirSync(resultsDir, { recursive: true })
-  writeFileSync(join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${articles}.md`), report)
+  writeFileSync(join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${articles}${values.only ? '-partial' : ''}.md`), report)
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
   rmSync(dir, { recursive: true, force: true })
