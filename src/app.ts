@@ -71,6 +71,8 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     bodyLimit: 1024 * 1024,
+    // A client that trickles its request (slowloris) is cut off after 30 s.
+    requestTimeout: 30_000,
     // Errors the router raises before any route runs get the same problem+json as the rest.
     frameworkErrors: (error, request, reply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : (error.statusCode ?? 400)
