@@ -1,3 +1,4 @@
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import { buildApp, type App } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -172,4 +173,13 @@ export async function buildWith (t: Test, before: (app: App) => void, env: Recor
   before(app)
   await app.ready()
   return app
+}
+
+/** A free TCP port on 127.0.0.1, for a server process a test or the benchmark starts. */
+export async function freePort (): Promise<number> {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }

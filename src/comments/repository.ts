@@ -75,6 +75,23 @@ export function createCommentsRepository (db: Db) {
     return { ...raw, flags: JSON.parse(raw.flags as string) } as CommentRow
   })
 
+  /** One page of comments matching `conditions`, keyset-paged by (createdAt, id) in either order. */
+  function pageByCreation (conditions: SQL[], opts: { limit: number, cursor?: string | undefined, sort: 'oldest' | 'newest' }) {
+    const dir = opts.sort === 'oldest' ? 'asc' : 'desc'
+    const where = [...conditions]
+    if (opts.cursor !== undefined) {
+      const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.string(), z.number().int()]))
+      const op = dir === 'asc' ? sql`>` : sql`<`
+      where.push(sql`(${comments.createdAt} ${op} ${createdAt} or (${comments.createdAt} = ${createdAt} and ${comments.id} ${op} ${id}))`)
+    }
+    const rows = db.select().from(comments).where(and(...where))
+      .orderBy(sql`${comments.createdAt} ${sql.raw(dir)}, ${comments.id} ${sql.raw(dir)}`).limit(opts.limit + 1).all()
+    const more = rows.length > opts.limit
+    const page = more ? rows.slice(0, opts.limit) : rows
+    const last = page[page.length - 1]
+    return { rows: page, nextCursor: more && last ? encodeCursor([last.createdAt, last.id]) : null }
+  }
+
   return {
     get (id: number): CommentRow | undefined {
       return byId.get({ id })
@@ -144,23 +161,12 @@ export function createCommentsRepository (db: Db) {
 
     /** Approved comments of an article, keyset-paged by creation time; top-level only for trees. */
     listApproved (articleId: number, opts: { limit: number, cursor?: string | undefined, sort: 'oldest' | 'newest', topLevelOnly: boolean }) {
-      const dir = opts.sort === 'oldest' ? 'asc' : 'desc'
       const conditions: SQL[] = [eq(comments.articleId, articleId), eq(comments.status, 'approved')]
       if (opts.topLevelOnly) {
         // A reply whose parent is not shown stands as a top-level comment.
         conditions.push(sql`(${comments.parentId} is null or not exists (select 1 from comments p where p.id = ${comments.parentId} and p.status = 'approved'))`)
       }
-      if (opts.cursor !== undefined) {
-        const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.string(), z.number().int()]))
-        const op = dir === 'asc' ? sql`>` : sql`<`
-        conditions.push(sql`(${comments.createdAt} ${op} ${createdAt} or (${comments.createdAt} = ${createdAt} and ${comments.id} ${op} ${id}))`)
-      }
-      const rows = db.select().from(comments).where(and(...conditions))
-        .orderBy(sql`${comments.createdAt} ${sql.raw(dir)}, ${comments.id} ${sql.raw(dir)}`).limit(opts.limit + 1).all()
-      const more = rows.length > opts.limit
-      const page = more ? rows.slice(0, opts.limit) : rows
-      const last = page[page.length - 1]
-      return { rows: page, nextCursor: more && last ? encodeCursor([last.createdAt, last.id]) : null }
+      return pageByCreation(conditions, opts)
     },
 
     countApproved (articleId: number, topLevelOnly: boolean): number {
@@ -186,27 +192,14 @@ export function createCommentsRepository (db: Db) {
 
     /** The moderation queue across articles. */
     listForModeration (opts: { limit: number, cursor?: string | undefined, statuses: CommentStatus[], articleId?: number | undefined, q?: string | undefined, sort: 'oldest' | 'newest' }) {
-      const dir = opts.sort === 'oldest' ? 'asc' : 'desc'
       const conditions: SQL[] = [inArray(comments.status, opts.statuses)]
       if (opts.articleId !== undefined) conditions.push(eq(comments.articleId, opts.articleId))
       if (opts.q !== undefined) {
         conditions.push(sql`(instr(casefold(${comments.body}), casefold(${opts.q})) > 0 or instr(casefold(${comments.authorName}), casefold(${opts.q})) > 0 or instr(${comments.authorEmail}, casefold(${opts.q})) > 0)`)
       }
-      const base = [...conditions]
-      if (opts.cursor !== undefined) {
-        const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.string(), z.number().int()]))
-        const op = dir === 'asc' ? sql`>` : sql`<`
-        conditions.push(sql`(${comments.createdAt} ${op} ${createdAt} or (${comments.createdAt} = ${createdAt} and ${comments.id} ${op} ${id}))`)
-      }
-      const rows = db.select().from(comments).where(and(...conditions))
-        .orderBy(sql`${comments.createdAt} ${sql.raw(dir)}, ${comments.id} ${sql.raw(dir)}`).limit(opts.limit + 1).all()
-      const more = rows.length > opts.limit
-      const page = more ? rows.slice(0, opts.limit) : rows
-      const last = page[page.length - 1]
       return {
-        rows: page,
-        nextCursor: more && last ? encodeCursor([last.createdAt, last.id]) : null,
-        count: () => db.select({ n: sql<number>`count(*)` }).from(comments).where(and(...base)).get()!.n
+        ...pageByCreation(conditions, opts),
+        count: () => db.select({ n: sql<number>`count(*)` }).from(comments).where(and(...conditions)).get()!.n
       }
     }
   }

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createServer, type AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
 import { seedBenchDatabase } from './seed.js'
+import { freePort } from '../helper.js'
 
 const { values } = parseArgs({
   options: {
@@ -29,15 +29,6 @@ if (!(articles >= 100 && articles <= 1_000_000)) throw new Error('--articles is 
 const root = new URL('../..', import.meta.url).pathname
 const children: ChildProcess[] = []
 const TOKEN = 'bench-bootstrap-token-0123456789abcdef'
-
-/** A free TCP port on 127.0.0.1. */
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** Starts a node process on a free port and resolves once it answers HTTP. */
 async function start (args: string[], env: Record<string, string>, probe: string): Promise<{ child: ChildProcess, url: string }> {

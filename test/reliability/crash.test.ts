@@ -4,25 +4,16 @@
 // a few cycles of about a second of load each.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { tempDir } from '../helper.js'
+import { freePort, tempDir } from '../helper.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const TOKEN = 'crash-test-bootstrap-token-0123456789'
 const FLUSH_SECONDS = 1
 const CYCLES = 3
 const UA = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36' }
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function startServer (database: string): Promise<{ child: ChildProcess, url: string }> {
   const port = await freePort()
