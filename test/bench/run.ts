@@ -130,7 +130,7 @@ try {
     { name: 'ad serving (3 slots)', paths: hot.map((s) => `/v1/ads/serve?slots=header,article-inline,sidebar&article=${s}`), read: true },
     { name: 'POST comment', method: 'POST', paths: [`/v1/articles/${data.commentedSlug}/comments`], body: (i: number) => JSON.stringify({ body: `Benchmark comment number ${i}, with some words in it.`, authorName: 'Bench', authorEmail: `bench${i % 1000}@example.com` }), read: false },
     { name: 'impression beacon', method: 'POST', paths: [impressionPath], read: false }
-  ].filter((s) => !values.only || s.name.includes(values.only)) as Scenario[]
+  ].filter((s) => !values.only || values.only.split(',').some((part) => s.name.includes(part.trim()))) as Scenario[]
 
   const rows: string[] = []
   for (const scenario of scenarios) {
