@@ -5,19 +5,36 @@ import { loadConfig } from '../src/config.js'
 
 export const BOOTSTRAP = 'test-bootstrap-token-0123456789abcdef'
 
-/** Builds the production app on a fresh in-memory database, closed when the test ends. */
-export async function build (t: Test, env: Record<string, string> = {}): Promise<App> {
+interface BuildOptions {
+  env?: Record<string, string>
+  now?: (() => Date) | undefined
+  random?: (() => number) | undefined
+  /** Runs before app.ready(): hooks added here apply to every route. */
+  before?: (app: App) => void
+}
+
+/**
+ * The one way tests build the production app: a fresh in-memory database (unless env says
+ * otherwise), the bootstrap admin token, no demo content, closed when the test ends.
+ */
+async function buildTestApp (t: Test, opts: BuildOptions = {}): Promise<App> {
   const config = loadConfig({
     DATABASE_URL: ':memory:',
     LOG_LEVEL: 'silent',
     BROADSHEET_DEMO: 'false',
     BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
-    ...env
+    ...opts.env
   })
-  const app = await buildApp({ config })
+  const app = await buildApp({ config, ...(opts.now ? { now: opts.now } : {}), ...(opts.random ? { random: opts.random } : {}) })
   t.teardown(() => app.close())
+  opts.before?.(app)
   await app.ready()
   return app
+}
+
+/** Builds the production app on a fresh in-memory database, closed when the test ends. */
+export async function build (t: Test, env: Record<string, string> = {}): Promise<App> {
+  return buildTestApp(t, { env })
 }
 
 /** Authorization header for a bearer secret. */
@@ -99,23 +116,8 @@ export interface TestClock { now: () => Date, set: (at: Date | string) => void, 
  * publication dates and updatedAt are deterministic.
  */
 export async function buildWithClock (t: Test, start: Date | string = '2025-02-01T00:00:00.000Z', env: Record<string, string> = {}): Promise<{ app: App, clock: TestClock }> {
-  let current = new Date(start).getTime()
-  const clock: TestClock = {
-    now: () => new Date(current),
-    set: (at) => { current = new Date(at).getTime() },
-    advance: (ms) => { current += ms }
-  }
-  const config = loadConfig({
-    DATABASE_URL: ':memory:',
-    LOG_LEVEL: 'silent',
-    BROADSHEET_DEMO: 'false',
-    BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
-    ...env
-  })
-  const app = await buildApp({ config, now: clock.now })
-  t.teardown(() => app.close())
-  await app.ready()
-  return { app, clock }
+  const clock = createClock(start)
+  return { app: await buildTestApp(t, { env, now: clock.now }), clock }
 }
 
 // Ads: an app built with the clock and the ad selection's random source a test chooses.
@@ -136,22 +138,7 @@ export function createClock (start: Date | string): TestClock {
  * database only through app.ads.flush(), GET /v1/ads/stats or shutdown. Closed in teardown.
  */
 export async function buildAds (t: Test, opts: { now?: () => Date, random?: () => number, env?: Record<string, string> } = {}): Promise<App> {
-  const config = loadConfig({
-    DATABASE_URL: ':memory:',
-    LOG_LEVEL: 'silent',
-    BROADSHEET_DEMO: 'false',
-    BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
-    BROADSHEET_AD_FLUSH_SECONDS: '300',
-    ...opts.env
-  })
-  const app = await buildApp({
-    config,
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.random ? { random: opts.random } : {})
-  })
-  t.teardown(() => app.close())
-  await app.ready()
-  return app
+  return buildTestApp(t, { now: opts.now, random: opts.random, env: { BROADSHEET_AD_FLUSH_SECONDS: '300', ...opts.env } })
 }
 
 // Security tests: an app built like build(), with a chance to add hooks before it is ready.
@@ -161,18 +148,7 @@ export async function buildAds (t: Test, opts: { now?: () => Date, random?: () =
  * route (the authorization matrix reads each route's declared role with an onRequest hook).
  */
 export async function buildWith (t: Test, before: (app: App) => void, env: Record<string, string> = {}): Promise<App> {
-  const config = loadConfig({
-    DATABASE_URL: ':memory:',
-    LOG_LEVEL: 'silent',
-    BROADSHEET_DEMO: 'false',
-    BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
-    ...env
-  })
-  const app = await buildApp({ config })
-  t.teardown(() => app.close())
-  before(app)
-  await app.ready()
-  return app
+  return buildTestApp(t, { env, before })
 }
 
 /** A free TCP port on 127.0.0.1, for a server process a test or the benchmark starts. */

@@ -83,6 +83,23 @@ export function createArticlesRepository (db: Db) {
     return out
   }
 
+  /**
+   * One status change as a new revision, in one transaction: undefined when the article is
+   * missing or `applies` says the change does not apply to it.
+   */
+  function statusChange (id: number, actor: Actor, now: string, applies: (current: ArticleRow) => boolean,
+    values: (current: ArticleRow) => Pick<typeof articles.$inferInsert, 'status' | 'statusBeforeTrash' | 'trashedAt'>, check?: (row: ArticleRow) => void) {
+    return db.transaction(() => {
+      const current = byId.get({ id })
+      if (!current || !applies(current)) return undefined
+      check?.(current)
+      const row = db.update(articles).set({ ...values(current), revision: sql`${articles.revision} + 1`, updatedAt: now })
+        .where(eq(articles.id, id)).returning().get()
+      record(row, actor)
+      return row
+    }, { behavior: 'immediate' })
+  }
+
   return {
     getRow (id: number): ArticleRow | undefined {
       return byId.get({ id })
@@ -212,38 +229,16 @@ export function createArticlesRepository (db: Db) {
 
     /** Moves an article to the trash, remembering its status for restore. */
     trash (id: number, actor: Actor, now: string, check?: (row: ArticleRow) => void): ArticleRow | undefined {
-      return db.transaction(() => {
-        const current = byId.get({ id })
-        if (!current || current.status === 'trashed') return undefined
-        check?.(current)
-        const row = db.update(articles).set({
-          status: 'trashed',
-          statusBeforeTrash: isLive(current, now) ? 'published' : current.status,
-          trashedAt: now,
-          revision: sql`${articles.revision} + 1`,
-          updatedAt: now
-        }).where(eq(articles.id, id)).returning().get()
-        record(row, actor)
-        return row
-      }, { behavior: 'immediate' })
+      return statusChange(id, actor, now, (current) => current.status !== 'trashed', (current) => ({
+        status: 'trashed', statusBeforeTrash: isLive(current, now) ? 'published' : current.status, trashedAt: now
+      }), check)
     },
 
     /** Brings an article back from the trash with the status it had. */
     restore (id: number, actor: Actor, now: string, check?: (row: ArticleRow) => void): ArticleRow | undefined {
-      return db.transaction(() => {
-        const current = byId.get({ id })
-        if (!current || current.status !== 'trashed') return undefined
-        check?.(current)
-        const row = db.update(articles).set({
-          status: current.statusBeforeTrash ?? 'draft',
-          statusBeforeTrash: null,
-          trashedAt: null,
-          revision: sql`${articles.revision} + 1`,
-          updatedAt: now
-        }).where(eq(articles.id, id)).returning().get()
-        record(row, actor)
-        return row
-      }, { behavior: 'immediate' })
+      return statusChange(id, actor, now, (current) => current.status === 'trashed', (current) => ({
+        status: current.statusBeforeTrash ?? 'draft', statusBeforeTrash: null, trashedAt: null
+      }), check)
     },
 
     /** Deletes an article for good, with its tags, revisions and index entry. */
