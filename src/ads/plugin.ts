@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { adAdminRoutes } from './admin-routes.js'
 import { createAdEngine } from './engine.js'
+import { adEventRoutes } from './event-routes.js'
 import { adServeRoutes } from './serve-routes.js'
 import { adStatsRoutes, adsTxtRoute } from './stats-routes.js'
+import { createDecisionTokens } from './tokens.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +19,9 @@ export const adsPlugin: FastifyPluginAsync<{ random: () => number }> = async fun
   app.addHook('onReady', async () => { engine.start() })
   app.addHook('onClose', async () => { engine.stop() })
   await app.register(adAdminRoutes, { engine, prefix: '/v1' })
-  await app.register(adServeRoutes, { engine, random, prefix: '/v1' })
+  const tokens = createDecisionTokens(app.secret)
+  await app.register(adServeRoutes, { engine, tokens, random, prefix: '/v1' })
+  await app.register(adEventRoutes, { engine, tokens, prefix: '/v1' })
   await app.register(adStatsRoutes, { engine, prefix: '/v1' })
   await app.register(adsTxtRoute)
   // Visible on the root instance (the plugin is registered without encapsulation below).

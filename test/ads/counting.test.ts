@@ -129,3 +129,23 @@ t.test('a restart on a file database keeps limits: impressions counted before it
   const res = await serveAds(second, 'slots=top')
   t.equal(res.json().slots.top.ad, null, 'the third impression overall reached the cap')
 })
+
+t.test('one signed decision per serve: its ads\' links differ only in their index, and each counts once for its own ad', async (t) => {
+  const app = await buildAds(t, { now: createClock(START).now })
+  const top = await createAd(app, { slot: { key: 'top' } })
+  const side = await createAd(app, { slot: { key: 'side' } })
+  await createSlot(app, { key: 'empty' })
+  const res = await serveAds(app, 'slots=top,empty,side')
+  const slots = (res.json() as { slots: Record<string, { ad: ServedAd | null }> }).slots
+  const [a, b] = [slots.top!.ad!, slots.side!.ad!]
+  t.equal(slots.empty!.ad, null)
+  const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1)
+  t.match(tokenOf(a.impressionUrl), /^[\w-]+\.[\w-]+\.0$/, 'the first ad is index 0')
+  t.equal(tokenOf(b.impressionUrl), tokenOf(a.impressionUrl).replace(/\.0$/, '.1'), 'the second filled slot is index 1 of the same decision')
+  t.equal(tokenOf(a.clickUrl), tokenOf(a.impressionUrl), 'click and impression name the same placement')
+  for (const url of [a.impressionUrl, b.impressionUrl, b.impressionUrl, b.clickUrl]) t.ok([204, 302].includes((await hitAdUrl(app, url)).statusCode))
+  t.same((await adStats(app, 'groupBy=creative')).filter((r) => r.key !== '0'), [
+    statsRow(String(top.creative.id), { requests: 1, fills: 1, impressions: 1 }),
+    statsRow(String(side.creative.id), { requests: 1, fills: 1, impressions: 1, filteredImpressions: 1, clicks: 1, ctr: 1 })
+  ].sort((x, y) => (x.key < y.key ? -1 : 1)), 'each index counts for its own creative, once')
+})

@@ -105,15 +105,15 @@ t.test('clickUrl → path suffixes and encoded URLs are 404 or the stored target
   }
 })
 
-t.test('clickUrl → 404 for a tampered token (payload or signature changed, an impression token), and nothing is counted', async (t) => {
+t.test('clickUrl → 404 for a tampered token (payload or signature changed, no or another ad index, a forged payload), and nothing is counted', async (t) => {
   const { app, ad } = await setup(t)
   const token = ad.clickUrl.slice(ad.clickUrl.lastIndexOf('/') + 1)
-  const [payload, signature] = token.split('.') as [string, string]
+  const [payload, signature] = token.split('.') as [string, string, string]
   const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1)
-  const impressionToken = ad.impressionUrl.slice(ad.impressionUrl.lastIndexOf('/') + 1)
   // A payload naming another creative, re-encoded but signed with nothing.
-  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), c: 999 })).toString('base64url')
-  for (const bad of [`${flip(payload, 3)}.${signature}`, `${payload}.${flip(signature, 20)}`, impressionToken, `${forged}.${signature}`, `${payload}.`, 'x.y']) {
+  const decision = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { p: Array<[string, number, number]> }
+  const forged = Buffer.from(JSON.stringify({ ...decision, p: decision.p.map(([s, , k]) => [s, 999, k]) })).toString('base64url')
+  for (const bad of [`${flip(payload, 3)}.${signature}.0`, `${payload}.${flip(signature, 20)}.0`, `${payload}.${signature}`, `${payload}.${signature}.1`, `${forged}.${signature}.0`, `${payload}.`, 'x.y']) {
     const res = await click(app, `/v1/ads/click/${bad}`)
     expectProblem(t, res, 404, 'not-found', 'Unknown click token')
     t.equal(res.headers.location, undefined)

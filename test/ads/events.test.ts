@@ -2,6 +2,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { adCounterTables, adStats, createAd, expectProblem, GOOGLEBOT_UA, hitAdUrl, serveOne, statsRow, type ServedAd } from '../fixtures.js'
 import { buildAds, createClock } from '../helper.js'
+import { previewToken } from '../../src/articles/preview.js'
 
 // Impression beacons: 204 always, counted once per signed token; replays, HEAD, prefetches,
 // bots, no User-Agent and expired tokens count as filtered; a tampered token is 404.
@@ -23,12 +24,12 @@ async function creativeRow (app: App, creativeId: number) {
   return (await adStats(app, `${DAY}&groupBy=creative`)).find((r) => r.key === String(creativeId))
 }
 
-/** Replaces one character of `part` ('payload' or 'signature') of the token in `url`. */
+/** Replaces one character of `part` ('payload' or 'signature') of the token in `url`, keeping its ad index. */
 function tamper (url: string, part: 'payload' | 'signature'): string {
   const slash = url.lastIndexOf('/')
-  const [payload, signature] = url.slice(slash + 1).split('.') as [string, string]
+  const [payload, signature, index] = url.slice(slash + 1).split('.') as [string, string, string]
   const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1)
-  const token = part === 'payload' ? `${flip(payload, 5)}.${signature}` : `${payload}.${flip(signature, 10)}`
+  const token = part === 'payload' ? `${flip(payload, 5)}.${signature}.${index}` : `${payload}.${flip(signature, 10)}.${index}`
   return url.slice(0, slash + 1) + token
 }
 
@@ -91,14 +92,19 @@ t.test('impressionUrl → a token is good for one hour: filtered once the clock 
   t.same(await creativeRow(app, creative.id), statsRow(String(creative.id), { requests: 3, fills: 3, impressions: 1, filteredImpressions: 2 }))
 })
 
-t.test('impressionUrl → 404 for a tampered token (payload or signature changed, a click token, garbage), and nothing is counted', async (t) => {
+t.test('impressionUrl → 404 for a tampered token (payload or signature changed, no or another ad index, a preview token, garbage), and nothing is counted', async (t) => {
   const { app, ad } = await setup(t)
-  const clickToken = ad.clickUrl.slice(ad.clickUrl.lastIndexOf('/') + 1)
   const base = ad.impressionUrl.slice(0, ad.impressionUrl.lastIndexOf('/') + 1)
+  const signed = ad.impressionUrl.slice(base.length, ad.impressionUrl.lastIndexOf('.'))
+  t.equal(ad.impressionUrl.slice(base.length), `${signed}.0`, 'the token is the signed decision and the ad\'s index')
   const urls = [
     tamper(ad.impressionUrl, 'payload'),
     tamper(ad.impressionUrl, 'signature'),
-    base + clickToken,
+    base + signed,
+    base + `${signed}.1`,
+    base + `${signed}.-0`,
+    base + previewToken(app.secret, 1, new Date('2031-03-02T00:00:00Z')),
+    base + `${previewToken(app.secret, 1, new Date('2031-03-02T00:00:00Z'))}.0`,
     ad.impressionUrl + 'x',
     ad.impressionUrl.replace('.', '..'),
     base + 'not-a-token',

@@ -1,0 +1,89 @@
+import { isbot } from 'isbot'
+import { z } from 'zod'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { NotFoundError } from '../http/errors.js'
+import { problemResponses } from '../http/problem.js'
+import type { AdEngine } from './engine.js'
+import { CLICK_TTL_S, IMPRESSION_TTL_S, type AdEvent, type DecisionTokens } from './tokens.js'
+
+const TokenParamsSchema = z.object({ token: z.string().min(1).max(2000) })
+
+// isbot runs one large regular expression; the same few User-Agents come back all day.
+const bots = new Map<string, boolean>()
+function isBot (ua: string): boolean {
+  let bot = bots.get(ua)
+  if (bot === undefined) {
+    bot = isbot(ua)
+    if (bots.size >= 5000) bots.delete(bots.keys().next().value!)
+    bots.set(ua, bot)
+  }
+  return bot
+}
+
+const PURPOSE_HEADER = /prefetch|prerender|preview/i
+
+/** A request that must not count: HEAD, a prefetch or prerender, or a bot. */
+function filtered (request: FastifyRequest): boolean {
+  if (request.method === 'HEAD') return true
+  const { headers } = request
+  if (headers['sec-purpose'] !== undefined || headers.purpose !== undefined || headers['x-moz'] !== undefined) {
+    if (PURPOSE_HEADER.test(`${headers['sec-purpose'] ?? ''} ${headers.purpose ?? ''} ${headers['x-moz'] ?? ''}`)) return true
+  }
+  const ua = headers['user-agent']
+  return !ua || isBot(ua)
+}
+
+/** Impression beacons and click redirects: counted in memory, flushed by the engine. */
+export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: DecisionTokens }> = async function (app, { engine, tokens }) {
+  const events = app.config.adEventsPerMinute
+
+  /** Counts one event of a verified link: valid once per link while unexpired, else filtered. */
+  function count (request: FastifyRequest, event: AdEvent, kind: 'impressions' | 'clicks') {
+    const now = app.now()
+    const expires = event.issued + (kind === 'impressions' ? IMPRESSION_TTL_S : CLICK_TTL_S)
+    const valid = !filtered(request) && expires * 1000 > now.getTime() &&
+      engine.counters.firstUse(`${kind === 'impressions' ? 'imp' : 'click'}:${event.id}`, expires)
+    const key = { day: now.toISOString().slice(0, 10), slotKey: event.slot, campaignId: event.campaign, creativeId: event.creative }
+    engine.counters.add(key, valid ? kind : kind === 'impressions' ? 'filteredImpressions' : 'filteredClicks')
+  }
+
+  const impression = {
+    config: { cacheNeutral: true, rateLimit: { max: events, timeWindow: 60_000, groupId: 'ad-events' } },
+    schema: {
+      tags: ['Ad serving'],
+      summary: 'Count an impression (call when the ad is visible)',
+      description: '204 whether it counted or was filtered (replayed, expired after an hour, HEAD, prefetch, bot), so a bot learns nothing; a tampered token is 404 and counts nothing. The token signs the whole decision of one serve call; the number after its last dot names the ad.',
+      params: TokenParamsSchema,
+      response: { 204: z.undefined().describe('Received'), ...problemResponses(404, 429) }
+    }
+  }
+  const countImpression = async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
+    const event = tokens.read(request.params.token)
+    if (!event) throw new NotFoundError('Unknown impression token')
+    count(request, event, 'impressions')
+    reply.header('cache-control', 'no-store')
+    return reply.code(204).send()
+  }
+  app.get('/ads/impression/:token', impression, countImpression)
+  app.post('/ads/impression/:token', impression, countImpression)
+
+  app.get('/ads/click/:token', {
+    config: { rateLimit: { max: events, timeWindow: 60_000, groupId: 'ad-events' } },
+    schema: {
+      tags: ['Ad serving'],
+      summary: 'Follow an ad click: counts it and redirects to the advertiser',
+      description: 'Answers 302 to the creative\'s targetUrl as stored in the database; nothing in the request can change the destination. A tampered token is 404. Bots, prefetches, HEAD, expired (after 24 hours) or repeated clicks still redirect but count as filtered.',
+      params: TokenParamsSchema,
+      response: { 302: z.undefined().describe('Redirect to the advertiser'), ...problemResponses(404, 429) }
+    }
+  }, async (request, reply) => {
+    const event = tokens.read(request.params.token)
+    if (!event) throw new NotFoundError('Unknown click token')
+    const creative = engine.config().creatives.find((c) => c.id === event.creative) ?? engine.repo.creatives.get(event.creative)
+    if (!creative) throw new NotFoundError('The ad no longer exists')
+    count(request, event, 'clicks')
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'strict-origin-when-cross-origin')
+    return reply.redirect(creative.targetUrl, 302)
+  })
+}
