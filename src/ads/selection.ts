@@ -35,18 +35,25 @@ export function sizeFits (sizes: AdSizes, width: number, height: number): boolea
   return sizes === 'fluid' || sizes.some(([w, h]) => w === width && h === height)
 }
 
+type TargetTest = (list: string[], ctx: PageContext) => boolean
+const TARGET_TESTS: Array<[keyof AdTargetingSet, TargetTest]> = [
+  ['categories', (list, { article: a }) => a !== null && a.category !== null && list.includes(a.category)],
+  ['tags', (list, { article: a }) => a !== null && a.tags.some((tag) => list.includes(tag))],
+  ['articles', (list, { article: a }) => a !== null && list.includes(a.slug)],
+  ['authors', (list, { article: a }) => a !== null && a.author !== null && list.includes(a.author)],
+  ['devices', (list, ctx) => list.includes(ctx.device)]
+]
+
+/** include: every non-empty list must match; exclude: any non-empty list that matches excludes. */
 function matchesSet (set: AdTargetingSet, ctx: PageContext, mode: 'include' | 'exclude'): boolean {
-  const a = ctx.article
-  const checks: Array<[string[] | undefined, (list: string[]) => boolean]> = [
-    [set.categories, (list) => a?.category !== null && a?.category !== undefined && list.includes(a.category)],
-    [set.tags, (list) => a !== null && a.tags.some((tag) => list.includes(tag))],
-    [set.articles, (list) => a !== null && list.includes(a.slug)],
-    [set.authors, (list) => a?.author !== null && a?.author !== undefined && list.includes(a.author)],
-    [set.devices, (list) => (list as string[]).includes(ctx.device)]
-  ]
-  const active = checks.filter(([list]) => list !== undefined && list.length > 0)
-  // include: every non-empty list must match; exclude: any non-empty list that matches excludes.
-  return mode === 'include' ? active.every(([list, test]) => test(list!)) : active.some(([list, test]) => test(list!))
+  for (const [field, test] of TARGET_TESTS) {
+    const list = set[field]
+    if (list === undefined || list.length === 0) continue
+    const hit = test(list, ctx)
+    if (mode === 'include' && !hit) return false
+    if (mode === 'exclude' && hit) return true
+  }
+  return mode === 'include'
 }
 
 /** Contextual targeting: every non-empty include list matches, and no exclude list does. */
@@ -66,6 +73,21 @@ export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered
   return true
 }
 
+const bySlot = new WeakMap<Snapshot, Map<string, CreativeRow[]>>()
+
+/** The active creatives whose campaign names the slot, indexed once per snapshot. */
+function slotCreatives (snapshot: Snapshot, slotKey: string): CreativeRow[] {
+  let index = bySlot.get(snapshot)
+  if (!index) { index = new Map(); bySlot.set(snapshot, index) }
+  let list = index.get(slotKey)
+  if (!list) {
+    const named = new Set(snapshot.campaigns.filter((c) => c.slotKeys.includes(slotKey)).map((c) => c.id))
+    list = snapshot.creatives.filter((creative) => creative.status === 'active' && named.has(creative.campaignId))
+    index.set(slotKey, list)
+  }
+  return list
+}
+
 /**
  * Picks an ad for each slot key in order: eligible creatives (active creative and campaign,
  * in schedule, under limits, targeting, size), the highest tier and then priority, and a
@@ -74,17 +96,18 @@ export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered
  */
 export function selectAds (snapshot: Snapshot, slots: SlotRow[], ctx: PageContext, delivered: Delivered, random: () => number): Map<string, Pick | null> {
   const now = ctx.now.toISOString()
-  const campaigns = new Map(snapshot.campaigns.filter((c) => campaignLive(c, ctx, delivered, now) && targetingMatches(c.targeting, ctx)).map((c) => [c.id, c]))
+  const campaigns = new Map<number, CampaignRow>()
+  for (const c of snapshot.campaigns) if (campaignLive(c, ctx, delivered, now) && targetingMatches(c.targeting, ctx)) campaigns.set(c.id, c)
   const usedCampaigns = new Set<number>()
   const usedCreatives = new Set<number>()
   const out = new Map<string, Pick | null>()
   for (const slot of slots) {
     const sizes = slotSizes(slot, ctx.viewportWidth)
     const candidates: Array<{ campaign: CampaignRow, creative: CreativeRow }> = []
-    for (const creative of snapshot.creatives) {
+    for (const creative of slotCreatives(snapshot, slot.key)) {
       const campaign = campaigns.get(creative.campaignId)
-      if (!campaign || creative.status !== 'active' || usedCreatives.has(creative.id) || usedCampaigns.has(campaign.id)) continue
-      if (!campaign.slotKeys.includes(slot.key) || !sizeFits(sizes, creative.width, creative.height)) continue
+      if (!campaign || usedCreatives.has(creative.id) || usedCampaigns.has(campaign.id)) continue
+      if (!sizeFits(sizes, creative.width, creative.height)) continue
       candidates.push({ campaign, creative })
     }
     if (candidates.length === 0) { out.set(slot.key, null); continue }
