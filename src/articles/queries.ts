@@ -17,6 +17,10 @@ export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null
 
 // The row columns under their TypeScript names, so raw rows map straight onto ArticleRow.
 /** The article columns under their row names, for raw SQL (alias a). */
+const STATE = 'select id, status, published_at as publishedAt, comments_enabled as commentsEnabled from articles'
+/** An article's state by id or slug: four columns, not the body and html of a full row. */
+export const STATE_SQL = { id: `${STATE} where id = ?`, slug: `${STATE} where slug = ?` }
+
 export const ROW_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.excerpt_derived as excerptDerived, a.body, a.format,
   a.html, a.status, a.status_before_trash as statusBeforeTrash, a.featured, a.category_id as categoryId, a.author_id as authorId,
   a.cover_image as coverImage, a.seo, a.comments_enabled as commentsEnabled, a.comment_count as commentCount,

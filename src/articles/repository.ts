@@ -10,7 +10,7 @@ import { articleTagIds, loadRefs, resolveRef, resolveTags, setArticleTags } from
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
 import type { Article, CreateArticle, UpdateArticle } from './schemas.js'
 import { indexArticle, unindexArticle } from './search.js'
-import { ROW_COLUMNS, toRow } from './queries.js'
+import { ROW_COLUMNS, STATE_SQL, toRow } from './queries.js'
 import { isLive, nextStatus } from './workflow.js'
 
 export type ArticleRow = typeof articles.$inferSelect
@@ -44,6 +44,9 @@ export function createArticlesRepository (db: Db) {
   const slugStatement = db.$client.prepare(`select ${ROW_COLUMNS} from articles a where a.slug = ?`)
   const byId = { get: ({ id }: { id: number }) => { const raw = idStatement.get(id) as Record<string, unknown> | undefined; return raw ? toRow(raw) : undefined } }
   const bySlug = { get: ({ slug }: { slug: string }) => { const raw = slugStatement.get(slug) as Record<string, unknown> | undefined; return raw ? toRow(raw) : undefined } }
+  // What comment routes need of an article: not its body and html, kilobytes read per post.
+  const stateById = db.$client.prepare(STATE_SQL.id)
+  const stateBySlug = db.$client.prepare(STATE_SQL.slug)
 
   function slugTaken (slug: string, exceptId?: number) {
     const row = bySlug.get({ slug })
@@ -108,6 +111,13 @@ export function createArticlesRepository (db: Db) {
     findRow (idOrSlug: string): ArticleRow | undefined {
       const key = parseIdOrSlug(idOrSlug)
       return 'id' in key ? byId.get({ id: key.id }) : bySlug.get({ slug: key.slug })
+    },
+
+    /** An article's id, status, go-live time and whether it takes comments: the cheap lookup. */
+    findState (idOrSlug: string): Pick<ArticleRow, 'id' | 'status' | 'publishedAt' | 'commentsEnabled'> | undefined {
+      const key = parseIdOrSlug(idOrSlug)
+      const raw = ('id' in key ? stateById.get(key.id) : stateBySlug.get(key.slug)) as { id: number, status: ArticleRow['status'], publishedAt: string | null, commentsEnabled: number } | undefined
+      return raw && { ...raw, commentsEnabled: raw.commentsEnabled === 1 }
     },
 
     /** The API shape of rows, with their category, author and tags loaded in three queries. */

@@ -5,7 +5,12 @@ import { escapeUTF8 } from 'entities'
 // fuzzyLink: www.example.com is a link too, for the link limit and in the html.
 const linkify = new LinkifyIt({ fuzzyLink: true })
 
+const MAYBE_LINK = /:|\.[\p{L}\p{N}]/u
+
 function linkified (line: string): string {
+  // A link needs a colon (a scheme) or a dot before a letter or digit (a host): most lines of
+  // a comment have neither, and linkify's large expressions need not run on them.
+  if (!MAYBE_LINK.test(line)) return escapeUTF8(line)
   const matches = linkify.match(line) ?? []
   let out = ''
   let at = 0

@@ -1,9 +1,12 @@
+import createError from '@fastify/error'
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import { articles, comments } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { avatarHash, commentHtml } from './render.js'
+
+export const DuplicateCommentError = createError('CMS_ERR_DUPLICATE', 'You already posted this comment on this article', 409)
 
 export type CommentRow = typeof comments.$inferSelect
 export type CommentStatus = CommentRow['status']
@@ -68,12 +71,51 @@ export function createCommentsRepository (db: Db) {
   const bumpCount = c.prepare('update articles set comment_count = comment_count + ? where id = ?')
   const approvedByEmail = c.prepare("select 1 from comments where author_email = ? and status = 'approved' limit 1").pluck()
   const duplicate = c.prepare('select 1 from comments where article_id = ? and author_email = ? and body = ? and created_at >= ? limit 1').pluck()
-  const insertTx = c.transaction((values: NewCommentRow & { avatarHash: string, now: string }) => {
-    const raw = insertComment.get({ ...values, flags: JSON.stringify(values.flags) }) as Record<string, unknown>
-    const delta = approvedDelta(undefined, values.status)
-    if (delta !== 0) bumpCount.run(delta, values.articleId)
+  type Insert = NewCommentRow & { avatarHash: string, now: string, duplicateSince: string | null }
+  /** Inserts one comment; the caller moves commentCount by approvedDelta (once per batch). */
+  const insertOne = c.transaction((values: Insert) => {
+    // Inside the transaction, so two identical posts written together cannot both pass.
+    if (values.duplicateSince !== null && duplicate.get(values.articleId, values.authorEmail, values.body, values.duplicateSince) !== undefined) {
+      throw new DuplicateCommentError()
+    }
+    const { duplicateSince, ...row } = values
+    const raw = insertComment.get({ ...row, flags: JSON.stringify(values.flags) }) as Record<string, unknown>
     return { ...raw, flags: JSON.parse(raw.flags as string) } as CommentRow
   })
+
+  // Group commit: posts that arrive together (in one turn of the event loop) are written in
+  // one transaction, one WAL commit instead of one each; every post runs in its own savepoint
+  // (a nested better-sqlite3 transaction), so one that fails rolls back alone, and each
+  // article's commentCount moves once by the batch's approved posts. A post is answered only
+  // after the commit: an acknowledged comment is as durable as before.
+  type Waiting = { values: Insert, resolve: (row: CommentRow) => void, reject: (error: unknown) => void }
+  let waiting: Waiting[] = []
+  const groupTx = c.transaction((batch: Waiting[]) => {
+    const deltas = new Map<number, number>()
+    const results = batch.map((item) => {
+      try {
+        const row = insertOne(item.values)
+        deltas.set(row.articleId, (deltas.get(row.articleId) ?? 0) + approvedDelta(undefined, row.status))
+        return { row }
+      } catch (error) {
+        return { error }
+      }
+    })
+    for (const [articleId, delta] of deltas) if (delta !== 0) bumpCount.run(delta, articleId)
+    return results
+  })
+  function commitWaiting () {
+    const batch = waiting
+    waiting = []
+    let results: Array<{ row: CommentRow } | { error: unknown }>
+    try {
+      results = groupTx.immediate(batch)
+    } catch (error) {
+      for (const item of batch) item.reject(error)
+      return
+    }
+    results.forEach((result, i) => { if ('row' in result) batch[i]!.resolve(result.row); else batch[i]!.reject(result.error) })
+  }
 
   /** One page of comments matching `conditions`, keyset-paged by (createdAt, id) in either order. */
   function pageByCreation (conditions: SQL[], opts: { limit: number, cursor?: string | undefined, sort: 'oldest' | 'newest' }) {
@@ -97,18 +139,21 @@ export function createCommentsRepository (db: Db) {
       return byId.get({ id })
     },
 
-    insert (values: NewCommentRow, now: string): CommentRow {
-      return insertTx.immediate({ ...values, avatarHash: avatarHash(values.authorEmail), now })
+    /**
+     * Inserts a comment with the next group commit and keeps commentCount exact; rejects with
+     * DuplicateCommentError when the same email posted the same body on the article since
+     * `duplicateSince` (null: no check).
+     */
+    insert (values: NewCommentRow, now: string, duplicateSince: string | null = null): Promise<CommentRow> {
+      return new Promise((resolve, reject) => {
+        waiting.push({ values: { ...values, avatarHash: avatarHash(values.authorEmail), now, duplicateSince }, resolve, reject })
+        if (waiting.length === 1) setImmediate(commitWaiting)
+      })
     },
 
     /** True when this email already has an approved comment (the first-time policy). */
     hasApproved (email: string): boolean {
       return approvedByEmail.get(email) !== undefined
-    },
-
-    /** True when the same email posted the same body on the article since `since`. */
-    isDuplicate (articleId: number, email: string, body: string, since: string): boolean {
-      return duplicate.get(articleId, email, body, since) !== undefined
     },
 
     /** Changes status and/or body; undefined when there is no such comment. */

@@ -1,4 +1,3 @@
-import createError from '@fastify/error'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createArticlesRepository } from '../articles/repository.js'
@@ -13,8 +12,6 @@ import { createCommentsRepository, publicComment, type CommentRow } from './repo
 import { CommentListQuerySchema, CommentPageSchema, CommentTreePageSchema, NewCommentSchema, PostedCommentSchema, type CommentNode } from './schemas.js'
 import type { CommentSettingsStore } from './settings.js'
 import { moderationRoutes } from './moderation-routes.js'
-
-export const DuplicateCommentError = createError('CMS_ERR_DUPLICATE', 'You already posted this comment on this article', 409)
 
 const tags = ['Comments']
 
@@ -36,7 +33,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
 
   /** The article if the public can see it, else 404. */
   function liveArticle (idOrSlug: string) {
-    const row = articles.findRow(idOrSlug)
+    const row = articles.findState(idOrSlug)
     if (!row || !isLive(row, app.now().toISOString())) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
     return row
   }
@@ -96,11 +93,10 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     }
     const email = normalizeEmail(input.authorEmail)
     const now = app.now()
-    const since = new Date(now.getTime() - config.duplicateWindowMinutes * 60_000).toISOString()
-    if (config.duplicateWindowMinutes > 0 && repo.isDuplicate(article.id, email, input.body, since)) throw new DuplicateCommentError()
+    const duplicateSince = config.duplicateWindowMinutes > 0 ? new Date(now.getTime() - config.duplicateWindowMinutes * 60_000).toISOString() : null
     const authorUrl = input.authorUrl ?? null
     const verdict = judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip }, () => repo.hasApproved(email))
-    const row = repo.insert({
+    const row = await repo.insert({
       articleId: article.id,
       parentId: input.parentId ?? null,
       depth,
@@ -112,7 +108,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       ip: request.ip,
       userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
       flags: verdict.flags
-    }, now.toISOString())
+    }, now.toISOString(), duplicateSince)
     reply.header('cache-control', 'no-store')
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
     return reply.code(201).send({ ...publicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import { listSql, POPULAR_TAG } from '../../src/articles/queries.js'
+import { listSql, POPULAR_TAG, STATE_SQL } from '../../src/articles/queries.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
 import { build } from '../helper.js'
 
@@ -73,4 +73,12 @@ t.test('reading an article by slug uses the unique slug index', async (t) => {
   const app = await build(t)
   const rows = app.db.$client.prepare('explain query plan select * from articles where slug = ?').all('x') as Array<{ detail: string }>
   t.match(rows.map((r) => r.detail).join('\n'), /USING INDEX articles_slug_unique \(slug=\?\)/)
+})
+
+t.test('the comment form\'s article lookup seeks by rowid or the slug index', async (t) => {
+  const app = await build(t)
+  for (const [key, sql] of Object.entries(STATE_SQL)) {
+    const steps = (app.db.$client.prepare(`explain query plan ${sql}`).all(key === 'id' ? 1 : 'a-slug') as Array<{ detail: string }>).map((r) => r.detail).join('\n')
+    t.match(steps, key === 'id' ? /USING INTEGER PRIMARY KEY \(rowid=\?\)/ : /USING INDEX articles_slug_unique \(slug=\?\)/, key)
+  }
 })

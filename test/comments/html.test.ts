@@ -35,6 +35,13 @@ t.test('html turns an https or http link into <a href=… rel="nofollow ugc">', 
     '<p>Old site: <a href="http://old.example.org/a?b=1&amp;c=2" rel="nofollow ugc">http://old.example.org/a?b=1&amp;c=2</a></p>')
 })
 
+t.test('html links a bare www host too, and leaves sentence dots alone', async (t) => {
+  const { app, articleId } = await setup(t)
+  t.equal(await htmlOf(app, articleId, 'Tide tables at www.example.org. Thanks.'),
+    '<p>Tide tables at <a href="http://www.example.org" rel="nofollow ugc">www.example.org</a>. Thanks.</p>')
+  t.equal(await htmlOf(app, articleId, 'No link here. None at all.'), '<p>No link here. None at all.</p>')
+})
+
 t.test('html never makes a javascript: text a link, and typed anchors stay text', async (t) => {
   const { app, articleId } = await setup(t)
   const plain = await htmlOf(app, articleId, 'Try javascript:alert(document.cookie) now')

@@ -1,0 +1,31 @@
+import t from 'tap'
+import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
+import { build } from '../helper.js'
+
+// Posts that arrive together are written in one transaction, each in its own savepoint:
+// duplicates are caught inside it, and one post that fails never takes the others with it.
+
+t.test('concurrent identical posts: exactly one 201, the others 409, and one row stored', async (t) => {
+  const app = await build(t)
+  const article = await createPublishedArticle(app)
+  const answers = await Promise.all(Array.from({ length: 5 }, () => postComment(app, article.id, commentForm({ body: 'Same words, sent five times', authorEmail: 'same@example.org' }))))
+  t.same(answers.map((a) => a.statusCode).sort(), [201, 409, 409, 409, 409])
+  for (const res of answers.filter((a) => a.statusCode === 409)) expectProblem(t, res, 409, 'duplicate', 'You already posted this comment on this article')
+  t.equal(commentRows(app).filter((r) => r.body === 'Same words, sent five times').length, 1)
+})
+
+t.test('a failing post in a batch rolls back alone: the others are stored and the count is exact', async (t) => {
+  const app = await build(t)
+  await putCommentSettings(app, { moderation: 'none' })
+  const article = await createPublishedArticle(app)
+  t.equal((await postComment(app, article.id, commentForm({ body: 'First words', authorEmail: 'first@example.org' }))).statusCode, 201)
+  const answers = await Promise.all([
+    postComment(app, article.id, commentForm({ body: 'A new comment', authorEmail: 'a@example.org' })),
+    postComment(app, article.id, commentForm({ body: 'First words', authorEmail: 'first@example.org' })),
+    postComment(app, article.id, commentForm({ body: 'Another new one', authorEmail: 'b@example.org' }))
+  ])
+  t.same(answers.map((a) => a.statusCode), [201, 409, 201])
+  t.same(commentRows(app).map((r) => r.body).sort(), ['A new comment', 'Another new one', 'First words'])
+  const read = await app.inject({ url: `/v1/articles/${article.id}` })
+  t.equal(read.json().commentCount, 3, 'commentCount counts the three stored comments')
+})
