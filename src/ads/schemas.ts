@@ -15,8 +15,11 @@ const httpUrl = (field: string) => z.string().max(2048, `${field} has at most 20
 
 const dimension = z.number().int().min(1, 'A size is at least 1 pixel').max(4000, 'A size is at most 4000 pixels')
 export const SizeSchema = z.tuple([dimension, dimension]).describe('[width, height] in CSS pixels')
-export const SizesSchema = z.union([z.array(SizeSchema).min(1, 'Give at least one size, or "fluid"').max(20), z.literal('fluid')])
-  .describe('Sizes the slot accepts, or "fluid" for any')
+const tooManySizes = 'A slot takes at most 20 sizes'
+// zod fails an oversized array before its elements, which makes the union's own error generic.
+export const SizesSchema = z.union([z.array(SizeSchema).min(1, 'Give at least one size, or "fluid"').max(20, tooManySizes), z.literal('fluid')],
+  { error: (issue) => (Array.isArray(issue.input) && issue.input.length > 20 ? tooManySizes : undefined) })
+  .describe('Sizes the slot accepts (1 to 20), or "fluid" for any')
 
 export const SlotKeySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A key is 2 to 64 lower-case letters, digits and hyphens, starting with a letter or digit')
   .refine((k) => !/^\d+$/.test(k), 'A key needs a letter: digits alone read as an id')
@@ -35,8 +38,8 @@ const slotFields = {
   description: z.string().max(1000).nullable(),
   placement: z.enum(placements, { error: `placement must be one of ${placements.join(', ')}` }),
   sizes: SizesSchema,
-  sizeMapping: z.array(z.strictObject({ minWidth: z.number().int().min(0).max(10_000), sizes: SizesSchema })).max(10).nullable()
-    .describe('Sizes per minimum viewport width, widest rule that fits wins'),
+  sizeMapping: z.array(z.strictObject({ minWidth: z.number().int().min(0).max(10_000), sizes: SizesSchema })).max(10, 'A slot has at most 10 size-mapping rules').nullable()
+    .describe('Sizes per minimum viewport width, widest rule that fits wins (at most 10 rules)'),
   label: z.string().trim().min(1).max(100).describe('Shown above the ad; default "Advertisement"'),
   inArticle: InArticleSchema.nullable().describe('Where an in_article slot goes between paragraphs'),
   enabled: z.boolean()
@@ -74,13 +77,15 @@ export const UpdateAdSlotSchema = z.strictObject(slotFields).partial()
   .meta({ id: 'UpdateAdSlot' })
 
 const tiers = ['sponsorship', 'standard', 'house'] as const
-const slugList = z.array(z.string().trim().min(1).max(200)).max(200)
-const devices = z.array(z.enum(['mobile', 'tablet', 'desktop'], { error: 'devices are mobile, tablet or desktop' })).max(3)
+const TARGETING_LIST_MAX = 200
+const slugList = z.array(z.string().trim().min(1).max(200, 'A targeting slug has at most 200 characters'))
+  .max(TARGETING_LIST_MAX, `A targeting list has at most ${TARGETING_LIST_MAX} entries`)
+const devices = z.array(z.enum(['mobile', 'tablet', 'desktop'], { error: 'devices are mobile, tablet or desktop' })).max(3, 'devices lists at most 3 (mobile, tablet, desktop)')
 const TargetingSetSchema = z.strictObject({
-  categories: slugList.optional(),
-  tags: slugList.optional(),
-  articles: slugList.optional().describe('Article slugs'),
-  authors: slugList.optional(),
+  categories: slugList.optional().describe(`Category slugs, at most ${TARGETING_LIST_MAX}`),
+  tags: slugList.optional().describe(`Tag slugs, at most ${TARGETING_LIST_MAX}`),
+  articles: slugList.optional().describe(`Article slugs, at most ${TARGETING_LIST_MAX}`),
+  authors: slugList.optional().describe(`Author slugs, at most ${TARGETING_LIST_MAX}`),
   devices: devices.optional()
 })
 const TargetingSchema = z.strictObject({
@@ -107,7 +112,7 @@ const campaignFields = {
   endsAt: datetime.nullable(),
   limits: LimitsSchema,
   targeting: TargetingSchema,
-  slotKeys: z.array(SlotKeySchema).max(100).describe('The slots this campaign may fill')
+  slotKeys: z.array(SlotKeySchema).max(100, 'A campaign lists at most 100 slots').describe('The slots this campaign may fill (at most 100)')
 }
 
 const scheduleRule = (value: { startsAt?: string | null, endsAt?: string | null }, ctx: z.RefinementCtx) => {

@@ -15,11 +15,15 @@ import type { DecisionTokens, Placement } from './tokens.js'
 
 export { HTML_SANDBOX } from './decision-json.js'
 
+const MAX_SLOTS = 20
+// Room for MAX_SLOTS keys of the longest kind (64 characters) and their commas.
+const SLOTS_TEXT_MAX = MAX_SLOTS * 65
+
 const ServeQuerySchema = z.object({
-  slots: z.string().min(1, 'slots names at least one slot key').max(1000)
+  slots: z.string().min(1, 'slots names at least one slot key').max(SLOTS_TEXT_MAX, `slots has at most ${SLOTS_TEXT_MAX} characters`)
     .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
-    .pipe(z.array(SlotKeySchema).min(1, 'slots names at least one slot key').max(20, 'At most 20 slots in one call'))
-    .describe('Comma-separated slot keys, most valuable first'),
+    .pipe(z.array(SlotKeySchema).min(1, 'slots names at least one slot key').max(MAX_SLOTS, `At most ${MAX_SLOTS} slots in one call`))
+    .describe(`Comma-separated slot keys, most valuable first; at most ${MAX_SLOTS}`),
   article: z.string().min(1).max(200).optional().describe('The article the page shows (id or slug), for contextual targeting'),
   device: z.enum(['mobile', 'tablet', 'desktop'], { error: 'device is mobile, tablet or desktop' }).optional()
     .describe('Default: from the User-Agent'),

@@ -14,7 +14,7 @@ const day = z.string()
   .refine((v) => { const d = new Date(`${v}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v }, 'Not a real date')
 
 const StatsQuerySchema = z.object({
-  from: day.optional().describe('First UTC day, inclusive (default: 29 days before `to`)'),
+  from: day.optional().describe('First UTC day, inclusive (default: 29 days before `to`). At most 366 days from `from` to `to`'),
   to: day.optional().describe('Last UTC day, inclusive (default: today)'),
   groupBy: z.enum(['day', 'slot', 'campaign', 'creative'], { error: 'groupBy is day, slot, campaign or creative' }).default('day')
 })

@@ -50,10 +50,10 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     schema: {
       tags,
       summary: 'Get an article by id or slug',
-      description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token.',
+      description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token. A bad or expired preview token counts as a failed authentication: past BROADSHEET_AUTH_FAILURES_PER_MINUTE from one address, preview reads answer 429 until the window ends.',
       params: IdOrSlugParamsSchema,
       querystring: ArticleReadQuerySchema,
-      response: { 200: ArticleSchema, ...notModifiedResponse, ...problemResponses(401, 404) }
+      response: { 200: ArticleSchema, ...notModifiedResponse, ...problemResponses(401, 404, 429) }
     }
   }, async (request, reply) => {
     const { idOrSlug } = request.params
@@ -64,7 +64,12 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     let previewing = false
     if (row && !live && !canReadUnpublished(request.auth, row)) {
       if (preview === undefined) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
-      if (!previewAllows(app.secret, preview, row.id, now)) throw new UnauthorizedError('The preview token is invalid or has expired; ask for a new one')
+      // A preview token is a credential: bad ones spend the address's failed-authentication budget.
+      await app.authFailures.assertAllowed(request, reply)
+      if (!previewAllows(app.secret, preview, row.id, now)) {
+        await app.authFailures.record(request)
+        throw new UnauthorizedError('The preview token is invalid or has expired; ask for a new one')
+      }
       previewing = true
     }
     if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)

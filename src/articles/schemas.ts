@@ -4,8 +4,11 @@ import { fieldsQuery } from '../http/fields.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { SlugSchema } from '../http/slug.js'
 import { TimestampSchema } from '../http/schemas.js'
+import { MAX_WORDS } from './search.js'
 
 export const LIMITS = { title: 300, subtitle: 300, excerpt: 1000, body: 500_000, tags: 20, tagFilters: 10 } as const
+/** The most characters of one repeatable filter parameter (all its comma-separated values). */
+const FILTER_TEXT_MAX = 2000
 
 export const StatusSchema = z.enum(articleStatuses)
   .describe('draft → scheduled (publishAt in the future) → published → archived; trashed while in the trash')
@@ -110,7 +113,7 @@ const writable = {
   category: idOrSlug.nullable().describe('Category id or slug'),
   tags: z.array(z.union([z.number().int().positive(), z.string().trim().min(1).max(100)]))
     .max(LIMITS.tags, `An article has at most ${LIMITS.tags} tags`)
-    .describe('Tag ids, slugs or names; a name that matches no tag creates one'),
+    .describe(`Tag ids, slugs or names (at most ${LIMITS.tags}, names up to 100 characters); a name that matches no tag creates one`),
   author: idOrSlug.nullable().describe('Author id or slug; author and contributor tokens always write as their own byline'),
   coverImage: CoverImageSchema.nullable(),
   seo: SeoPatchSchema.nullable().describe('Fields sent replace those fields; null clears them all'),
@@ -159,9 +162,17 @@ export type UpdateArticle = z.infer<typeof UpdateArticleSchema>
 const sorts = ['-publishedAt', 'publishedAt', '-updatedAt', 'updatedAt', 'title', 'relevance'] as const
 export type ArticleSort = typeof sorts[number]
 
-const repeatable = (max: number, name: string) => z.union([z.string(), z.array(z.string())])
-  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
-  .pipe(z.array(z.string().max(200)).max(max, `At most ${max} ${name} filters`))
+// The raw parameter is bounded too (repeats and total length), so the OpenAPI document shows
+// the limits and a long list is refused before it is split.
+const repeatable = (max: number, name: string) => {
+  const text = z.string().max(FILTER_TEXT_MAX, `${name} has at most ${FILTER_TEXT_MAX} characters`)
+  const tooMany = `At most ${max} ${name} filters`
+  // zod fails an oversized array before its elements, which makes the union's own error generic.
+  const error = (issue: { input?: unknown }) => (Array.isArray(issue.input) && issue.input.length > max ? tooMany : undefined)
+  return z.union([text, z.array(text).max(max, tooMany)], { error })
+    .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().max(200, `A ${name} filter has at most 200 characters`)).max(max, tooMany))
+}
 
 const single = (name: string) => z.string({ error: `Give ${name} once` }).trim().min(1).max(200)
 
@@ -180,11 +191,12 @@ export const ArticleListQuerySchema = PageQuerySchema.extend({
     })
     .describe('With a token: a comma list of statuses or `any` (trashed included), limited by role. Without a token only published articles are visible.'),
   category: single('category').optional().describe('Category slug'),
-  tag: repeatable(LIMITS.tagFilters, 'tag').optional().describe('Tag slug; repeat (or comma-separate) for articles having all of them'),
+  tag: repeatable(LIMITS.tagFilters, 'tag').optional()
+    .describe(`Tag slug; repeat (or comma-separate) for articles having all of them. At most ${LIMITS.tagFilters} tags (repeats count), 200 characters each, ${FILTER_TEXT_MAX} characters per parameter`),
   author: single('author').optional().describe('Author slug'),
   featured: queryBoolean.optional().describe('Only "Must read" articles (true) or only the others (false)'),
   q: z.string().trim().min(1, 'q must not be empty').max(200, 'q has at most 200 characters').optional()
-    .describe('Full-text search over title, excerpt and body; ranked (the default sort becomes relevance)'),
+    .describe(`Full-text search over title, excerpt and body; ranked (the default sort becomes relevance). At most 200 characters and ${MAX_WORDS} words`),
   publishedAfter: datetime.optional(),
   publishedBefore: datetime.optional(),
   updatedAfter: datetime.optional().describe('With sort=updatedAt: a sync feed of changes (with a token, trashed and unpublished ones too)'),

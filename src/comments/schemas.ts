@@ -110,7 +110,8 @@ export const UpdateCommentSchema = z.strictObject({
   .meta({ id: 'UpdateComment', examples: [{ status: 'approved' }] })
 
 export const BulkStatusSchema = z.strictObject({
-  ids: z.array(z.number().int().positive()).min(1, 'Send at least one id').max(100, 'At most 100 comments at once'),
+  ids: z.array(z.number().int().positive()).min(1, 'Send at least one id').max(100, 'At most 100 comments at once')
+    .describe('Comment ids, 1 to 100'),
   status: CommentStatusSchema
 }).meta({ id: 'BulkCommentStatus', examples: [{ ids: [12, 13, 14], status: 'approved' }] })
 

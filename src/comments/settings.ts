@@ -17,9 +17,12 @@ export const CommentSettingsSchema = z.strictObject({
     .describe('The same email posting the same body on the same article within this window is refused with 409'),
   postsPerMinute: z.number().int().min(1).max(1_000_000_000).default(5).describe('Comment posts one client address may make per minute'),
   blocklist: z.strictObject({
-    words: z.array(z.string().trim().min(1).max(100)).max(1000).default([]).describe('Case-insensitive words or phrases in the body, name, email or URL'),
-    emails: z.array(z.string().trim().min(1).max(320)).max(1000).default([]).describe('Whole addresses, or domains written as @example.com'),
-    ips: z.array(z.string().trim().min(1).max(64)).max(1000).default([]).describe('Addresses, or prefixes ending in . or : (203.0.113.)')
+    words: z.array(z.string().trim().min(1).max(100, 'A blocked word has at most 100 characters')).max(1000, 'At most 1000 blocked words').default([])
+      .describe('Case-insensitive words or phrases in the body, name, email or URL (at most 1000, 100 characters each)'),
+    emails: z.array(z.string().trim().min(1).max(320, 'A blocked email has at most 320 characters')).max(1000, 'At most 1000 blocked emails').default([])
+      .describe('Whole addresses, or domains written as @example.com (at most 1000)'),
+    ips: z.array(z.string().trim().min(1).max(64, 'A blocked address has at most 64 characters')).max(1000, 'At most 1000 blocked addresses').default([])
+      .describe('Addresses, or prefixes ending in . or : (203.0.113.) (at most 1000)')
   }).default({ words: [], emails: [], ips: [] }).describe('A match stores the comment as spam')
 }).meta({ id: 'CommentSettings', description: 'Comment moderation and spam defences' })
 

@@ -7,8 +7,17 @@ import { problemResponses } from './problem.js'
 
 export interface AuthContext { tokenId: number, role: Role, authorId: number | null }
 
+/** The per-address budget of failed authentication, shared by bearer tokens and preview links. */
+export interface AuthFailures {
+  /** Throws 429 (with Retry-After and RateLimit-*) while this address has used up its budget. */
+  assertAllowed: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+  /** Counts one failed attempt from this address. */
+  record: (request: FastifyRequest) => Promise<void>
+}
+
 declare module 'fastify' {
   interface FastifyRequest { auth: AuthContext | null }
+  interface FastifyInstance { authFailures: AuthFailures }
   interface FastifyContextConfig {
     /** The least role a route needs; absent means public. */
     auth?: Role
@@ -30,6 +39,21 @@ export const authPlugin = fp(async function authPlugin (app) {
     keyGenerator: (request: FastifyRequest) => `auth-failure:${request.ip}`
   })
 
+  const authFailures: AuthFailures = {
+    async assertAllowed (request, reply) {
+      const limit = await failures(request, { increment: false })
+      if (limit.isAllowed || (!limit.isExceeded && limit.remaining > 0)) return
+      reply.header('retry-after', String(limit.ttlInSeconds))
+      reply.header('ratelimit-limit', String(limit.max))
+      reply.header('ratelimit-remaining', '0')
+      reply.header('ratelimit-reset', String(limit.ttlInSeconds))
+      throw new TooManyRequestsError('Too many failed authentication attempts from this address; try again later')
+    },
+    async record (request) {
+      await failures(request)
+    }
+  }
+  app.decorate('authFailures', authFailures)
   app.decorateRequest('auth', null)
 
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -50,18 +74,11 @@ export const authPlugin = fp(async function authPlugin (app) {
   })
 
   async function authenticate (request: FastifyRequest, reply: FastifyReply, header: string) {
-    const limit = await failures(request, { increment: false })
-    if (!limit.isAllowed && (limit.isExceeded || limit.remaining <= 0)) {
-      reply.header('retry-after', String(limit.ttlInSeconds))
-      reply.header('ratelimit-limit', String(limit.max))
-      reply.header('ratelimit-remaining', '0')
-      reply.header('ratelimit-reset', String(limit.ttlInSeconds))
-      throw new TooManyRequestsError('Too many failed authentication attempts from this address; try again later')
-    }
+    await authFailures.assertAllowed(request, reply)
     const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(header)
     const found = match ? tokens.findActive(match[1]!) : undefined
     if (!found) {
-      await failures(request)
+      await authFailures.record(request)
       throw new UnauthorizedError(match ? 'The API token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"')
     }
     request.auth = { tokenId: found.id, role: found.role, authorId: found.authorId }

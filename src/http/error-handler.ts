@@ -17,6 +17,16 @@ export function unknownFieldMessage (key: string): string {
   return `"${key}" is not a field you can set here`
 }
 
+/**
+ * A query parameter that takes one value but came repeated (`?q=a&q=b` parses as a list): say
+ * so, instead of "expected string, received array".
+ */
+function repeatedParameter (request: FastifyRequest, location: string | undefined, path: string, keyword: string): string | undefined {
+  if (location !== 'querystring' || (keyword !== 'invalid_type' && keyword !== 'invalid_value')) return undefined
+  const raw = (request.query as Record<string, unknown> | undefined)?.[path]
+  return Array.isArray(raw) ? `Give ${path} once` : undefined
+}
+
 function sendProblem (reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body)
 }
@@ -47,7 +57,8 @@ export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
             message: unknownFieldMessage(key)
           }))
         }
-        return [{ path: validationPath(location, issue.instancePath), message: issue.message ?? 'Invalid value' }]
+        const path = validationPath(location, issue.instancePath)
+        return [{ path, message: repeatedParameter(request, location, path, issue.keyword) ?? issue.message ?? 'Invalid value' }]
       })
       const where = locations[location ?? ''] ?? 'request'
       const detail = `The ${where} has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`
