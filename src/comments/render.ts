@@ -5,10 +5,10 @@ import { escapeUTF8 } from 'entities'
 // fuzzyLink: www.example.com is a link too, for the link limit and in the html.
 const linkify = new LinkifyIt({ fuzzyLink: true })
 
-const MAYBE_LINK = /:|\.[\p{L}\p{N}]/u
+const MAYBE_LINK = /:|\/\/|\.[\p{L}\p{N}]/u
 
 function linkified (line: string): string {
-  // A link needs a colon (a scheme) or a dot before a letter or digit (a host): most lines of
+  // A link needs a colon (a scheme), "//" or a dot before a letter or digit (a host): most lines of
   // a comment have neither, and linkify's large expressions need not run on them.
   if (!MAYBE_LINK.test(line)) return escapeUTF8(line)
   const matches = linkify.match(line) ?? []
@@ -37,6 +37,7 @@ export function commentHtml (body: string): string {
 
 /** Web links in a text, for the link limit. */
 export function countLinks (text: string): number {
+  if (!MAYBE_LINK.test(text)) return 0
   return (linkify.match(text) ?? []).filter((m) => /^https?:/i.test(m.url) || m.schema === '').length
 }
 
