@@ -14,7 +14,7 @@ import { problem } from './http/problem.js'
 import { securityHeadersPlugin } from './http/security-headers.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { responseCachePlugin } from './http/response-cache.js'
-import { logRedactPaths, requestSerializer } from './http/logging.js'
+import { lazyChildLogger, logRedactPaths, requestSerializer } from './http/logging.js'
 import { swaggerPlugin } from './http/swagger.js'
 import './http/zod-messages.js'
 import { operationsRoutes } from './operations/routes.js'
@@ -70,6 +70,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 1024 * 1024,
     // A client that trickles its request (slowloris) is cut off after 30 s.
     requestTimeout: 30_000,

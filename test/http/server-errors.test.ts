@@ -96,3 +96,16 @@ t.test('the production redaction rules hide the same secrets', async (t) => {
   t.match(text, /email=\[redacted\]/, 'the email query value is masked')
   for (const secret of [BOOTSTRAP, wrongToken, createdSecret, email]) t.notOk(text.includes(secret), 'secret absent')
 })
+
+t.test('request logs: at info every request writes its lines with its reqId; at warn a plain request writes none', async (t) => {
+  const info = await buildLogged(t)
+  t.equal((await info.app.inject({ url: '/health', headers: { 'x-request-id': 'trace-info' } })).statusCode, 200)
+  const lines = info.logs.lines().filter((line) => line.reqId === 'trace-info')
+  t.same(lines.map((line) => line.msg), ['incoming request', 'request completed'])
+  t.equal(lines[1]!.res.statusCode, 200)
+
+  const warn = await buildLogged(t, { level: 'warn' })
+  t.equal((await warn.app.inject({ url: '/health' })).statusCode, 200)
+  t.equal((await warn.app.inject({ url: '/v1/nowhere' })).statusCode, 404)
+  t.same(warn.logs.lines(), [], 'nothing logged')
+})
