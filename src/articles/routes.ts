@@ -67,7 +67,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       // A preview token is a credential: bad ones spend the address's failed-authentication budget.
       await app.authFailures.assertAllowed(request, reply)
       if (!previewAllows(app.secret, preview, row.id, now)) {
-        await app.authFailures.record(request)
+        await app.authFailures.record(request, reply)
         throw new UnauthorizedError('The preview token is invalid or has expired; ask for a new one')
       }
       previewing = true

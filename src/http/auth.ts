@@ -12,7 +12,7 @@ export interface AuthFailures {
   /** Throws 429 (with Retry-After and RateLimit-*) while this address has used up its budget. */
   assertAllowed: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   /** Counts one failed attempt from this address. */
-  record: (request: FastifyRequest) => Promise<void>
+  record: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 }
 
 declare module 'fastify' {
@@ -49,8 +49,13 @@ export const authPlugin = fp(async function authPlugin (app) {
       reply.header('ratelimit-reset', String(limit.ttlInSeconds))
       throw new TooManyRequestsError('Too many failed authentication attempts from this address; try again later')
     },
-    async record (request) {
-      await failures(request)
+    async record (request, reply) {
+      // The 401 says how many failures are left, as every rate-limited route does.
+      const limit = await failures(request)
+      if (limit.isAllowed) return
+      reply.header('ratelimit-limit', String(limit.max))
+      reply.header('ratelimit-remaining', String(Math.max(0, limit.remaining)))
+      reply.header('ratelimit-reset', String(limit.ttlInSeconds))
     }
   }
   app.decorate('authFailures', authFailures)
@@ -78,7 +83,7 @@ export const authPlugin = fp(async function authPlugin (app) {
     const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(header)
     const found = match ? tokens.findActive(match[1]!) : undefined
     if (!found) {
-      await authFailures.record(request)
+      await authFailures.record(request, reply)
       throw new UnauthorizedError(match ? 'The API token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"')
     }
     request.auth = { tokenId: found.id, role: found.role, authorId: found.authorId }

@@ -21,6 +21,19 @@ t.test('failed authentication is rate limited per IP: 3 failures allowed, the 4t
   t.match(limited.headers['ratelimit-reset'], /^\d+$/)
 })
 
+t.test('a failed authentication 401 says the budget left: RateLimit-Limit, -Remaining counting down, -Reset', async (t) => {
+  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const remaining: unknown[] = []
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const res = await app.inject({ url: '/v1/tokens', headers: bearer(`bs_wrong-${attempt}`) })
+    assertProblem(t, res, 401, 'unauthorized')
+    t.equal(res.headers['ratelimit-limit'], '3')
+    t.match(res.headers['ratelimit-reset'], /^\d+$/)
+    remaining.push(res.headers['ratelimit-remaining'])
+  }
+  t.same(remaining, ['2', '1', '0'])
+})
+
 // Documented behaviour: while an address is limited every request that carries a token is
 // refused before the token is checked, so a guessing client cannot learn when it guessed right.
 // The price is that a good token from the same address waits out the window too.
