@@ -109,6 +109,8 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
       flags: verdict.flags
     }, now.toISOString(), duplicateSince)
+    // A comment held for moderation (or as spam) changes no public read: cached pages stay.
+    if (row.status !== 'approved') request.contentUnchanged = true
     reply.header('cache-control', 'no-store')
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
     return reply.code(201).send({ ...publicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' })

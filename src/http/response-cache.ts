@@ -8,6 +8,10 @@ declare module 'fastify' {
     /** A write that changes nothing a public read shows (an impression beacon). */
     cacheNeutral?: boolean
   }
+  interface FastifyRequest {
+    /** Set by a write route when this request changed nothing public (a comment held for moderation). */
+    contentUnchanged: boolean
+  }
   interface FastifyInstance {
     /** Drops every cached public answer: call after a write made outside an HTTP request. */
     contentChanged: () => void
@@ -113,9 +117,10 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   })
 
   // Any successful write through the API may change what public reads show.
+  app.decorateRequest('contentUnchanged', false)
   app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' &&
-      reply.statusCode < 400 && !request.routeOptions.config?.cacheNeutral) {
+      reply.statusCode < 400 && !request.routeOptions.config?.cacheNeutral && !request.contentUnchanged) {
       writes++
       clear()
     }

@@ -73,3 +73,26 @@ t.test('the second read really comes from the cache: a write past the API is uns
   app.contentChanged()
   t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Sneaky')
 })
+
+t.test('a comment held for moderation keeps cached public reads; an approved one refreshes them', async (t) => {
+  const app = await build(t)
+  const article = await createArticle(app, { title: 'Commented story', status: 'published' })
+  const url = `/v1/articles/${article.slug}`
+  t.equal((await app.inject({ url })).json().title, 'Commented story')
+  // A change no API write announces: only a cleared cache can show it.
+  app.db.$client.prepare('update articles set title = ? where id = ?').run('Changed quietly', article.id)
+  const form = { body: 'Held for a moderator', authorName: 'Reader', authorEmail: 'reader@example.org' }
+  const held = await app.inject({ method: 'POST', url: `${url}/comments`, payload: form })
+  t.equal(held.json().status, 'pending')
+  t.equal((await app.inject({ url })).json().title, 'Commented story', 'still the cached answer')
+
+  const settings = await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { moderation: 'none' } })
+  t.equal(settings.statusCode, 200)
+  t.equal((await app.inject({ url })).json().title, 'Changed quietly', 'the settings write refreshed it')
+  app.db.$client.prepare('update articles set title = ? where id = ?').run('Changed again', article.id)
+  const shown = await app.inject({ method: 'POST', url: `${url}/comments`, payload: { ...form, body: 'Shown at once' } })
+  t.equal(shown.json().status, 'approved')
+  const fresh = (await app.inject({ url })).json()
+  t.equal(fresh.title, 'Changed again', 'the approved comment refreshed it')
+  t.equal(fresh.commentCount, 1)
+})
