@@ -73,16 +73,29 @@ export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered
   return true
 }
 
-const bySlot = new WeakMap<Snapshot, Map<string, CreativeRow[]>>()
+interface Candidate { rank: number, weight: number, campaign: CampaignRow, creative: CreativeRow }
 
-/** The active creatives whose campaign names the slot, indexed once per snapshot. */
-function slotCreatives (snapshot: Snapshot, slotKey: string): CreativeRow[] {
+const bySlot = new WeakMap<Snapshot, Map<string, Candidate[]>>()
+const rankOf = (c: CampaignRow) => TIER_RANK[c.tier] * 100 + c.priority
+
+/**
+ * The active creatives whose campaign names the slot, indexed once per snapshot: highest
+ * tier and priority first, snapshot order inside a rank (a stable sort), so the weighted draw
+ * sees the candidates in the same order whatever else is eligible.
+ */
+function slotCandidates (snapshot: Snapshot, slotKey: string): Candidate[] {
   let index = bySlot.get(snapshot)
   if (!index) { index = new Map(); bySlot.set(snapshot, index) }
   let list = index.get(slotKey)
   if (!list) {
-    const named = new Set(snapshot.campaigns.filter((c) => c.slotKeys.includes(slotKey)).map((c) => c.id))
-    list = snapshot.creatives.filter((creative) => creative.status === 'active' && named.has(creative.campaignId))
+    const named = new Map(snapshot.campaigns.filter((c) => c.slotKeys.includes(slotKey)).map((c) => [c.id, c]))
+    list = snapshot.creatives
+      .filter((creative) => creative.status === 'active' && named.has(creative.campaignId))
+      .map((creative) => {
+        const campaign = named.get(creative.campaignId)!
+        return { rank: rankOf(campaign), weight: campaign.weight * creative.weight, campaign, creative }
+      })
+      .sort((a, b) => b.rank - a.rank)
     index.set(slotKey, list)
   }
   return list
@@ -93,33 +106,40 @@ function slotCreatives (snapshot: Snapshot, slotKey: string): CreativeRow[] {
  * in schedule, under limits, targeting, size), the highest tier and then priority, and a
  * weighted random draw (campaign weight × creative weight) inside it. A creative or campaign
  * fills at most one slot of the call. `random` returns [0, 1) and is injectable for tests.
+ * Candidates come ranked, so a slot stops at the first rank with an eligible one, and each
+ * campaign's schedule, limits and targeting are checked once per call, when first met.
  */
 export function selectAds (snapshot: Snapshot, slots: SlotRow[], ctx: PageContext, delivered: Delivered, random: () => number): Map<string, Pick | null> {
   const now = ctx.now.toISOString()
-  const campaigns = new Map<number, CampaignRow>()
-  for (const c of snapshot.campaigns) if (campaignLive(c, ctx, delivered, now) && targetingMatches(c.targeting, ctx)) campaigns.set(c.id, c)
+  const live = new Map<number, boolean>()
+  const eligible = (campaign: CampaignRow) => {
+    let ok = live.get(campaign.id)
+    if (ok === undefined) {
+      ok = campaignLive(campaign, ctx, delivered, now) && targetingMatches(campaign.targeting, ctx)
+      live.set(campaign.id, ok)
+    }
+    return ok
+  }
   const usedCampaigns = new Set<number>()
   const usedCreatives = new Set<number>()
   const out = new Map<string, Pick | null>()
   for (const slot of slots) {
     const sizes = slotSizes(slot, ctx.viewportWidth)
-    const candidates: Array<{ campaign: CampaignRow, creative: CreativeRow }> = []
-    for (const creative of slotCreatives(snapshot, slot.key)) {
-      const campaign = campaigns.get(creative.campaignId)
-      if (!campaign || usedCreatives.has(creative.id) || usedCampaigns.has(campaign.id)) continue
-      if (!sizeFits(sizes, creative.width, creative.height)) continue
-      candidates.push({ campaign, creative })
+    const top: Candidate[] = []
+    let total = 0
+    for (const candidate of slotCandidates(snapshot, slot.key)) {
+      if (top.length > 0 && candidate.rank < top[0]!.rank) break
+      const { campaign, creative } = candidate
+      if (usedCreatives.has(creative.id) || usedCampaigns.has(campaign.id)) continue
+      if (!sizeFits(sizes, creative.width, creative.height) || !eligible(campaign)) continue
+      top.push(candidate)
+      total += candidate.weight
     }
-    if (candidates.length === 0) { out.set(slot.key, null); continue }
-    const rank = (c: CampaignRow) => TIER_RANK[c.tier] * 100 + c.priority
-    const best = Math.max(...candidates.map((c) => rank(c.campaign)))
-    const top = candidates.filter((c) => rank(c.campaign) === best)
-    const weights = top.map((c) => c.campaign.weight * c.creative.weight)
-    const total = weights.reduce((s, w) => s + w, 0)
+    if (top.length === 0) { out.set(slot.key, null); continue }
     let draw = random() * total
     let chosen = top[top.length - 1]!
-    for (const [i, candidate] of top.entries()) {
-      draw -= weights[i]!
+    for (const candidate of top) {
+      draw -= candidate.weight
       if (draw < 0) { chosen = candidate; break }
     }
     usedCampaigns.add(chosen.campaign.id)

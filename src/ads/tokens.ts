@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto'
 import { sign, verify } from '../http/signing.js'
 
 /** How long an impression link counts, and a click link (from the time the ad was served). */
@@ -23,7 +24,8 @@ export interface AdEvent { id: string, issued: number, slot: string, creative: n
  * string match only, so nothing unverified is ever trusted), and the second and third
  * beacons of a page skip the HMAC.
  */
-export function createDecisionTokens (secret: string, rememberMax = 20_000) {
+export function createDecisionTokens (secretText: string, rememberMax = 20_000) {
+  const secret = createSecretKey(Buffer.from(secretText, 'utf8'))
   const verified = new Map<string, Decision>()
   return {
     sign (id: string, issued: number, placements: Placement[]): string {
