@@ -16,7 +16,8 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     bootstrapToken: undefined,
     secret: undefined,
     demo: true,
-    authFailuresPerMinute: 20
+    authFailuresPerMinute: 20,
+    searchWindow: 5000
   })
 })
 
@@ -59,6 +60,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_DEMO: 'false',
     BROADSHEET_AD_FLUSH_SECONDS: '2',
     BROADSHEET_AD_EVENTS_PER_MINUTE: '100',
+    BROADSHEET_SEARCH_WINDOW: '2000',
     UNRELATED: 'whatever'
   })
   t.same(config, {
@@ -73,7 +75,8 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     demoSite: true,
     authFailuresPerMinute: 20,
     adFlushSeconds: 2,
-    adEventsPerMinute: 100
+    adEventsPerMinute: 100,
+    searchWindow: 2000
   })
 })
 
@@ -84,6 +87,9 @@ const badValues: Array<[variable: string, value: string]> = [
   ['LOG_LEVEL', 'loud'],
   ['BROADSHEET_AD_FLUSH_SECONDS', '0'],
   ['BROADSHEET_AD_EVENTS_PER_MINUTE', 'many'],
+  ['BROADSHEET_SEARCH_WINDOW', '0'],
+  ['BROADSHEET_SEARCH_WINDOW', '100001'],
+  ['BROADSHEET_SEARCH_WINDOW', 'all'],
   ['CORS_ORIGINS', 'notaurl'],
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],

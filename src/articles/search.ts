@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { FieldError } from '../http/errors.js'
 
 /**
  * Puts an article's searchable text into the FTS5 index (replacing what was there) and its
@@ -32,18 +31,12 @@ function addTerms (db: Pick<Db, 'run'>, text: string) {
 }
 
 /**
- * Turns what a reader typed into an FTS5 query: each word a quoted term (so FTS5 syntax in
- * the input is only ever text), all required, the last one also matching as a prefix.
- * Returns undefined when the input holds no word at all.
+ * A word as the index stores it (unicode61 with remove_diacritics 2): lower case, accents
+ * dropped. Used to look words up in search_terms; FTS5 folds the words of a MATCH itself.
  */
-export function matchExpression (q: string): string | undefined {
-  const words = q.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)
-  if (!words || words.length === 0) return undefined
-  if (words.length > MAX_WORDS) throw new FieldError('q', `q has at most ${MAX_WORDS} words`)
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ')
+export function foldWord (word: string): string {
+  return word.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase()
 }
-
-export const MAX_WORDS = 12
 
 /**
  * Rankings of relevance walks in progress: an LRU of id lists, each kept 15 minutes after

@@ -1,7 +1,9 @@
 import t from 'tap'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import { listSql, POPULAR_TAG } from '../../src/articles/queries.js'
+import { listFilters, listSql, POPULAR_TAG, sortSpec } from '../../src/articles/queries.js'
+import { sortMatchesSql, walkBatchSql } from '../../src/articles/search-list.js'
+import { matchesSql, windowSql } from '../../src/articles/search-plan.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
 import { build } from '../helper.js'
 
@@ -62,11 +64,45 @@ t.test('a popular tag walks articles_public_idx in order and checks the tag per 
   t.notMatch(steps, /TEMP B-TREE/)
 })
 
-t.test('full-text search goes through the FTS5 index and joins articles by primary key', async (t) => {
+// Searches: FTS5 reads only an id range (the rowid limits pushed into the index), public
+// visibility comes from articles_public_id_idx, and no statement reads the article rows.
+const searchPlan = { match: '"sea" AND "wall"', rank: '"sea" AND "wall"', title: '{title} : ("sea" AND "wall")', newestId: 100 }
+const searchFilters = (query: Record<string, unknown>) => listFilters(ArticleListQuerySchema.parse(query), null, NOW)
+
+t.test('a search window reads an id range of the FTS5 index, in id order', async (t) => {
   const app = await build(t)
-  const steps = plan(app, list({ q: 'sea wall' }))
-  t.match(steps, /VIRTUAL TABLE INDEX/)
-  t.match(steps, /SEARCH a USING INTEGER PRIMARY KEY/)
+  const steps = plan(app, matchesSql(searchPlan.match, { from: 1, to: 100, limit: 10 }))
+  t.match(steps, /SCAN articles_fts VIRTUAL TABLE INDEX \d+:M\d*></, 'MATCH with rowid >= and <= handed to FTS5')
+  t.notMatch(steps, /TEMP B-TREE/, 'FTS5 delivers id order')
+})
+
+t.test('a search window is scored and checked against articles_public_id_idx in one read of the index', async (t) => {
+  const app = await build(t)
+  const filters = searchFilters({ q: 'sea wall' })
+  for (const rank of [searchPlan.rank, '"sea"', null]) {
+    const steps = plan(app, windowSql({ ...searchPlan, rank }, [1, 2, 3], filters.where, true))
+    t.match(steps, /SCAN articles_fts VIRTUAL TABLE INDEX \d+:M\d*></, `rank ${rank}: an id range of the index`)
+    t.match(steps, /SEARCH a USING INDEX articles_public_id_idx \(id=\? AND published_at<\?\)/, `rank ${rank}: visibility from the index`)
+    t.notMatch(steps, /INTEGER PRIMARY KEY|SCAN a\b/, `rank ${rank}: never the article rows`)
+  }
+})
+
+t.test('a date-sorted search matching few articles joins its matches to articles_public_id_idx, then sorts them', async (t) => {
+  const app = await build(t)
+  const query = ArticleListQuerySchema.parse({ q: 'sea wall', sort: '-publishedAt' })
+  const filters = listFilters(query, null, NOW)
+  const steps = plan(app, sortMatchesSql(query, '-publishedAt', filters, sortSpec('-publishedAt', true), searchPlan))
+  t.match(steps, /^SCAN articles_fts VIRTUAL TABLE INDEX \d+:M/, 'the matches drive the query')
+  t.match(steps, /SEARCH a USING INDEX articles_public_id_idx \(id=\? AND published_at<\?\)/)
+  t.notMatch(steps, /INTEGER PRIMARY KEY|SCAN a\b/)
+})
+
+t.test('a date-sorted search matching many articles walks articles_public_idx in order, one batch at a time', async (t) => {
+  const app = await build(t)
+  const filters = searchFilters({ q: 'sea wall', sort: '-publishedAt' })
+  const steps = plan(app, walkBatchSql(filters.where, sortSpec('-publishedAt', true), 100))
+  t.match(steps, /USING INDEX articles_public_idx/)
+  t.notMatch(steps, /TEMP B-TREE/)
 })
 
 t.test('reading an article by slug uses the unique slug index', async (t) => {
