@@ -148,10 +148,14 @@ export function afterCursor (cursor: string, sort: Exclude<ArticleSort, 'relevan
   return afterRow(spec, value, id)
 }
 
-/** The keyset condition after the row with this sort value and id. */
+/**
+ * The keyset condition after the row with this sort value and id, as a row-value
+ * comparison: SQLite seeks to it in the sort's index (the equivalent `key < v or (key = v
+ * and id < i)` is no index range, so a deep page walked every row before it).
+ */
 export function afterRow (spec: SortSpec, value: string | number, id: number): SQL {
   const op = spec.direction === 'desc' ? sql`<` : sql`>`
-  return sql`(${spec.key} ${op} ${value} or (${spec.key} = ${value} and a.id ${op} ${id}))`
+  return sql`(${spec.key}, a.id) ${op} (${value}, ${id})`
 }
 
 interface ListPlan { select: SQL, count: SQL, sort: Exclude<ArticleSort, 'relevance'> }
