@@ -16,7 +16,8 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     bootstrapToken: undefined,
     secret: undefined,
     demo: true,
-    authFailuresPerMinute: 20
+    authFailuresPerMinute: 20,
+    searchWindow: 5000
   })
 })
 
@@ -59,6 +60,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_DEMO: 'false',
     BROADSHEET_AD_FLUSH_SECONDS: '2',
     BROADSHEET_AD_EVENTS_PER_MINUTE: '100',
+    BROADSHEET_SEARCH_WINDOW: '2000',
     UNRELATED: 'whatever'
   })
   t.same(config, {
@@ -73,7 +75,8 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     demoSite: true,
     authFailuresPerMinute: 20,
     adFlushSeconds: 2,
-    adEventsPerMinute: 100
+    adEventsPerMinute: 100,
+    searchWindow: 2000
   })
 })
 
@@ -84,6 +87,9 @@ const badValues: Array<[variable: string, value: string]> = [
   ['LOG_LEVEL', 'loud'],
   ['BROADSHEET_AD_FLUSH_SECONDS', '0'],
   ['BROADSHEET_AD_EVENTS_PER_MINUTE', 'many'],
+  ['BROADSHEET_SEARCH_WINDOW', '0'],
+  ['BROADSHEET_SEARCH_WINDOW', '100001'],
+  ['BROADSHEET_SEARCH_WINDOW', 'all'],
   ['CORS_ORIGINS', 'notaurl'],
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],
@@ -126,7 +132,7 @@ t.test('databasePath maps DATABASE_URL forms to what better-sqlite3 opens', asyn
   t.equal(databasePath('data/plain.db'), resolve('data/plain.db'))
 })
 
-t.test('openDatabase creates missing parent folders and sets WAL, foreign keys and a busy timeout', async (t) => {
+t.test('openDatabase creates missing parent folders and sets WAL, foreign keys, a busy timeout and a 64 MiB page cache', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'nested', 'deeper', 'broadsheet.db')
   const db = openDatabase(file)
@@ -135,6 +141,7 @@ t.test('openDatabase creates missing parent folders and sets WAL, foreign keys a
   t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal')
   t.equal(db.$client.pragma('foreign_keys', { simple: true }), 1)
   t.equal(db.$client.pragma('busy_timeout', { simple: true }), 5000)
+  t.equal(db.$client.pragma('cache_size', { simple: true }), -65536)
 })
 
 t.test('openDatabase accepts a file: URL and creates its folders too', async (t) => {

@@ -8,12 +8,11 @@ import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { editsAll } from './access.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
-import { matchExpression, RANK, type RankingCache } from './search.js'
 
 const a = sql.raw('a')
 
-/** One article page's rows and the cursor of the next page. */
-export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number }
+/** One article page's rows and the cursor of the next page; with count, the total (at least, when capped). */
+export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number, totalIsLowerBound?: true }
 
 // The row columns under their TypeScript names, so raw rows map straight onto ArticleRow.
 /** The article columns under their row names, for raw SQL (alias a). */
@@ -60,9 +59,10 @@ function visibility (statuses: ArticleStatus[] | undefined, auth: AuthContext | 
   return { where, publicOnly: false }
 }
 
-interface SortSpec { key: SQL, direction: 'asc' | 'desc', cursor: z.ZodType<string | number> }
+export interface SortSpec { key: SQL, direction: 'asc' | 'desc', cursor: z.ZodType<string | number> }
 
-function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
+/** The sort key of a list (alias a) and its cursor's value type. */
+export function sortSpec (sort: Exclude<ArticleSort, 'relevance'>, publicOnly: boolean): SortSpec {
   // Unpublished articles have no publication date; in lists with a token they sort by creation.
   const published = publicOnly ? sql`a.published_at` : sql`coalesce(a.published_at, a.created_at)`
   switch (sort) {
@@ -71,21 +71,26 @@ function sortSpec (sort: ArticleSort, publicOnly: boolean): SortSpec {
     case '-updatedAt': return { key: sql`a.updated_at`, direction: 'desc', cursor: z.string() }
     case 'updatedAt': return { key: sql`a.updated_at`, direction: 'asc', cursor: z.string() }
     case 'title': return { key: sql`a.title collate nocase`, direction: 'asc', cursor: z.string() }
-    case 'relevance': return { key: sql`s.rank`, direction: 'asc', cursor: z.number() } // paged by relevancePage
   }
 }
 
-/**
- * Lists articles with every filter of the contract, sorted with an id tiebreak and paged
- * by keyset: the cursor holds the last row's sort value and id, so rows published between
- * two requests never shift a page.
- */
-export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string, rankings: RankingCache): ArticleRowsPage {
-  const plan = listSql(query, auth, now, (slug) => db.get<{ n: number }>(
-    sql`select count(*) as n from (select 1 from article_tags where tag_id = (select id from tags where slug = ${slug}) limit ${POPULAR_TAG})`)!.n)
+/** Counts a tag's uses up to POPULAR_TAG, to choose the query plan of a tag filter. */
+export function tagUsesOf (db: Db) {
+  return (slug: string) => db.get<{ n: number }>(
+    sql`select count(*) as n from (select 1 from article_tags where tag_id = (select id from tags where slug = ${slug}) limit ${POPULAR_TAG})`)!.n
+}
+
+/** The sort a list request asks for: relevance by default with q, else newest first. */
+export function sortOf (query: ArticleListQuery): ArticleSort {
+  const sort: ArticleSort = query.sort ?? (query.q ? 'relevance' : '-publishedAt')
+  if (sort === 'relevance' && query.q === undefined) throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
+  return sort
+}
+
+/** Lists articles without q (searches go through searchArticles in search-list.ts). */
+export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
+  const plan = listSql(query, auth, now, tagUsesOf(db))
   const total = query.count ? db.get<{ n: number }>(plan.count)!.n : undefined
-  const counted = total !== undefined ? { total } : {}
-  if (plan.sort === 'relevance') return { ...relevancePage(db, query, plan, now, rankings, auth), ...counted }
   const raw = db.all<Record<string, unknown>>(plan.select)
   const more = raw.length > query.limit
   const pageRows = more ? raw.slice(0, query.limit) : raw
@@ -93,66 +98,35 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
   return {
     rows: pageRows.map(toRow),
     nextCursor: more && last ? encodeCursor([plan.sort, last.sortValue as string | number, last.id as number]) : null,
-    ...counted
+    ...(total !== undefined ? { total } : {})
   }
 }
 
 /**
- * Relevance pages: bm25 scores shift whenever the indexed set changes, so a keyset on the
- * score could repeat or skip results. The first page ranks every match once (up to
- * RANKED_MAX) and later pages walk that ranking, kept server-side for 15 minutes; an article
- * published meanwhile joins the next search, never the walk in progress.
+ * The rows of `ids` that `where` (alias a) lets through, in the order of `ids`: an article
+ * unpublished since its id was picked simply drops out.
  */
-function relevancePage (db: Db, query: ArticleListQuery, plan: ListPlan, now: string, rankings: RankingCache, auth: AuthContext | null) {
-  let key: string | undefined
-  let offset = 0
-  let ids: number[] | undefined
-  if (query.cursor !== undefined) {
-    [, key, offset] = decodeCursor(query.cursor, z.tuple([z.literal('relevance'), z.string().max(64), z.number().int().min(0)]))
-    ids = rankings.get(key)
-  }
-  // No cursor, or its ranking expired (or the server restarted): rank again.
-  ids ??= db.all<{ id: number }>(plan.select).map((r) => r.id)
-  const pageIds = ids.slice(offset, offset + query.limit)
-  const more = offset + query.limit < ids.length
-  if (more && key === undefined) key = rankings.put(ids)
-  const { where: visible } = visibility(query.status, auth, now)
-  const rows = pageIds.length === 0
-    ? []
-    : db.all<Record<string, unknown>>(sql`select ${rowColumns} from articles a where a.id in (${sql.join(pageIds.map((id) => sql`${id}`), sql`, `)}) and ${visible}`)
+export function rowsByIds (db: Db, ids: number[], where: SQL): ArticleRow[] {
+  if (ids.length === 0) return []
+  const rows = db.all<Record<string, unknown>>(sql`select ${rowColumns} from articles a
+    where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${where}`)
   const byId = new Map(rows.map((r) => [r.id as number, r]))
-  return {
-    // In ranking order; one unpublished meanwhile drops out of its page.
-    rows: pageIds.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toRow),
-    nextCursor: more && key !== undefined ? encodeCursor(['relevance', key, offset + query.limit]) : null
-  }
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toRow)
 }
 
 /** A tag on this many articles or more is "popular" for the choice of query plan. */
 export const POPULAR_TAG = 1000
 
-interface ListPlan { select: SQL, count: SQL, sort: ArticleSort }
-
-/** The most results a relevance walk ranks; a search matching more pages through the best ones. */
-export const RANKED_MAX = 10_000
+/** The visibility and filter conditions of a list request (alias a), without q, sort or cursor. */
+export interface ListFilters { where: SQL, publicOnly: boolean }
 
 /**
- * The SQL of a list request: the page query and the count query (exported for query-plan
- * tests). For relevance the select returns the ranked ids of every match.
+ * Which articles a list request may show: visibility by token and role, and the category,
+ * author, tag, featured and date filters.
  */
-export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number): ListPlan {
-  const sort: ArticleSort = query.sort ?? (query.q ? 'relevance' : '-publishedAt')
+export function listFilters (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number): ListFilters {
   const { where: visible, publicOnly } = visibility(query.status, auth, now)
   const conditions: SQL[] = [visible]
-  let from = sql`articles a`
-
-  if (query.q !== undefined) {
-    const match = matchExpression(query.q)
-    if (match === undefined) throw new FieldError('q', 'q needs at least one letter or digit')
-    from = sql`articles a join (select rowid as id, ${RANK} as rank from articles_fts where articles_fts match ${match}) s on s.id = a.id`
-  } else if (sort === 'relevance') {
-    throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
-  }
   if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
   if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)
   // A tag with few articles drives the query (its articles, then sorted); a popular one is
@@ -169,24 +143,45 @@ export function listSql (query: ArticleListQuery, auth: AuthContext | null, now:
   if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
   if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
   if (query.updatedAfter !== undefined) conditions.push(sql`a.updated_at > ${query.updatedAfter}`)
-  const where = sql.join(conditions, sql` and `)
-  const count = sql`select count(*) as n from ${from} where ${where}`
+  return { where: sql.join(conditions, sql` and `), publicOnly }
+}
 
-  if (sort === 'relevance') {
-    return { select: sql`select a.id from ${from} where ${where} order by s.rank, a.id limit ${RANKED_MAX}`, count, sort }
-  }
+/** The keyset condition after a cursor's row: the cursor names its sort, one from another sort is refused. */
+export function afterCursor (cursor: string, sort: Exclude<ArticleSort, 'relevance'>, spec: SortSpec): SQL {
+  const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
+  return afterRow(spec, value, id)
+}
+
+/**
+ * The keyset condition after the row with this sort value and id, as a row-value
+ * comparison: SQLite seeks to it in the sort's index (the equivalent `key < v or (key = v
+ * and id < i)` is no index range, so a deep page walked every row before it).
+ */
+export function afterRow (spec: SortSpec, value: string | number, id: number): SQL {
+  const op = spec.direction === 'desc' ? sql`<` : sql`>`
+  return sql`(${spec.key}, a.id) ${op} (${value}, ${id})`
+}
+
+interface ListPlan { select: SQL, count: SQL, sort: Exclude<ArticleSort, 'relevance'> }
+
+/**
+ * The SQL of a list request without q: the page query and the count query (exported for
+ * query-plan tests). `idsOnly` selects just id and sortValue, `limit` overrides the page size.
+ */
+export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number,
+  opts: { idsOnly?: boolean, limit?: number } = {}): ListPlan {
+  const sort = sortOf(query)
+  if (sort === 'relevance') throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
+  const { where, publicOnly } = listFilters(query, auth, now, tagUses)
+  const count = sql`select count(*) as n from articles a where ${where}`
   const spec = sortSpec(sort, publicOnly)
-  if (query.cursor !== undefined) {
-    // The cursor names its sort: one from another sort order is refused, not misread.
-    const [, value, id] = decodeCursor(query.cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
-    const op = spec.direction === 'desc' ? sql`<` : sql`>`
-    conditions.push(sql`(${spec.key} ${op} ${value} or (${spec.key} = ${value} and a.id ${op} ${id}))`)
-  }
+  const conditions = query.cursor !== undefined ? sql`${where} and ${afterCursor(query.cursor, sort, spec)}` : where
   const direction = sql.raw(spec.direction)
-  const select = sql`select ${rowColumns}, ${spec.key} as sortValue from ${from}
-    where ${sql.join(conditions, sql` and `)}
+  const columns = opts.idsOnly ? sql`a.id as id` : rowColumns
+  const select = sql`select ${columns}, ${spec.key} as sortValue from articles a
+    where ${conditions}
     order by ${spec.key} ${direction}, a.id ${direction}
-    limit ${query.limit + 1}`
+    limit ${(opts.limit ?? query.limit) + 1}`
   return { select, count, sort }
 }
 

@@ -8,6 +8,7 @@ import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { canReadUnpublished } from './access.js'
 import { previewAllows } from './preview.js'
 import { listArticles, relatedArticles } from './queries.js'
+import { searchArticles } from './search-list.js'
 import type { ArticlesRepository } from './repository.js'
 import { ArticleListQuerySchema, ArticleListSchema, ArticlePageSchema, ArticleReadQuerySchema, ArticleSchema, RelatedQuerySchema } from './schemas.js'
 import { isLive } from './workflow.js'
@@ -28,18 +29,25 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     schema: {
       tags,
       summary: 'List articles (public: published only, newest first)',
-      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results.',
+      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results; on a big index relevance covers the newest matches (see `q`).',
       querystring: ArticleListQuerySchema,
       response: { 200: ArticlePageSchema, ...notModifiedResponse, ...problemResponses(401) }
     }
   }, async (request, reply) => {
     const query = request.query
     const now = app.now().toISOString()
-    const page = listArticles(app.db, query, request.auth, now, rankings)
+    const page = query.q !== undefined
+      ? searchArticles(app.db, { ...query, q: query.q }, request.auth, now, { rankings, window: app.config.searchWindow })
+      : listArticles(app.db, query, request.auth, now)
     const data = repo.present(page.rows, now)
     const body = {
       data: query.fields ? data.map((item) => pick(item, query.fields!)) : data,
-      meta: { limit: query.limit, nextCursor: page.nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) }
+      meta: {
+        limit: query.limit,
+        nextCursor: page.nextCursor,
+        ...(page.total !== undefined ? { total: page.total } : {}),
+        ...(page.totalIsLowerBound ? { totalIsLowerBound: page.totalIsLowerBound } : {})
+      }
     }
     if (notModified(request, reply, listEtag(body))) return reply
     return query.fields ? sendProjected(reply, body) : body as z.infer<typeof ArticlePageSchema>

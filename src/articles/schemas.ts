@@ -4,7 +4,7 @@ import { fieldsQuery } from '../http/fields.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { SlugSchema } from '../http/slug.js'
 import { TimestampSchema } from '../http/schemas.js'
-import { MAX_WORDS } from './search.js'
+import { MAX_WORDS } from './search-plan.js'
 
 export const LIMITS = { title: 300, subtitle: 300, excerpt: 1000, body: 500_000, tags: 20, tagFilters: 10 } as const
 /** The most characters of one repeatable filter parameter (all its comma-separated values). */
@@ -196,12 +196,21 @@ export const ArticleListQuerySchema = PageQuerySchema.extend({
   author: single('author').optional().describe('Author slug'),
   featured: queryBoolean.optional().describe('Only "Must read" articles (true) or only the others (false)'),
   q: z.string().trim().min(1, 'q must not be empty').max(200, 'q has at most 200 characters').optional()
-    .describe(`Full-text search over title, excerpt and body; ranked (the default sort becomes relevance). At most 200 characters and ${MAX_WORDS} words`),
+    .describe('Full-text search over title, excerpt and body (SQLite FTS5; case and accents folded). Every word is required; ' +
+      'the last one also matches the indexed words it begins once it has 3 letters (the first 20 in alphabetical order), ' +
+      `so "harb" finds "harbour". At most 200 characters and ${MAX_WORDS} words. Ranked by relevance, the default sort with q: bm25, a word in the title ` +
+      'weighing 10×, in the excerpt 4×, in the body 1×. On a big index a search is bounded: when more than 5,000 articles ' +
+      'match (`BROADSHEET_SEARCH_WINDOW`), the ranking covers the newest 5,000 matches only (relevance among the most ' +
+      'recent, what a news reader wants; the other filters apply within them) and older matches are left out — sort by ' +
+      'date to reach every match. A word found in more than 100,000 articles (20 × the window) must still match but does ' +
+      'not weigh in the ranking (bm25 gives it almost no weight anyway); when every word is that common, matches with the ' +
+      'words in the title come first, then the newest. With `count=true`, `meta.total` counts the matches up to the window, ' +
+      'and `meta.totalIsLowerBound` is true when more match.'),
   publishedAfter: datetime.optional(),
   publishedBefore: datetime.optional(),
   updatedAfter: datetime.optional().describe('With sort=updatedAt: a sync feed of changes (with a token, trashed and unpublished ones too)'),
   sort: z.enum(sorts, { error: `sort must be one of ${sorts.join(', ')}` }).optional()
-    .describe('Default -publishedAt, or relevance with q. Keyset-paged: pages never repeat or skip an article when others are published meanwhile (relevance pages follow the ranking at each request).'),
+    .describe('Default -publishedAt, or relevance with q. Keyset-paged: pages never repeat or skip an article when others are published meanwhile (relevance pages walk the ranking made for the first page, kept 15 minutes). With q, the date, update and title sorts list every match, not only the newest 5,000 that relevance ranks.'),
   fields: fieldsQuery(ARTICLE_FIELDS)
 })
 export type ArticleListQuery = z.infer<typeof ArticleListQuerySchema>

@@ -1,32 +1,42 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { FieldError } from '../http/errors.js'
 
-/** Puts an article's searchable text into the FTS5 index (replacing what was there). */
+/**
+ * Puts an article's searchable text into the FTS5 index (replacing what was there) and its
+ * terms into search_terms, the dictionary prefix searches expand from.
+ */
 export function indexArticle (db: Pick<Db, 'run'>, doc: { id: number, title: string, excerpt: string, text: string }) {
   db.run(sql`delete from articles_fts where rowid = ${doc.id}`)
   db.run(sql`insert into articles_fts (rowid, title, excerpt, body) values (${doc.id}, ${doc.title}, ${doc.excerpt}, ${doc.text})`)
+  addTerms(db, `${doc.title}\n${doc.excerpt}\n${doc.text}`)
 }
 
-/** Removes an article from the FTS5 index. */
+/** Removes an article from the FTS5 index (its terms stay in search_terms, matching nothing). */
 export function unindexArticle (db: Pick<Db, 'run'>, id: number) {
   db.run(sql`delete from articles_fts where rowid = ${id}`)
 }
 
 /**
- * Turns what a reader typed into an FTS5 query: each word a quoted term (so FTS5 syntax in
- * the input is only ever text), all required, the last one also matching as a prefix.
- * Returns undefined when the input holds no word at all.
+ * Adds the terms of a text to search_terms. The text goes through a scratch FTS5 table in
+ * the connection's temp schema with the tokenizer of articles_fts, so the dictionary holds
+ * exactly the terms FTS5 indexed (folded case and diacritics included).
  */
-export function matchExpression (q: string): string | undefined {
-  const words = q.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)
-  if (!words || words.length === 0) return undefined
-  if (words.length > MAX_WORDS) throw new FieldError('q', `q has at most ${MAX_WORDS} words`)
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ')
+function addTerms (db: Pick<Db, 'run'>, text: string) {
+  db.run(sql.raw("create virtual table if not exists temp.search_tokenizer using fts5(text, content = '', tokenize = 'unicode61 remove_diacritics 2')"))
+  db.run(sql.raw("create virtual table if not exists temp.search_tokenizer_terms using fts5vocab(temp, search_tokenizer, 'row')"))
+  db.run(sql`insert into temp.search_tokenizer (text) values (${text})`)
+  db.run(sql`insert or ignore into search_terms (term) select term from temp.search_tokenizer_terms`)
+  db.run(sql`insert into temp.search_tokenizer (search_tokenizer) values ('delete-all')`)
 }
 
-export const MAX_WORDS = 12
+/**
+ * A word as the index stores it (unicode61 with remove_diacritics 2): lower case, accents
+ * dropped. Used to look words up in search_terms; FTS5 folds the words of a MATCH itself.
+ */
+export function foldWord (word: string): string {
+  return word.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase()
+}
 
 /**
  * Rankings of relevance walks in progress: an LRU of id lists, each kept 15 minutes after

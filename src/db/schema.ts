@@ -111,6 +111,9 @@ export const articles = sqliteTable('articles', {
 }, (t) => [
   uniqueIndex('articles_slug_unique').on(t.slug),
   index('articles_public_idx').on(t.publishedAt, t.id).where(publicStatuses),
+  // Is this id public, and when was it published: searches check thousands of FTS matches
+  // here without reading the rows (whose status sits behind the body, on overflow pages).
+  index('articles_public_id_idx').on(t.id, t.publishedAt).where(publicStatuses),
   index('articles_public_category_idx').on(t.categoryId, t.publishedAt, t.id).where(publicStatuses),
   index('articles_public_author_idx').on(t.authorId, t.publishedAt, t.id).where(publicStatuses),
   index('articles_public_featured_idx').on(t.featured, t.publishedAt, t.id).where(publicStatuses),
@@ -137,6 +140,16 @@ export const articleRevisions = sqliteTable('article_revisions', {
 // Full-text search lives in the FTS5 table articles_fts (title, excerpt, body as plain text;
 // rowid = article id), created by raw SQL in migrations/0001_articles_fts.sql because
 // drizzle's schema cannot express virtual tables. src/articles/search.ts keeps it in step.
+// migrations/0004 adds articles_fts_vocab (fts5vocab 'row': each term's document count).
+
+/**
+ * Every term the search index has held, so the last word of a search can be expanded to
+ * the indexed words it begins (FTS5's own prefix queries read every matching document).
+ * Only ever grows: a term no article holds any more just matches nothing.
+ */
+export const searchTerms = sqliteTable('search_terms', {
+  term: text('term').primaryKey()
+})
 
 export const articleTags = sqliteTable('article_tags', {
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),

@@ -1,7 +1,9 @@
 import t from 'tap'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import { listSql, POPULAR_TAG, STATE_SQL } from '../../src/articles/queries.js'
+import { listFilters, listSql, POPULAR_TAG, sortSpec, STATE_SQL } from '../../src/articles/queries.js'
+import { sortMatchesSql, walkBatchSql } from '../../src/articles/search-list.js'
+import { matchesSql, windowSql } from '../../src/articles/search-plan.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
 import { build } from '../helper.js'
 
@@ -20,23 +22,41 @@ const list = (query: Record<string, unknown>) => listSql(ArticleListQuerySchema.
 t.test('the public list reads articles_public_idx in order: no table scan, no sort', async (t) => {
   const app = await build(t)
   const steps = plan(app, list({}))
-  t.match(steps, /USING INDEX articles_public_idx/)
+  t.match(steps, /SCAN a USING INDEX articles_public_idx/, 'from the newest, stopping after a page')
   t.notMatch(steps, /TEMP B-TREE/)
-  t.notMatch(steps, /SCAN a\b/)
+  t.notMatch(steps, /SCAN a$/m, 'no table scan')
 })
 
-t.test('the next page of the public list seeks in articles_public_idx from the cursor', async (t) => {
+t.test('the next page of the public list seeks in articles_public_idx from the cursor, whatever the sort direction', async (t) => {
   const app = await build(t)
-  const cursor = Buffer.from(JSON.stringify(['-publishedAt', NOW, 10])).toString('base64url')
-  const steps = plan(app, list({ cursor }))
-  t.match(steps, /USING INDEX articles_public_idx/)
+  for (const [sort, bound] of [['-publishedAt', '<'], ['publishedAt', '>']] as const) {
+    const cursor = Buffer.from(JSON.stringify([sort, NOW, 10])).toString('base64url')
+    const steps = plan(app, list({ cursor, sort }))
+    // The cursor is the index range: a deep page costs what the first does.
+    t.match(steps, new RegExp(`SEARCH a USING INDEX articles_public_idx \\(published_at${bound}\\?\\)`), sort)
+    t.notMatch(steps, /TEMP B-TREE/)
+  }
+})
+
+t.test('publishedBefore seeks in articles_public_idx: the bound, not now, is the index range', async (t) => {
+  const app = await build(t)
+  const steps = plan(app, list({ publishedBefore: '2025-06-01T00:00:00.000Z' }))
+  t.match(steps, /SEARCH a USING INDEX articles_public_idx \(published_at<\?\)/)
+  t.notMatch(steps, /TEMP B-TREE/)
+})
+
+t.test('a sort by update seeks in articles_updated_idx from the cursor', async (t) => {
+  const app = await build(t)
+  const cursor = Buffer.from(JSON.stringify(['-updatedAt', NOW, 10])).toString('base64url')
+  const steps = plan(app, list({ cursor, sort: '-updatedAt' }))
+  t.match(steps, /SEARCH a USING INDEX articles_updated_idx \(updated_at<\?\)/)
   t.notMatch(steps, /TEMP B-TREE/)
 })
 
 t.test('a category filter reads articles_public_category_idx in order', async (t) => {
   const app = await build(t)
   const steps = plan(app, list({ category: 'world' }))
-  t.match(steps, /USING INDEX articles_public_category_idx \(category_id=\? AND published_at<\?\)/)
+  t.match(steps, /USING INDEX articles_public_category_idx \(category_id=\?\)/)
   t.notMatch(steps, /TEMP B-TREE/)
 })
 
@@ -62,11 +82,45 @@ t.test('a popular tag walks articles_public_idx in order and checks the tag per 
   t.notMatch(steps, /TEMP B-TREE/)
 })
 
-t.test('full-text search goes through the FTS5 index and joins articles by primary key', async (t) => {
+// Searches: FTS5 reads only an id range (the rowid limits pushed into the index), public
+// visibility comes from articles_public_id_idx, and no statement reads the article rows.
+const searchPlan = { match: '"sea" AND "wall"', rank: '"sea" AND "wall"', title: '{title} : ("sea" AND "wall")', newestId: 100 }
+const searchFilters = (query: Record<string, unknown>) => listFilters(ArticleListQuerySchema.parse(query), null, NOW)
+
+t.test('a search window reads an id range of the FTS5 index, in id order', async (t) => {
   const app = await build(t)
-  const steps = plan(app, list({ q: 'sea wall' }))
-  t.match(steps, /VIRTUAL TABLE INDEX/)
-  t.match(steps, /SEARCH a USING INTEGER PRIMARY KEY/)
+  const steps = plan(app, matchesSql(searchPlan.match, { from: 1, to: 100, limit: 10 }))
+  t.match(steps, /SCAN articles_fts VIRTUAL TABLE INDEX \d+:M\d*></, 'MATCH with rowid >= and <= handed to FTS5')
+  t.notMatch(steps, /TEMP B-TREE/, 'FTS5 delivers id order')
+})
+
+t.test('a search window is scored and checked against articles_public_id_idx in one read of the index', async (t) => {
+  const app = await build(t)
+  const filters = searchFilters({ q: 'sea wall' })
+  for (const rank of [searchPlan.rank, '"sea"', null]) {
+    const steps = plan(app, windowSql({ ...searchPlan, rank }, [1, 2, 3], filters.where, true))
+    t.match(steps, /SCAN articles_fts VIRTUAL TABLE INDEX \d+:M\d*></, `rank ${rank}: an id range of the index`)
+    t.match(steps, /SEARCH a USING INDEX articles_public_id_idx \(id=\?\)/, `rank ${rank}: visibility from the index`)
+    t.notMatch(steps, /INTEGER PRIMARY KEY|SCAN a\b/, `rank ${rank}: never the article rows`)
+  }
+})
+
+t.test('a date-sorted search matching few articles joins its matches to articles_public_id_idx, then sorts them', async (t) => {
+  const app = await build(t)
+  const query = ArticleListQuerySchema.parse({ q: 'sea wall', sort: '-publishedAt' })
+  const filters = listFilters(query, null, NOW)
+  const steps = plan(app, sortMatchesSql(query, '-publishedAt', filters, sortSpec('-publishedAt', true), searchPlan))
+  t.match(steps, /^SCAN articles_fts VIRTUAL TABLE INDEX \d+:M/, 'the matches drive the query')
+  t.match(steps, /SEARCH a USING INDEX articles_public_id_idx \(id=\?\)/)
+  t.notMatch(steps, /INTEGER PRIMARY KEY|SCAN a\b/)
+})
+
+t.test('a date-sorted search matching many articles walks articles_public_idx in order, one batch at a time', async (t) => {
+  const app = await build(t)
+  const filters = searchFilters({ q: 'sea wall', sort: '-publishedAt' })
+  const steps = plan(app, walkBatchSql(filters.where, sortSpec('-publishedAt', true), 100))
+  t.match(steps, /USING INDEX articles_public_idx/)
+  t.notMatch(steps, /TEMP B-TREE/)
 })
 
 t.test('reading an article by slug uses the unique slug index', async (t) => {
