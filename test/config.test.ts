@@ -132,7 +132,7 @@ t.test('databasePath maps DATABASE_URL forms to what better-sqlite3 opens', asyn
   t.equal(databasePath('data/plain.db'), resolve('data/plain.db'))
 })
 
-t.test('openDatabase creates missing parent folders and sets WAL, foreign keys, a busy timeout and a 64 MiB page cache', async (t) => {
+t.test('openDatabase creates missing parent folders and sets WAL, foreign keys, a busy timeout and a 32 MiB page cache', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'nested', 'deeper', 'broadsheet.db')
   const db = openDatabase(file)
@@ -141,7 +141,7 @@ t.test('openDatabase creates missing parent folders and sets WAL, foreign keys, 
   t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal')
   t.equal(db.$client.pragma('foreign_keys', { simple: true }), 1)
   t.equal(db.$client.pragma('busy_timeout', { simple: true }), 5000)
-  t.equal(db.$client.pragma('cache_size', { simple: true }), -65536)
+  t.equal(db.$client.pragma('cache_size', { simple: true }), -32768)
 })
 
 t.test('openDatabase accepts a file: URL and creates its folders too', async (t) => {
