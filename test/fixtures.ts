@@ -437,3 +437,15 @@ export function adCounterTables (app: App) {
     usedTokens: (client.prepare('select count(*) as n from ad_used_tokens').get() as { n: number }).n
   }
 }
+
+/** The ids of a list answer's data, in order. */
+export function dataIds (res: { json: () => any }): number[] {
+  return (res.json().data as Array<{ id: number }>).map((a) => a.id)
+}
+
+/** GET /v1/articles?<query> without a token: asserts 200 and returns the ids in order. */
+export async function articleIds (t: Test, app: App, query: string): Promise<number[]> {
+  const res = await app.inject({ url: `/v1/articles?${query}` })
+  t.equal(res.statusCode, 200, `${query}: status`)
+  return dataIds(res)
+}

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createArticle, createTaxon, expectProblem, ISO_TIMESTAMP } from '../fixtures.js'
+import { createArticle, createTaxon, expectProblem, ISO_TIMESTAMP, dataIds } from '../fixtures.js'
 import { admin, buildWithClock, type TestClock } from '../helper.js'
 
 // GET /v1/articles for the public: what is visible, the order, every filter alone and with q,
@@ -48,16 +48,12 @@ async function setup (t: Test) {
   return { app, clock, s }
 }
 
-function ids (res: { json: () => any }): number[] {
-  return (res.json().data as Array<{ id: number }>).map((a) => a.id)
-}
-
 t.test('GET /v1/articles → 200 with published articles only, newest publishedAt first', async (t) => {
   const { app, s } = await setup(t)
   const res = await app.inject({ url: '/v1/articles' })
   t.equal(res.statusCode, 200)
   const body = res.json()
-  t.same(ids(res), [s.a5, s.a4, s.a3, s.a2, s.a1], 'draft, scheduled, archived and trashed are hidden')
+  t.same(dataIds(res), [s.a5, s.a4, s.a3, s.a2, s.a1], 'draft, scheduled, archived and trashed are hidden')
   t.same(body.meta, { limit: 20, nextCursor: null })
   t.match(body.data[1], {
     id: s.a4,
@@ -79,7 +75,7 @@ t.test('GET /v1/articles?status=published → the same list anonymously', async 
   const { app, s } = await setup(t)
   const res = await app.inject({ url: '/v1/articles?status=published' })
   t.equal(res.statusCode, 200)
-  t.same(ids(res), [s.a5, s.a4, s.a3, s.a2, s.a1])
+  t.same(dataIds(res), [s.a5, s.a4, s.a3, s.a2, s.a1])
 })
 
 t.test('GET /v1/articles?sort=… → each sort orders the published articles', async (t) => {
@@ -95,7 +91,7 @@ t.test('GET /v1/articles?sort=… → each sort orders the published articles', 
   for (const [sort, order] of Object.entries(expected)) {
     const res = await app.inject({ url: `/v1/articles?sort=${encodeURIComponent(sort)}` })
     t.equal(res.statusCode, 200, `sort=${sort}: status`)
-    t.same(ids(res), order, `sort=${sort}: order`)
+    t.same(dataIds(res), order, `sort=${sort}: order`)
   }
 })
 
@@ -131,7 +127,7 @@ t.test('GET /v1/articles with one filter → only the matching published article
   for (const [query, expected] of cases) {
     const res = await app.inject({ url: `/v1/articles?${query}` })
     t.equal(res.statusCode, 200, `${query}: status`)
-    t.same(ids(res), expected, `${query}: articles`)
+    t.same(dataIds(res), expected, `${query}: articles`)
   }
 })
 
@@ -145,7 +141,7 @@ t.test('GET /v1/articles with each filter and q → the articles matching both',
   const q = 'q=harbour&sort=-publishedAt'
   const alone = await app.inject({ url: `/v1/articles?${q}` })
   t.equal(alone.statusCode, 200)
-  t.same(ids(alone), [s.a4, s.a3, s.a2, s.a1], 'q alone: every published article with the word')
+  t.same(dataIds(alone), [s.a4, s.a3, s.a2, s.a1], 'q alone: every published article with the word')
   const cases: Array<[string, number[]]> = [
     ['category=world', [s.a4, s.a3, s.a1]],
     ['author=ann-lee', [s.a4, s.a1]],
@@ -163,7 +159,7 @@ t.test('GET /v1/articles with each filter and q → the articles matching both',
   for (const [filter, expected] of cases) {
     const res = await app.inject({ url: `/v1/articles?${q}&${filter}` })
     t.equal(res.statusCode, 200, `${filter} with q: status`)
-    t.same(ids(res), expected, `${filter} with q: articles`)
+    t.same(dataIds(res), expected, `${filter} with q: articles`)
   }
 })
 
@@ -181,7 +177,7 @@ t.test('GET /v1/articles?count=true → meta.total is the number of matches, not
     t.equal(res.statusCode, 200, `${query}: status`)
     const body = res.json()
     t.equal(body.meta.total, total, `${query}: total`)
-    t.same(ids(res), expected, `${query}: page`)
+    t.same(dataIds(res), expected, `${query}: page`)
   }
   const second = await app.inject({ url: `/v1/articles?count=true&limit=2&cursor=${(await app.inject({ url: '/v1/articles?limit=2' })).json().meta.nextCursor}` })
   t.equal(second.statusCode, 200)

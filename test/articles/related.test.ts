@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { createArticle, createTaxon, expectProblem } from '../fixtures.js'
+import { createArticle, createTaxon, expectProblem, dataIds } from '../fixtures.js'
 import { admin, build } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/related: "More articles", published ones sharing the category or
@@ -37,17 +37,13 @@ async function setup (t: Test) {
   return { app, target, r, hidden }
 }
 
-function ids (res: { json: () => any }): number[] {
-  return (res.json().data as Array<{ id: number }>).map((a) => a.id)
-}
-
 t.test('GET /v1/articles/{id}/related → 4 articles, most shared first, then newest', async (t) => {
   const { app, target, r } = await setup(t)
   const res = await app.inject({ url: `/v1/articles/${target.id}/related` })
   t.equal(res.statusCode, 200)
   // Scores: three = category + 2 tags; twoCategoryTagNewer and twoTagsOlder = 2; oneTagNewer
   // and categoryOnlyOlder = 1; among equals the newer publishedAt first.
-  t.same(ids(res), [r.three, r.twoCategoryTagNewer, r.twoTagsOlder, r.oneTagNewer])
+  t.same(dataIds(res), [r.three, r.twoCategoryTagNewer, r.twoTagsOlder, r.oneTagNewer])
   t.same(Object.keys(res.json()), ['data'], 'a plain list: no paging meta')
   t.match(res.json().data[0], { id: r.three, title: 'World alpha beta', status: 'published', category: { slug: 'world' }, tags: [{ slug: 'alpha' }, { slug: 'beta' }] })
 })
@@ -56,17 +52,17 @@ t.test('GET /v1/articles/{slug}/related?limit=20 → every related article and n
   const { app, target, r } = await setup(t)
   const res = await app.inject({ url: `/v1/articles/${target.slug}/related?limit=20` })
   t.equal(res.statusCode, 200)
-  t.same(ids(res), [r.three, r.twoCategoryTagNewer, r.twoTagsOlder, r.oneTagNewer, r.categoryOnlyOlder])
-  t.notOk(ids(res).includes(target.id), 'not itself')
-  t.notOk(ids(res).includes(r.unrelated), 'sharing nothing is not related')
-  t.notOk(ids(res).includes(r.noCategory), 'no category is not a shared category')
+  t.same(dataIds(res), [r.three, r.twoCategoryTagNewer, r.twoTagsOlder, r.oneTagNewer, r.categoryOnlyOlder])
+  t.notOk(dataIds(res).includes(target.id), 'not itself')
+  t.notOk(dataIds(res).includes(r.unrelated), 'sharing nothing is not related')
+  t.notOk(dataIds(res).includes(r.noCategory), 'no category is not a shared category')
 })
 
 t.test('GET /v1/articles/{id}/related → drafts, scheduled, archived, trashed and unpublished articles are left out', async (t) => {
   const { app, target, hidden } = await setup(t)
   const res = await app.inject({ url: `/v1/articles/${target.id}/related?limit=20` })
   t.equal(res.statusCode, 200)
-  const seen = ids(res)
+  const seen = dataIds(res)
   for (const [name, id] of Object.entries(hidden)) t.notOk(seen.includes(id), `${name} is not related`)
 })
 
@@ -113,5 +109,5 @@ t.test('GET /v1/articles/{id}/related for a draft with an editor token → 200 w
   const res = await app.inject({ url: `/v1/articles/${hidden.draft}/related`, headers: admin })
   t.equal(res.statusCode, 200)
   // The draft shares everything with the target and with `three`: the newer of them first.
-  t.same(ids(res), [target.id, r.three, r.twoCategoryTagNewer, r.twoTagsOlder])
+  t.same(dataIds(res), [target.id, r.three, r.twoCategoryTagNewer, r.twoTagsOlder])
 })

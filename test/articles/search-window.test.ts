@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { COMMON_FACTOR, MAX_EXPANSIONS } from '../../src/articles/search-plan.js'
-import { createArticle } from '../fixtures.js'
+import { createArticle, articleIds, dataIds } from '../fixtures.js'
 import { admin, build } from '../helper.js'
 
 // How search stays fast on a big index, with BROADSHEET_SEARCH_WINDOW made small so a few
@@ -12,19 +12,13 @@ import { admin, build } from '../helper.js'
 
 const live = { status: 'published' }
 
-function ids (res: { json: () => any }): number[] {
-  return (res.json().data as Array<{ id: number }>).map((a) => a.id)
-}
-
 async function get (t: Test, app: App, query: string) {
   const res = await app.inject({ url: `/v1/articles?${query}` })
   t.equal(res.statusCode, 200, `${query}: status`)
   return res
 }
 
-async function search (t: Test, app: App, query: string) {
-  return ids(await get(t, app, query))
-}
+const search = articleIds
 
 /** Every page of a list, following nextCursor. */
 async function walk (t: Test, app: App, query: string): Promise<number[]> {
@@ -33,7 +27,7 @@ async function walk (t: Test, app: App, query: string): Promise<number[]> {
   let pages = 0
   do {
     const res = await get(t, app, `${query}${cursor ? `&cursor=${cursor}` : ''}`)
-    seen.push(...ids(res))
+    seen.push(...dataIds(res))
     cursor = res.json().meta.nextCursor
     pages++
   } while (cursor && pages < 50)
@@ -175,5 +169,5 @@ t.test('GET /v1/articles?q= past the window → filters and visibility apply wit
   t.same(await search(t, app, 'q=kelp&featured=true'), [shown.id], `featured ${featured.id} is older than the window`)
   const editor = await app.inject({ url: '/v1/articles?q=kelp&status=any&limit=100', headers: admin })
   t.equal(editor.statusCode, 200)
-  t.equal(ids(editor).length, 4, 'with a token the draft is in the window too')
+  t.equal(dataIds(editor).length, 4, 'with a token the draft is in the window too')
 })

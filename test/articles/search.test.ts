@@ -1,6 +1,5 @@
-import t, { type Test } from 'tap'
-import type { App } from '../../src/app.js'
-import { createArticle, expectProblem } from '../fixtures.js'
+import t from 'tap'
+import { createArticle, expectProblem, articleIds, dataIds } from '../fixtures.js'
 import { admin, build } from '../helper.js'
 
 // GET /v1/articles?q=…: full-text search over title, excerpt and body, ranked, with folded
@@ -8,15 +7,7 @@ import { admin, build } from '../helper.js'
 
 const live = { status: 'published' }
 
-function ids (res: { json: () => any }): number[] {
-  return (res.json().data as Array<{ id: number }>).map((a) => a.id)
-}
-
-async function search (t: Test, app: App, query: string) {
-  const res = await app.inject({ url: `/v1/articles?${query}` })
-  t.equal(res.statusCode, 200, `${query}: status`)
-  return ids(res)
-}
+const search = articleIds
 
 t.test('GET /v1/articles?q= → matches words in the title, the excerpt and the body', async (t) => {
   const app = await build(t)
@@ -153,7 +144,7 @@ t.test('GET /v1/articles?q=…&sort=relevance → cursor pages never repeat or s
   await createArticle(app, { ...live, title: 'No match here' })
   const big = await app.inject({ url: '/v1/articles?q=otter&limit=100' })
   t.equal(big.statusCode, 200)
-  const order = ids(big)
+  const order = dataIds(big)
   t.same([...order].sort((a, b) => a - b), made, 'the big page has every match')
   const seen: number[] = []
   let cursor: string | null = null
@@ -162,7 +153,7 @@ t.test('GET /v1/articles?q=…&sort=relevance → cursor pages never repeat or s
     const url: string = `/v1/articles?q=otter&sort=relevance&limit=4${cursor ? `&cursor=${cursor}` : ''}`
     const res = await app.inject({ url })
     t.equal(res.statusCode, 200, `page ${pages + 1}`)
-    seen.push(...ids(res))
+    seen.push(...dataIds(res))
     cursor = res.json().meta.nextCursor
     pages++
   } while (cursor && pages < 20)
@@ -179,7 +170,7 @@ t.test('GET /v1/articles?q=… → articles published between relevance pages ne
   }
   const big = await app.inject({ url: '/v1/articles?q=otter&limit=100' })
   t.equal(big.statusCode, 200)
-  const order = ids(big)
+  const order = dataIds(big)
   const seen: number[] = []
   let cursor: string | null = null
   let pages = 0
@@ -187,7 +178,7 @@ t.test('GET /v1/articles?q=… → articles published between relevance pages ne
     const url: string = `/v1/articles?q=otter&limit=4${cursor ? `&cursor=${cursor}` : ''}`
     const res = await app.inject({ url })
     t.equal(res.statusCode, 200, `page ${pages + 1}`)
-    seen.push(...ids(res))
+    seen.push(...dataIds(res))
     cursor = res.json().meta.nextCursor
     pages++
     if (pages === 1) {
