@@ -1,25 +1,13 @@
-import { isbot } from 'isbot'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import type { AdEngine } from './engine.js'
+import { isBot } from './user-agent.js'
 import { CLICK_TTL_S, IMPRESSION_TTL_S, type AdEvent, type DecisionTokens } from './tokens.js'
 
 const TokenParamsSchema = z.object({ token: z.string().min(1).max(2000) })
-
-// isbot runs one large regular expression; the same few User-Agents come back all day.
-const bots = new Map<string, boolean>()
-function isBot (ua: string): boolean {
-  let bot = bots.get(ua)
-  if (bot === undefined) {
-    bot = isbot(ua)
-    if (bots.size >= 5000) bots.delete(bots.keys().next().value!)
-    bots.set(ua, bot)
-  }
-  return bot
-}
 
 const PURPOSE_HEADER = /prefetch|prerender|preview/i
 

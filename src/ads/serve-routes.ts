@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import Bowser from 'bowser'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyRequest } from 'fastify'
@@ -10,10 +9,9 @@ import { FieldError } from '../http/errors.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
 import { SlotKeySchema } from './schemas.js'
-import { selectAds, type Device, type PageContext } from './selection.js'
+import { selectAds, type PageContext } from './selection.js'
 import type { DecisionTokens, Placement } from './tokens.js'
-
-export { HTML_SANDBOX } from './decision-json.js'
+import { deviceOf } from './user-agent.js'
 
 const MAX_SLOTS = 20
 // Room for MAX_SLOTS keys of the longest kind (64 characters) and their commas.
@@ -55,20 +53,6 @@ const ServeResponseSchema = z.object({
     .describe('null: no such enabled slot. ad null: nothing to show; collapse the slot or keep its space'))
 }).meta({ id: 'AdDecision', description: 'One ad decision per requested slot' })
 
-// Parsing a User-Agent is the costly part of serving; the same few strings come back all day.
-const devices = new Map<string, Device>()
-function deviceOf (request: FastifyRequest): Device {
-  const ua = request.headers['user-agent'] ?? ''
-  let device = devices.get(ua)
-  if (device === undefined) {
-    const type = Bowser.parse(ua).platform.type
-    device = type === 'mobile' || type === 'tablet' ? type : 'desktop'
-    if (devices.size >= 5000) devices.delete(devices.keys().next().value!)
-    devices.set(ua, device)
-  }
-  return device
-}
-
 // Token ids only need to be unique: a random prefix per process and a counter, instead of
 // random bytes per ad.
 const boot = randomBytes(6).toString('base64url')
@@ -108,7 +92,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   function pageContext (request: FastifyRequest, query: z.infer<typeof ServeQuerySchema>): PageContext {
     const now = app.now()
     const article = query.article !== undefined ? articleContext(query.article, now) : null
-    return { article, device: query.device ?? deviceOf(request), viewportWidth: query.viewportWidth, now }
+    return { article, device: query.device ?? deviceOf(request.headers['user-agent'] ?? ''), viewportWidth: query.viewportWidth, now }
   }
 
   app.get('/ads/serve', {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HTML_SANDBOX } from '../../src/ads/serve-routes.js'
+import { HTML_SANDBOX } from '../../src/ads/decision-json.js'
 import { adCounterTables, createAd, createArticle, createCampaign, createCreative, createSlot, expectProblem, serveAds, type ServedAd } from '../fixtures.js'
 import { admin, buildAds } from '../helper.js'
 

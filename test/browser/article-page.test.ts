@@ -1,7 +1,7 @@
 // The demo article page renders the featured demo article entirely from the API: header,
 // body with the in-article ad after paragraph 2, the other ads, the lists and the comments.
 import t from 'tap'
-import { HTML_SANDBOX } from '../../src/ads/serve-routes.js'
+import { HTML_SANDBOX } from '../../src/ads/decision-json.js'
 import { approve, featuredArticle, openArticle, postComment, screenshot, startSite } from './site.js'
 
 const SLOTS = ['header', 'article-inline', 'sidebar', 'below-article']
