@@ -53,9 +53,9 @@ const ServeResponseSchema = z.object({
     .describe('null: no such enabled slot. ad null: nothing to show; collapse the slot or keep its space'))
 }).meta({ id: 'AdDecision', description: 'One ad decision per requested slot' })
 
-// Token ids only need to be unique: a random prefix per process and a counter, instead of
-// random bytes per ad.
-const boot = randomBytes(6).toString('base64url')
+// Token ids only need to be unique: a random prefix per process (fixed length, lower-case hex,
+// as tokens.ts expects of a token field) and a counter, instead of random bytes per ad.
+const boot = randomBytes(6).toString('hex')
 let sequence = 0
 const nextTokenId = () => `${boot}${(sequence++).toString(36)}`
 

@@ -140,7 +140,7 @@ t.test('one signed decision per serve: its ads\' links differ only in their inde
   const [a, b] = [slots.top!.ad!, slots.side!.ad!]
   t.equal(slots.empty!.ad, null)
   const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1)
-  t.match(tokenOf(a.impressionUrl), /^[\w-]+\.[\w-]+\.0$/, 'the first ad is index 0')
+  t.match(tokenOf(a.impressionUrl), /^[\w~-]+\.[\w-]+\.0$/, 'the first ad is index 0')
   t.equal(tokenOf(b.impressionUrl), tokenOf(a.impressionUrl).replace(/\.0$/, '.1'), 'the second filled slot is index 1 of the same decision')
   t.equal(tokenOf(a.clickUrl), tokenOf(a.impressionUrl), 'click and impression name the same placement')
   for (const url of [a.impressionUrl, b.impressionUrl, b.impressionUrl, b.clickUrl]) t.ok([204, 302].includes((await hitAdUrl(app, url)).statusCode))

@@ -110,9 +110,11 @@ t.test('clickUrl → 404 for a tampered token (payload or signature changed, no 
   const token = ad.clickUrl.slice(ad.clickUrl.lastIndexOf('/') + 1)
   const [payload, signature] = token.split('.') as [string, string, string]
   const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1)
-  // A payload naming another creative, re-encoded but signed with nothing.
-  const decision = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { p: Array<[string, number, number]> }
-  const forged = Buffer.from(JSON.stringify({ ...decision, p: decision.p.map(([s, , k]) => [s, 999, k]) })).toString('base64url')
+  // A payload naming another creative (id~issued~slot~creative~campaign), kept with the old tag.
+  const fields = payload.split('~')
+  t.equal(fields.length, 5, 'one placement in the payload')
+  fields[3] = '999'
+  const forged = fields.join('~')
   for (const bad of [`${flip(payload, 3)}.${signature}.0`, `${payload}.${flip(signature, 20)}.0`, `${payload}.${signature}`, `${payload}.${signature}.1`, `${forged}.${signature}.0`, `${payload}.`, 'x.y']) {
     const res = await click(app, `/v1/ads/click/${bad}`)
     expectProblem(t, res, 404, 'not-found', 'Unknown click token')
