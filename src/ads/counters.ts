@@ -56,6 +56,15 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
     }
   }
 
+  /** One slot of a serve call: a request, and a fill when an ad was picked (campaign and creative 0 when none). */
+  function served (day: string, slotKey: string, campaignId: number, creativeId: number): void {
+    const id = `${day}|${slotKey}|${campaignId}|${creativeId}`
+    let entry = pending.get(id)
+    if (!entry) { entry = { key: { day, slotKey, campaignId, creativeId }, counts: zero() }; pending.set(id, entry) }
+    entry.counts.requests++
+    if (creativeId !== 0) entry.counts.fills++
+  }
+
   const delivered: Delivered = {
     impressions: (id) => totals.get(id)?.impressions ?? 0,
     clicks: (id) => totals.get(id)?.clicks ?? 0,
@@ -65,6 +74,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
   return {
     delivered,
     add,
+    served,
 
     /** True the first time a token id is seen (and remembers it until it expires). */
     firstUse (id: string, expiresAt: number): boolean {

@@ -25,16 +25,17 @@ export function createDecisionWriter () {
     return pieces
   }
 
-  function slotJson (pieces: Pieces, slot: SlotRow): string {
+  /** `"key":{"slot":{…},"ad":` for an enabled slot. */
+  function slotHead (pieces: Pieces, slot: SlotRow): string {
     let json = pieces.slots.get(slot.key)
     if (json === undefined) {
-      json = JSON.stringify({ key: slot.key, label: slot.label, sizes: slot.sizes, placement: slot.placement, inArticle: slot.inArticle })
+      json = `${JSON.stringify(slot.key)}:{"slot":${JSON.stringify({ key: slot.key, label: slot.label, sizes: slot.sizes, placement: slot.placement, inArticle: slot.inArticle })},"ad":`
       pieces.slots.set(slot.key, json)
     }
     return json
   }
 
-  function adJson (pieces: Pieces, creative: CreativeRow, origin: string, link: string): string {
+  function adJson (pieces: Pieces, creative: CreativeRow, origin: string, originJson: string, link: string): string {
     let fixed = pieces.creatives.get(creative.id)
     if (!fixed) {
       const head = JSON.stringify({ creativeId: creative.id, campaignId: creative.campaignId, kind: creative.kind, width: creative.width, height: creative.height }).slice(0, -1)
@@ -45,13 +46,13 @@ export function createDecisionWriter () {
       fixed = { head, tail }
       pieces.creatives.set(creative.id, fixed)
     }
-    const clickUrl = `${origin}/v1/ads/click/${link}`
-    const links = `,"clickUrl":${JSON.stringify(clickUrl)},"impressionUrl":${JSON.stringify(`${origin}/v1/ads/impression/${link}`)}`
+    // Tokens are letters, digits and - ~ . _ only: nothing in a link but the origin needs escaping.
+    const links = `,"clickUrl":"${originJson}/v1/ads/click/${link}","impressionUrl":"${originJson}/v1/ads/impression/${link}"`
     if (fixed.tail !== undefined) return `${fixed.head}${links},${fixed.tail}`
     if (creative.kind === 'image') {
       return `${fixed.head}${links},${JSON.stringify({ image: { src: `${origin}${creative.imageUrl}`, alt: creative.alt ?? '' } }).slice(1)}`
     }
-    const body = (creative.html ?? '').replaceAll('{{clickUrl}}', escapeAttribute(clickUrl))
+    const body = (creative.html ?? '').replaceAll('{{clickUrl}}', escapeAttribute(`${origin}/v1/ads/click/${link}`))
     const srcdoc = `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"><style>html,body{margin:0;overflow:hidden}</style></head><body>${body}</body></html>`
     return `${fixed.head}${links},${JSON.stringify({ html: { srcdoc, sandbox: HTML_SANDBOX } }).slice(1)}`
   }
@@ -59,12 +60,16 @@ export function createDecisionWriter () {
   /** The answer for `entries` in order; `token` is the signed decision, each ad's link adds its index. */
   return function write (snapshot: Snapshot, entries: DecisionEntry[], origin: string, token: string): string {
     const pieces = piecesOf(snapshot)
+    const originJson = JSON.stringify(origin).slice(1, -1)
     let placement = 0
-    const parts = entries.map(({ key, slot, creative }) => {
-      if (!slot) return `${JSON.stringify(key)}:null`
-      const ad = creative ? adJson(pieces, creative, origin, `${token}.${placement++}`) : 'null'
-      return `${JSON.stringify(key)}:{"slot":${slotJson(pieces, slot)},"ad":${ad}}`
-    })
-    return `{"slots":{${parts.join(',')}}}`
+    let json = '{"slots":{'
+    for (const [i, { key, slot, creative }] of entries.entries()) {
+      if (i > 0) json += ','
+      if (!slot) { json += `${JSON.stringify(key)}:null`; continue }
+      json += slotHead(pieces, slot)
+      json += creative ? adJson(pieces, creative, origin, originJson, `${token}.${placement++}`) : 'null'
+      json += '}'
+    }
+    return json + '}}'
   }
 }

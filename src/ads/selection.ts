@@ -56,13 +56,22 @@ function matchesSet (set: AdTargetingSet, ctx: PageContext, mode: 'include' | 'e
   return mode === 'include'
 }
 
+let lastTime = NaN
+let lastIso = ''
+/** date.toISOString(), remembered for the last millisecond asked: serving asks it several times a request. */
+export function isoTime (date: Date): string {
+  const time = date.getTime()
+  if (time !== lastTime) { lastTime = time; lastIso = date.toISOString() }
+  return lastIso
+}
+
 /** Contextual targeting: every non-empty include list matches, and no exclude list does. */
 export function targetingMatches (targeting: CampaignRow['targeting'], ctx: PageContext): boolean {
   return matchesSet(targeting.include ?? {}, ctx, 'include') && !matchesSet(targeting.exclude ?? {}, ctx, 'exclude')
 }
 
 /** True when a campaign may deliver now: active, inside its schedule and under its limits. */
-export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered: Delivered, now: string = ctx.now.toISOString()): boolean {
+export function campaignLive (campaign: CampaignRow, ctx: PageContext, delivered: Delivered, now: string = isoTime(ctx.now)): boolean {
   if (campaign.status !== 'active') return false
   if (campaign.startsAt !== null && now < campaign.startsAt) return false
   if (campaign.endsAt !== null && now >= campaign.endsAt) return false
@@ -110,27 +119,30 @@ function slotCandidates (snapshot: Snapshot, slotKey: string): Candidate[] {
  * campaign's schedule, limits and targeting are checked once per call, when first met.
  */
 export function selectAds (snapshot: Snapshot, slots: SlotRow[], ctx: PageContext, delivered: Delivered, random: () => number): Map<string, Pick | null> {
-  const now = ctx.now.toISOString()
-  const live = new Map<number, boolean>()
+  const now = isoTime(ctx.now)
+  // A call has a handful of slots and campaigns: small arrays, not Maps and Sets.
+  const checked: number[] = []
+  const passed: boolean[] = []
   const eligible = (campaign: CampaignRow) => {
-    let ok = live.get(campaign.id)
-    if (ok === undefined) {
-      ok = campaignLive(campaign, ctx, delivered, now) && targetingMatches(campaign.targeting, ctx)
-      live.set(campaign.id, ok)
-    }
+    const at = checked.indexOf(campaign.id)
+    if (at >= 0) return passed[at]!
+    const ok = campaignLive(campaign, ctx, delivered, now) && targetingMatches(campaign.targeting, ctx)
+    checked.push(campaign.id)
+    passed.push(ok)
     return ok
   }
-  const usedCampaigns = new Set<number>()
-  const usedCreatives = new Set<number>()
+  const usedCampaigns: number[] = []
+  const usedCreatives: number[] = []
   const out = new Map<string, Pick | null>()
+  const top: Candidate[] = []
   for (const slot of slots) {
     const sizes = slotSizes(slot, ctx.viewportWidth)
-    const top: Candidate[] = []
+    top.length = 0
     let total = 0
     for (const candidate of slotCandidates(snapshot, slot.key)) {
       if (top.length > 0 && candidate.rank < top[0]!.rank) break
       const { campaign, creative } = candidate
-      if (usedCreatives.has(creative.id) || usedCampaigns.has(campaign.id)) continue
+      if (usedCreatives.includes(creative.id) || usedCampaigns.includes(campaign.id)) continue
       if (!sizeFits(sizes, creative.width, creative.height) || !eligible(campaign)) continue
       top.push(candidate)
       total += candidate.weight
@@ -142,8 +154,8 @@ export function selectAds (snapshot: Snapshot, slots: SlotRow[], ctx: PageContex
       draw -= candidate.weight
       if (draw < 0) { chosen = candidate; break }
     }
-    usedCampaigns.add(chosen.campaign.id)
-    usedCreatives.add(chosen.creative.id)
+    usedCampaigns.push(chosen.campaign.id)
+    usedCreatives.push(chosen.creative.id)
     out.set(slot.key, { slot, campaign: chosen.campaign, creative: chosen.creative })
   }
   return out

@@ -9,7 +9,7 @@ import { FieldError } from '../http/errors.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
 import { SlotKeySchema } from './schemas.js'
-import { selectAds, type PageContext } from './selection.js'
+import { isoTime, selectAds, type PageContext } from './selection.js'
 import type { DecisionTokens, Placement } from './tokens.js'
 import { deviceOf } from './user-agent.js'
 
@@ -70,7 +70,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
 
   function articleContext (idOrSlug: string, now: Date): PageContext['article'] {
     const version = app.contentVersion()
-    const nowIso = now.toISOString()
+    const nowIso = isoTime(now)
     let entry = contexts.get(idOrSlug)
     if (!entry || entry.version !== version) {
       const row = articles.findRow(idOrSlug)
@@ -109,20 +109,17 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     const snapshot = engine.config()
     const slots = query.slots.map((key) => snapshot.slots.find((s) => s.key === key && s.enabled))
     const picks = selectAds(snapshot, slots.filter((s) => s !== undefined), ctx, engine.counters.delivered, random)
-    const day = ctx.now.toISOString().slice(0, 10)
+    const day = isoTime(ctx.now).slice(0, 10)
     const entries: DecisionEntry[] = []
-    const placements: Placement[] = []
+    let placements: Placement[] | undefined
     for (const [index, key] of query.slots.entries()) {
       const slot = slots[index]
       const pick = slot ? picks.get(key) : undefined
-      if (slot) {
-        engine.counters.add({ day, slotKey: key, campaignId: pick?.campaign.id ?? 0, creativeId: pick?.creative.id ?? 0 }, 'requests')
-        if (pick) engine.counters.add({ day, slotKey: key, campaignId: pick.campaign.id, creativeId: pick.creative.id }, 'fills')
-      }
-      if (pick) placements.push([key, pick.creative.id, pick.campaign.id])
+      if (slot) engine.counters.served(day, key, pick?.campaign.id ?? 0, pick?.creative.id ?? 0)
+      if (pick) (placements ??= []).push([key, pick.creative.id, pick.campaign.id])
       entries.push({ key, slot, creative: pick?.creative })
     }
-    const token = placements.length > 0 ? tokens.sign(nextTokenId(), Math.floor(ctx.now.getTime() / 1000), placements) : ''
+    const token = placements ? tokens.sign(nextTokenId(), Math.floor(ctx.now.getTime() / 1000), placements) : ''
     reply.header('cache-control', 'no-store')
     // Written from pieces cached per ads snapshot (decision-json.ts) in the documented shape
     // (the fuzzer checks every answer against it): no per-request serialiser pass.
