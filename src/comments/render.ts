@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { LinkifyIt } from 'linkify-it'
 import { escapeUTF8 } from 'entities'
 
@@ -48,5 +48,5 @@ export function normalizeEmail (email: string): string {
 
 /** SHA-256 of the normalized email, for Gravatar-style avatars. */
 export function avatarHash (email: string): string {
-  return createHash('sha256').update(normalizeEmail(email)).digest('hex')
+  return hash('sha256', normalizeEmail(email), 'hex')
 }

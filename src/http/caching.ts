@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PreconditionFailedError } from './errors.js'
 
@@ -8,7 +8,8 @@ export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 export const PRIVATE_CACHE = 'private, no-cache'
 
 function digest (value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 16)
+  // One-shot crypto.hash: a Hash object per call costs several times more on a busy server.
+  return hash('sha1', JSON.stringify(value), 'base64url').slice(0, 16)
 }
 
 /**

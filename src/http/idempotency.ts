@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash as digest } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
@@ -44,7 +44,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
       throw new FieldError('Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters (a UUID is ideal)')
     }
     const scope = request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`
-    const hash = createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
+    const hash = digest('sha256', `${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`, 'hex')
     const since = new Date(Date.now() - TTL_MS).toISOString()
     const stored = db.select().from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, header))).get()

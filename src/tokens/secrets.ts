@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 
 export const roles = ['admin', 'editor', 'author', 'contributor'] as const
 export type Role = typeof roles[number]
@@ -17,7 +17,7 @@ export function generateSecret (): string {
 
 /** The stored form of a secret. */
 export function hashSecret (secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex')
+  return hash('sha256', secret, 'hex')
 }
 
 /** The displayable beginning of a secret, enough to tell tokens apart. */
