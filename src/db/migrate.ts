@@ -5,7 +5,24 @@ import type { Db } from './client.js'
 // src/db and dist/db sit at the same depth, so this resolves to <root>/migrations from both.
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
 
-/** Applies every drizzle-kit migration not yet applied; safe to run at each start. */
+/**
+ * Applies every drizzle-kit migration not yet applied; safe to run at each start.
+ *
+ * Foreign keys are off while migrations run, as SQLite's table-rebuild procedure asks
+ * (https://sqlite.org/lang_altertable.html#otheralter): drizzle runs the migrations in one
+ * transaction, where the pragma cannot be changed, and dropping a rebuilt table with them on
+ * would cascade to its children. Afterwards foreign_key_check must find nothing, or the start
+ * fails with the violations.
+ */
 export function runMigrations (db: Db): void {
-  migrate(db, { migrationsFolder })
+  const client = db.$client
+  const enforced = client.pragma('foreign_keys', { simple: true }) === 1
+  if (enforced) client.pragma('foreign_keys = OFF')
+  try {
+    migrate(db, { migrationsFolder })
+  } finally {
+    if (enforced) client.pragma('foreign_keys = ON')
+  }
+  const violations = client.pragma('foreign_key_check') as unknown[]
+  if (violations.length > 0) throw new Error(`Migrations left ${violations.length} foreign key violations: ${JSON.stringify(violations.slice(0, 5))}`)
 }

@@ -87,9 +87,7 @@ export const articles = sqliteTable('articles', {
   excerpt: text('excerpt'),
   // True when excerpt was derived from the body (and follows it), false when given.
   excerptDerived: integer('excerpt_derived', { mode: 'boolean' }).notNull().default(true),
-  body: text('body').notNull().default(''),
   format: text('format', { enum: ['markdown', 'html'] }).notNull().default('markdown'),
-  html: text('html').notNull().default(''),
   status: text('status', { enum: articleStatuses }).notNull().default('draft'),
   // The status an article had before it went to the trash, so restore puts it back.
   statusBeforeTrash: text('status_before_trash', { enum: articleStatuses }),
@@ -107,7 +105,12 @@ export const articles = sqliteTable('articles', {
   createdByTokenId: integer('created_by_token_id').references(() => apiTokens.id, { onDelete: 'set null' }),
   revision: integer('revision').notNull().default(1),
   trashedAt: text('trashed_at'),
-  ...timestamps
+  ...timestamps,
+  // The body and its html last: a row's columns are stored in order, and the ones after a
+  // long text sit on its overflow pages. Lists, state checks and counters read the columns
+  // above from the row's first page (migration 0005 moved them there).
+  body: text('body').notNull().default(''),
+  html: text('html').notNull().default('')
 }, (t) => [
   uniqueIndex('articles_slug_unique').on(t.slug),
   index('articles_public_idx').on(t.publishedAt, t.id).where(publicStatuses),
