@@ -104,10 +104,13 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   await app.register(errorHandlerPlugin)
   await app.register(sensible)
   await app.register(securityHeadersPlugin, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
-    }
+    helmet: {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
+      }
+    },
+    pagePrefixes: ['/docs', '/demo']
   })
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,

@@ -19,11 +19,36 @@ export function helmetHeaders (options: HelmetOptions): Record<string, string> {
   return headers
 }
 
-/** Sets helmet's security headers and X-Request-Id on every response (a callback hook: no promise per request). */
-export const securityHeadersPlugin = fp(async function securityHeadersPlugin (app, options: HelmetOptions) {
-  const headers = helmetHeaders(options)
+/**
+ * Helmet's headers that only act on a document a browser renders (opener isolation, agent
+ * clusters, DNS prefetching, IE8 downloads, Flash and Acrobat policies, the retired XSS
+ * auditor). A JSON answer is never one, so API responses leave them out; the headers that
+ * protect an API response stay (the OWASP REST Security list): CSP with frame-ancestors
+ * 'none', X-Frame-Options DENY, nosniff, HSTS, Cross-Origin-Resource-Policy and a referrer
+ * policy. Pages (the docs and the demo site) get helmet's full set.
+ */
+const DOCUMENT_ONLY: HelmetOptions = {
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false
+}
+
+export interface SecurityHeadersOptions {
+  helmet: HelmetOptions
+  /** Path prefixes that serve HTML pages: these get helmet's full set. */
+  pagePrefixes: string[]
+}
+
+/** Sets the security headers and X-Request-Id on every response (a callback hook: no promise per request). */
+export const securityHeadersPlugin = fp(async function securityHeadersPlugin (app, options: SecurityHeadersOptions) {
+  const page = helmetHeaders(options.helmet)
+  const api = helmetHeaders({ ...options.helmet, ...DOCUMENT_ONLY, xFrameOptions: { action: 'deny' } } as HelmetOptions)
+  const isPage = (url: string) => options.pagePrefixes.some((prefix) => url.startsWith(prefix))
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers)
+    reply.headers(isPage(request.url) ? page : api)
     reply.header('x-request-id', request.id)
     done()
   })

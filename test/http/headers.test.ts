@@ -62,6 +62,35 @@ t.test('helmet security headers are sent and X-Powered-By is not', async (t) => 
   t.equal(problem.headers['x-content-type-options'], 'nosniff', 'on errors too')
 })
 
+// Headers that act only on a rendered document: pages get them, JSON answers do not.
+const DOCUMENT_ONLY = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']
+
+t.test('API responses carry the OWASP REST security headers and none of the document-only ones', async (t) => {
+  const app = await build(t)
+  for (const url of ['/v1/categories', '/health', '/v1/nowhere', '/']) {
+    const res = await app.inject({ url })
+    t.match(res.headers, {
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'strict-transport-security': /max-age=\d+/,
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer'
+    }, url)
+    for (const name of DOCUMENT_ONLY) t.notOk(name in res.headers, `${url}: no ${name}`)
+  }
+})
+
+t.test('HTML pages (the docs, the demo site) get helmet\'s full set', async (t) => {
+  const app = await build(t, { BROADSHEET_DEMO_SITE: 'true' })
+  for (const url of ['/docs', '/demo/']) {
+    const res = await app.inject({ url })
+    t.ok(res.statusCode < 400, `${url} answers`)
+    for (const name of DOCUMENT_ONLY) t.ok(name in res.headers, `${url}: ${name}`)
+    t.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url)
+  }
+})
+
 const preflight = (origin: string) => ({
   method: 'OPTIONS' as const,
   url: '/v1/categories',
