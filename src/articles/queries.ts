@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { editsAll } from './access.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
+import { allRows, firstRow } from '../db/statements.js'
 
 const a = sql.raw('a')
 
@@ -27,6 +28,17 @@ export const ROW_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.exce
   a.published_at as publishedAt, a.created_by_token_id as createdByTokenId, a.revision, a.trashed_at as trashedAt,
   a.created_at as createdAt, a.updated_at as updatedAt`
 const rowColumns = sql.raw(ROW_COLUMNS)
+/**
+ * The row columns without the body and its html (empty strings in their place), for answers
+ * whose ?fields= shows neither: they are the row's last columns, so SQLite reads only its
+ * first page and never the overflow pages the long texts spill onto.
+ */
+const lightColumns = sql.raw(ROW_COLUMNS.replace('a.body,', "'' as body,").replace('a.html,', "'' as html,"))
+
+/** True when a ?fields= projection leaves out both the body and the html. */
+export function withoutText (fields: readonly string[] | undefined): boolean {
+  return fields !== undefined && !fields.includes('body') && !fields.includes('html')
+}
 
 /** Raw SQL rows carry integers and JSON text; this gives them the types drizzle would. */
 export function toRow (raw: Record<string, unknown>): ArticleRow {
@@ -76,7 +88,7 @@ export function sortSpec (sort: Exclude<ArticleSort, 'relevance'>, publicOnly: b
 
 /** Counts a tag's uses up to POPULAR_TAG, to choose the query plan of a tag filter. */
 export function tagUsesOf (db: Db) {
-  return (slug: string) => db.get<{ n: number }>(
+  return (slug: string) => firstRow<{ n: number }>(db,
     sql`select count(*) as n from (select 1 from article_tags where tag_id = (select id from tags where slug = ${slug}) limit ${POPULAR_TAG})`)!.n
 }
 
@@ -89,9 +101,9 @@ export function sortOf (query: ArticleListQuery): ArticleSort {
 
 /** Lists articles without q (searches go through searchArticles in search-list.ts). */
 export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
-  const plan = listSql(query, auth, now, tagUsesOf(db))
-  const total = query.count ? db.get<{ n: number }>(plan.count)!.n : undefined
-  const raw = db.all<Record<string, unknown>>(plan.select)
+  const plan = listSql(query, auth, now, tagUsesOf(db), { light: withoutText(query.fields) })
+  const total = query.count ? firstRow<{ n: number }>(db, plan.count)!.n : undefined
+  const raw = allRows<Record<string, unknown>>(db, plan.select)
   const more = raw.length > query.limit
   const pageRows = more ? raw.slice(0, query.limit) : raw
   const last = pageRows[pageRows.length - 1]
@@ -106,9 +118,9 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
  * The rows of `ids` that `where` (alias a) lets through, in the order of `ids`: an article
  * unpublished since its id was picked simply drops out.
  */
-export function rowsByIds (db: Db, ids: number[], where: SQL): ArticleRow[] {
+export function rowsByIds (db: Db, ids: number[], where: SQL, light = false): ArticleRow[] {
   if (ids.length === 0) return []
-  const rows = db.all<Record<string, unknown>>(sql`select ${rowColumns} from articles a
+  const rows = allRows<Record<string, unknown>>(db, sql`select ${light ? lightColumns : rowColumns} from articles a
     where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${where}`)
   const byId = new Map(rows.map((r) => [r.id as number, r]))
   return ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toRow)
@@ -169,7 +181,7 @@ interface ListPlan { select: SQL, count: SQL, sort: Exclude<ArticleSort, 'releva
  * query-plan tests). `idsOnly` selects just id and sortValue, `limit` overrides the page size.
  */
 export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number,
-  opts: { idsOnly?: boolean, limit?: number } = {}): ListPlan {
+  opts: { idsOnly?: boolean, limit?: number, light?: boolean } = {}): ListPlan {
   const sort = sortOf(query)
   if (sort === 'relevance') throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
   const { where, publicOnly } = listFilters(query, auth, now, tagUses)
@@ -177,7 +189,7 @@ export function listSql (query: ArticleListQuery, auth: AuthContext | null, now:
   const spec = sortSpec(sort, publicOnly)
   const conditions = query.cursor !== undefined ? sql`${where} and ${afterCursor(query.cursor, sort, spec)}` : where
   const direction = sql.raw(spec.direction)
-  const columns = opts.idsOnly ? sql`a.id as id` : rowColumns
+  const columns = opts.idsOnly ? sql`a.id as id` : opts.light ? lightColumns : rowColumns
   const select = sql`select ${columns}, ${spec.key} as sortValue from articles a
     where ${conditions}
     order by ${spec.key} ${direction}, a.id ${direction}
@@ -195,7 +207,7 @@ export const RELATED_CANDIDATES = 200
  * article costs the same as a rare one.
  */
 export function relatedArticles (db: Db, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): ArticleRow[] {
-  const tagIds = db.all<{ tagId: number }>(sql`select tag_id as tagId from article_tags where article_id = ${article.id}`).map((r) => r.tagId)
+  const tagIds = allRows<{ tagId: number }>(db, sql`select tag_id as tagId from article_tags where article_id = ${article.id}`).map((r) => r.tagId)
   const sources: SQL[] = tagIds.map((tagId) =>
     sql`select * from (select article_id as id from article_tags where tag_id = ${tagId} and article_id != ${article.id} order by article_id desc limit ${RELATED_CANDIDATES})`)
   if (article.categoryId !== null) {
@@ -204,7 +216,7 @@ export function relatedArticles (db: Db, article: Pick<ArticleRow, 'id' | 'categ
   }
   if (sources.length === 0) return []
   const tagList = tagIds.length > 0 ? sql.join(tagIds.map((id) => sql`${id}`), sql`, `) : sql`null`
-  const raw = db.all<Record<string, unknown>>(sql`with candidates(id) as (${sql.join(sources, sql` union `)})
+  const raw = allRows<Record<string, unknown>>(db, sql`with candidates(id) as (${sql.join(sources, sql` union `)})
     select ${rowColumns},
       (case when a.category_id = ${article.categoryId ?? -1} then 1 else 0 end) +
       (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as score
@@ -217,7 +229,7 @@ export function relatedArticles (db: Db, article: Pick<ArticleRow, 'id' | 'categ
 
 /** The newest live articles, optionally leaving one out ("Latest article"). */
 export function latestArticles (db: Db, limit: number, now: string, exceptId = -1): ArticleRow[] {
-  const raw = db.all<Record<string, unknown>>(sql`select ${rowColumns} from articles a
+  const raw = allRows<Record<string, unknown>>(db, sql`select ${rowColumns} from articles a
     where ${publicSql(a, now)} and a.id != ${exceptId}
     order by a.published_at desc, a.id desc limit ${limit}`)
   return raw.map(toRow)

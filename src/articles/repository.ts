@@ -4,6 +4,7 @@ import { articleRevisions, articles, authors, categories } from '../db/schema.js
 import { aRole, FieldError, SlugTakenError } from '../http/errors.js'
 import { slugify, uniqueSlug } from '../http/slug.js'
 import { parseIdOrSlug } from '../http/schemas.js'
+import { pick } from '../http/fields.js'
 import type { AuthContext } from '../http/auth.js'
 import { editsAll } from './access.js'
 import { articleTagIds, loadRefs, resolveRef, resolveTags, setArticleTags } from './relations.js'
@@ -35,6 +36,46 @@ function derived (body: string, format: 'markdown' | 'html', excerpt: string | n
     excerpt: excerpt ?? deriveExcerpt(paragraphText(html)),
     excerptDerived: excerpt === null || excerpt === undefined
   }
+}
+
+type Refs = ReturnType<typeof loadRefs>
+/** Relations of a field list that need loadRefs. */
+const RELATION_FIELDS = new Set(['category', 'tags', 'author'])
+/** Refs for a projection that shows none: no query. */
+const NO_REFS: Refs = { category: () => null, author: () => null, tags: () => [] }
+
+/** The API shape of rows with their relations. */
+function presentRows (rows: ArticleRow[], now: string, refs: Refs): Article[] {
+  return rows.map((row) => {
+    const live = isLive(row, now)
+    return {
+      id: row.id,
+      slug: row.slug,
+      title: row.title,
+      subtitle: row.subtitle,
+      excerpt: row.excerpt ?? '',
+      body: row.body,
+      format: row.format,
+      html: row.html,
+      status: row.status === 'scheduled' && live ? 'published' : row.status,
+      featured: row.featured,
+      category: refs.category(row.categoryId),
+      tags: refs.tags(row.id),
+      author: refs.author(row.authorId),
+      coverImage: row.coverImage ?? null,
+      seo: { title: row.seo?.title ?? null, description: row.seo?.description ?? null, canonicalUrl: row.seo?.canonicalUrl ?? null },
+      commentsEnabled: row.commentsEnabled,
+      commentCount: row.commentCount,
+      wordCount: row.wordCount,
+      readingTimeMinutes: row.readingTimeMinutes,
+      publishAt: row.publishAt,
+      // Scheduled and not yet live: it has a go-live time, not a publication date.
+      publishedAt: row.status === 'scheduled' && !live ? null : row.publishedAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      revision: row.revision
+    }
+  })
 }
 
 /** Articles: writes keep the rendered HTML, counts, search index and revisions in step. */
@@ -120,39 +161,18 @@ export function createArticlesRepository (db: Db) {
       return raw && { ...raw, commentsEnabled: raw.commentsEnabled === 1 }
     },
 
-    /** The API shape of rows, with their category, author and tags loaded in three queries. */
+    /**
+     * The API shape of rows, with their category, author and tags loaded in three queries;
+     * with `fields` (?fields=), only those fields, and no relation query when none is asked for.
+     */
     present (rows: ArticleRow[], now: string): Article[] {
-      const refs = loadRefs(db, rows)
-      return rows.map((row) => {
-        const live = isLive(row, now)
-        return {
-          id: row.id,
-          slug: row.slug,
-          title: row.title,
-          subtitle: row.subtitle,
-          excerpt: row.excerpt ?? '',
-          body: row.body,
-          format: row.format,
-          html: row.html,
-          status: row.status === 'scheduled' && live ? 'published' : row.status,
-          featured: row.featured,
-          category: refs.category(row.categoryId),
-          tags: refs.tags(row.id),
-          author: refs.author(row.authorId),
-          coverImage: row.coverImage ?? null,
-          seo: { title: row.seo?.title ?? null, description: row.seo?.description ?? null, canonicalUrl: row.seo?.canonicalUrl ?? null },
-          commentsEnabled: row.commentsEnabled,
-          commentCount: row.commentCount,
-          wordCount: row.wordCount,
-          readingTimeMinutes: row.readingTimeMinutes,
-          publishAt: row.publishAt,
-          // Scheduled and not yet live: it has a go-live time, not a publication date.
-          publishedAt: row.status === 'scheduled' && !live ? null : row.publishedAt,
-          createdAt: row.createdAt,
-          updatedAt: row.updatedAt,
-          revision: row.revision
-        }
-      })
+      return presentRows(rows, now, loadRefs(db, rows))
+    },
+
+    /** present() projected to `fields` (id always): the three relation queries only when a relation is asked for. */
+    presentFields (rows: ArticleRow[], now: string, fields: readonly string[]): Array<Partial<Article>> {
+      const refs = fields.some((f) => RELATION_FIELDS.has(f)) ? loadRefs(db, rows) : NO_REFS
+      return presentRows(rows, now, refs).map((article) => pick(article, fields))
     },
 
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */

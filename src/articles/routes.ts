@@ -39,9 +39,8 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     const page = query.q !== undefined
       ? searchArticles(app.db, { ...query, q: query.q }, request.auth, now, { rankings, window: app.config.searchWindow })
       : listArticles(app.db, query, request.auth, now)
-    const data = repo.present(page.rows, now)
     const body = {
-      data: query.fields ? data.map((item) => pick(item, query.fields!)) : data,
+      data: query.fields ? repo.presentFields(page.rows, now, query.fields) : repo.present(page.rows, now),
       meta: {
         limit: query.limit,
         nextCursor: page.nextCursor,
@@ -105,8 +104,8 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       throw new NotFoundError(`There is no published article "${request.params.idOrSlug}"`)
     }
     const { limit, fields } = request.query
-    const data = repo.present(relatedArticles(app.db, row, limit, now), now)
-    const body = { data: fields ? data.map((item) => pick(item, fields)) : data }
+    const related = relatedArticles(app.db, row, limit, now)
+    const body = { data: fields ? repo.presentFields(related, now, fields) : repo.present(related, now) }
     if (notModified(request, reply, listEtag(body))) return reply
     return fields ? sendProjected(reply, body) : body as z.infer<typeof ArticleListSchema>
   })

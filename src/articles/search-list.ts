@@ -3,10 +3,11 @@ import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import type { AuthContext } from '../http/auth.js'
 import { decodeCursor, encodeCursor } from '../http/pagination.js'
-import { afterCursor, afterRow, type ArticleRowsPage, type ListFilters, listFilters, rowsByIds, sortOf, sortSpec, type SortSpec, tagUsesOf } from './queries.js'
+import { afterCursor, afterRow, type ArticleRowsPage, type ListFilters, listFilters, rowsByIds, sortOf, sortSpec, type SortSpec, tagUsesOf, withoutText } from './queries.js'
 import type { ArticleListQuery, ArticleSort } from './schemas.js'
 import { estimateMatches, matchingIds, planSearch, rankWindow, searchWindow, type SearchPlan, type SearchWindow } from './search-plan.js'
 import type { RankingCache } from './search.js'
+import { allRows } from '../db/statements.js'
 
 /** What a search needs besides the request: walks in progress, and how many matches it ranks. */
 export interface SearchContext { rankings: RankingCache, window: number }
@@ -53,7 +54,7 @@ function relevancePage (db: Db, query: ArticleListQuery, where: SQL, rankings: R
   if (more && key === undefined) key = rankings.put(ids)
   return {
     // In ranking order; one unpublished meanwhile drops out of its page.
-    rows: rowsByIds(db, ids.slice(offset, offset + query.limit), where),
+    rows: rowsByIds(db, ids.slice(offset, offset + query.limit), where, withoutText(query.fields)),
     nextCursor: more && key !== undefined ? encodeCursor(['relevance', key, offset + query.limit]) : null
   }
 }
@@ -75,14 +76,14 @@ function datePage (db: Db, query: ArticleListQuery, sort: DateSort, filters: Lis
   const pageIds = picked.slice(0, query.limit)
   const last = pageIds[pageIds.length - 1]
   return {
-    rows: rowsByIds(db, pageIds.map((p) => p.id), filters.where),
+    rows: rowsByIds(db, pageIds.map((p) => p.id), filters.where, withoutText(query.fields)),
     nextCursor: more && last ? encodeCursor([sort, last.sortValue, last.id]) : null
   }
 }
 
 /** Every match joined to its article and sorted: fine while the matches are few. */
 function sortMatches (db: Db, query: ArticleListQuery, sort: DateSort, filters: ListFilters, spec: SortSpec, plan: SearchPlan): Picked[] {
-  return db.all<Picked>(sortMatchesSql(query, sort, filters, spec, plan))
+  return allRows<Picked>(db, sortMatchesSql(query, sort, filters, spec, plan))
 }
 
 /** The SQL of sortMatches (exported for query-plan tests). */
@@ -108,7 +109,7 @@ function walkIndex (db: Db, query: ArticleListQuery, where: SQL, spec: SortSpec,
   const picked: Picked[] = []
   while (picked.length <= query.limit) {
     const size = Math.min(MAX_BATCH, Math.max(100, Math.ceil((query.limit + 1 - picked.length) / density * 1.5)))
-    const batch = db.all<Picked>(walkBatchSql(after ? sql`${where} and ${after}` : where, spec, size))
+    const batch = allRows<Picked>(db, walkBatchSql(after ? sql`${where} and ${after}` : where, spec, size))
     const matching = matchingIds(db, plan, batch.map((r) => r.id))
     for (const row of batch) if (matching.has(row.id) && picked.length <= query.limit) picked.push(row)
     if (batch.length < size) break

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { FieldError } from '../http/errors.js'
 import { foldWord, RANK } from './search.js'
+import { allRows, firstRow } from '../db/statements.js'
 
 // How a search stays fast on a big index. FTS5 costs grow with the documents it touches:
 // bm25() reads the whole document list of every word once per query (to weigh it), a prefix
@@ -49,7 +50,7 @@ const quote = (term: string) => `"${term.replaceAll('"', '""')}"`
 export function expandPrefix (db: Db, word: string): string[] {
   const prefix = foldWord(word)
   if ([...prefix].length < MIN_PREFIX) return []
-  return db.all<{ term: string }>(sql`select term from search_terms
+  return allRows<{ term: string }>(db, sql`select term from search_terms
     where term >= ${prefix} and term < ${prefix + String.fromCodePoint(0x10FFFF)}
     order by term limit ${MAX_EXPANSIONS}`).map((r) => r.term)
 }
@@ -57,7 +58,7 @@ export function expandPrefix (db: Db, word: string): string[] {
 /** Matches of an FTS5 expression among the `ids` newest article ids. */
 function matchesAmongNewest (db: Db, match: string, newestId: number, ids: number): number {
   // Bound as integers: FTS5 only takes a rowid limit from an integer value (a double is ignored).
-  return db.get<{ n: number }>(sql`select count(*) as n from articles_fts
+  return firstRow<{ n: number }>(db, sql`select count(*) as n from articles_fts
     where articles_fts match ${match} and rowid > cast(${newestId - ids} as integer)`)!.n
 }
 
@@ -81,7 +82,7 @@ export function planSearch (db: Db, q: string, window: number): SearchPlan {
     return expansions.length === 1 ? quote(expansions[0]!) : `(${expansions.map(quote).join(' OR ')})`
   })
   const match = groups.join(' AND ')
-  const newestId = db.get<{ id: number | null }>(sql`select max(id) as id from articles`)!.id ?? 0
+  const newestId = firstRow<{ id: number | null }>(db, sql`select max(id) as id from articles`)!.id ?? 0
   const common = COMMON_FACTOR * window
   // Below that many articles no word can be common: nothing to estimate.
   const ranked = newestId <= common ? groups : groups.filter((g) => estimateMatches(db, g, newestId) <= common)
@@ -111,7 +112,7 @@ export function searchWindow (db: Db, plan: SearchPlan, where: SQL, publicOnly: 
   let to = Number.MAX_SAFE_INTEGER
   let matches: number[] = []
   for (;;) {
-    const chunk = db.all<{ id: number }>(matchesSql(plan.match, { from, to, limit: cap + 1 })).map((r) => r.id)
+    const chunk = allRows<{ id: number }>(db, matchesSql(plan.match, { from, to, limit: cap + 1 })).map((r) => r.id)
     if (chunk.length > cap) {
       // Far denser than estimated (the newest ids were not typical): narrow the range and read again.
       from = Math.max(from, Math.min(to, plan.newestId) - span(cap / (chunk[cap - 1]! - from + 1)))
@@ -124,7 +125,7 @@ export function searchWindow (db: Db, plan: SearchPlan, where: SQL, publicOnly: 
     from = Math.max(1, from - 2 * (plan.newestId - from + 1))
   }
   const ids = matches.slice(-size)
-  const rows = ids.length === 0 ? [] : db.all<{ id: number, score: number | null, hit: number }>(windowSql(plan, ids, where, publicOnly))
+  const rows = ids.length === 0 ? [] : allRows<{ id: number, score: number | null, hit: number }>(db, windowSql(plan, ids, where, publicOnly))
   const hits = rows.filter((r) => r.hit).sort((x, y) => y.id - x.id)
   return {
     ids: hits.map((r) => r.id),
@@ -173,7 +174,7 @@ export function rankWindow (db: Db, plan: SearchPlan, window: SearchWindow): num
     const ranked = ids.map((id) => ({ id, score: scores.get(id) ?? Number.POSITIVE_INFINITY }))
     return ranked.sort((x, y) => x.score - y.score || x.id - y.id).map((r) => r.id)
   }
-  const inTitle = new Set(db.all<{ id: number }>(sql`select rowid as id from articles_fts
+  const inTitle = new Set(allRows<{ id: number }>(db, sql`select rowid as id from articles_fts
     where articles_fts match ${plan.title} and rowid >= cast(${ids[ids.length - 1]!} as integer)`).map((r) => r.id))
   return ids.filter((id) => inTitle.has(id)).concat(ids.filter((id) => !inTitle.has(id)))
 }
@@ -189,7 +190,7 @@ export function matchingIds (db: Db, plan: SearchPlan, ids: number[]): Set<numbe
   for (let i = 1; i <= sorted.length; i++) {
     if (i < sorted.length && sorted[i]! - sorted[i - 1]! <= RUN_GAP) continue
     const [from, to] = [sorted[start]!, sorted[i - 1]!]
-    for (const r of db.all<{ id: number }>(matchesSql(plan.match, { from, to, limit: to - from + 1 }))) found.add(r.id)
+    for (const r of allRows<{ id: number }>(db, matchesSql(plan.match, { from, to, limit: to - from + 1 }))) found.add(r.id)
     start = i
   }
   return found
