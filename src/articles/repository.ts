@@ -5,6 +5,7 @@ import { aRole, FieldError, SlugTakenError } from '../http/errors.js'
 import { slugify, uniqueSlug } from '../http/slug.js'
 import { parseIdOrSlug } from '../http/schemas.js'
 import { pick } from '../http/fields.js'
+import { rowReader } from '../db/statements.js'
 import type { AuthContext } from '../http/auth.js'
 import { editsAll } from './access.js'
 import { articleTagIds, loadRefs, resolveRef, resolveTags, setArticleTags } from './relations.js'
@@ -81,10 +82,10 @@ function presentRows (rows: ArticleRow[], now: string, refs: Refs): Article[] {
 /** Articles: writes keep the rendered HTML, counts, search index and revisions in step. */
 export function createArticlesRepository (db: Db) {
   // The hottest reads, as plain prepared statements: drizzle's row mapping costs more than the query.
-  const idStatement = db.$client.prepare(`select ${ROW_COLUMNS} from articles a where a.id = ?`)
-  const slugStatement = db.$client.prepare(`select ${ROW_COLUMNS} from articles a where a.slug = ?`)
-  const byId = { get: ({ id }: { id: number }) => { const raw = idStatement.get(id) as Record<string, unknown> | undefined; return raw ? toRow(raw) : undefined } }
-  const bySlug = { get: ({ slug }: { slug: string }) => { const raw = slugStatement.get(slug) as Record<string, unknown> | undefined; return raw ? toRow(raw) : undefined } }
+  const idStatement = rowReader<Record<string, unknown>>(db, `select ${ROW_COLUMNS} from articles a where a.id = ?`)
+  const slugStatement = rowReader<Record<string, unknown>>(db, `select ${ROW_COLUMNS} from articles a where a.slug = ?`)
+  const byId = { get: ({ id }: { id: number }) => { const raw = idStatement.get(id); return raw ? toRow(raw) : undefined } }
+  const bySlug = { get: ({ slug }: { slug: string }) => { const raw = slugStatement.get(slug); return raw ? toRow(raw) : undefined } }
   // What comment routes need of an article: not its body and html, kilobytes read per post.
   const stateById = db.$client.prepare(STATE_SQL.id)
   const stateBySlug = db.$client.prepare(STATE_SQL.slug)

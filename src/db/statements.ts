@@ -6,7 +6,21 @@ import type { Db } from './client.js'
 const dialect = new SQLiteSyncDialect()
 /** Distinct statement texts kept per connection: list and search shapes, not their values. */
 const MAX_STATEMENTS = 500
-const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+type Row = Record<string, unknown>
+interface Prepared { statement: Database.Statement, toObject: (values: unknown[]) => Row }
+const caches = new WeakMap<Database.Database, Map<string, Prepared>>()
+
+/**
+ * A function making a row object from its values, compiled for the statement's column names
+ * (as fast-json-stringify compiles serialisers): better-sqlite3 builds row objects property
+ * by property through V8's C++ API, which took half of a list query's time; raw arrays turned
+ * into objects by a compiled literal take a fraction. Names are JSON-quoted, never code.
+ */
+function objectMaker (columns: string[]): (values: unknown[]) => Row {
+  const fields = columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')
+  // eslint-disable-next-line no-new-func -- see above: a literal per statement, from column names only
+  return new Function('v', `return { ${fields} }`) as (values: unknown[]) => Row
+}
 
 /**
  * The prepared statement for a drizzle `sql` query, kept per connection and SQL text.
@@ -14,29 +28,44 @@ const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>()
  * sixth of its time; the values are bound parameters, so one text serves every request of
  * the same shape. Least recently used texts are dropped past MAX_STATEMENTS.
  */
-function prepared (db: Db, query: SQL): { statement: Database.Statement, params: unknown[] } {
+function prepared (db: Db, query: SQL): Prepared & { params: unknown[] } {
   const { sql, params } = dialect.sqlToQuery(query)
   let cache = caches.get(db.$client)
   if (!cache) { cache = new Map(); caches.set(db.$client, cache) }
-  let statement = cache.get(sql)
-  if (statement) {
+  let entry = cache.get(sql)
+  if (entry) {
     cache.delete(sql)
   } else {
-    statement = db.$client.prepare(sql)
+    const statement = db.$client.prepare(sql).raw(true)
+    entry = { statement, toObject: objectMaker(statement.columns().map((c) => c.name)) }
     if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!)
   }
-  cache.set(sql, statement)
-  return { statement, params }
+  cache.set(sql, entry)
+  return { ...entry, params }
 }
 
 /** Every row of a read query, through a cached prepared statement. */
 export function allRows<T> (db: Db, query: SQL): T[] {
-  const { statement, params } = prepared(db, query)
-  return statement.all(...params) as T[]
+  const { statement, toObject, params } = prepared(db, query)
+  return (statement.all(...params) as unknown[][]).map(toObject) as T[]
 }
 
 /** The first row of a read query (or undefined), through a cached prepared statement. */
 export function firstRow<T> (db: Db, query: SQL): T | undefined {
-  const { statement, params } = prepared(db, query)
-  return statement.get(...params) as T | undefined
+  const { statement, toObject, params } = prepared(db, query)
+  const values = statement.get(...params) as unknown[] | undefined
+  return values === undefined ? undefined : toObject(values) as T
+}
+
+/** A fixed read statement (prepared once) whose rows come as objects through a compiled maker. */
+export function rowReader<T> (db: Db, text: string) {
+  const statement = db.$client.prepare(text).raw(true)
+  const toObject = objectMaker(statement.columns().map((c) => c.name))
+  return {
+    get: (...params: unknown[]): T | undefined => {
+      const values = statement.get(...params) as unknown[] | undefined
+      return values === undefined ? undefined : toObject(values) as T
+    },
+    all: (...params: unknown[]): T[] => (statement.all(...params) as unknown[][]).map(toObject) as T[]
+  }
 }
