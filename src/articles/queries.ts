@@ -29,15 +29,32 @@ export const ROW_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.exce
   a.created_at as createdAt, a.updated_at as updatedAt`
 const rowColumns = sql.raw(ROW_COLUMNS)
 /**
- * The row columns without the body and its html (empty strings in their place), for answers
- * whose ?fields= shows neither: they are the row's last columns, so SQLite reads only its
- * first page and never the overflow pages the long texts spill onto.
+ * The columns of an answer's ?fields= projection (id always): each row column not shown is
+ * a null (or an empty text) in its place, so rows keep their shape while SQLite decodes and
+ * better-sqlite3 converts only what is shown. Leaving out the body and html matters most:
+ * they are the row's last columns, and without them SQLite never reads the overflow pages
+ * the long texts spill onto. status and published_at always come (visibility, isLive).
  */
-const lightColumns = sql.raw(ROW_COLUMNS.replace('a.body,', "'' as body,").replace('a.html,', "'' as html,"))
-
-/** True when a ?fields= projection leaves out both the body and the html. */
-export function withoutText (fields: readonly string[] | undefined): boolean {
-  return fields !== undefined && !fields.includes('body') && !fields.includes('html')
+const FIELD_COLUMNS: Record<string, string> = {
+  category: 'categoryId', author: 'authorId', tags: 'id'
+}
+const ALWAYS = new Set(['id', 'status', 'publishedAt'])
+const projections = new Map<string, SQL>()
+export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
+  if (fields === undefined) return rowColumns
+  const key = fields.join(',')
+  let columns = projections.get(key)
+  if (!columns) {
+    const wanted = new Set([...ALWAYS, ...fields.map((f) => FIELD_COLUMNS[f] ?? f)])
+    columns = sql.raw(ROW_COLUMNS.split(',').map((column) => {
+      const expr = column.trim()
+      const alias = expr.includes(' as ') ? expr.slice(expr.lastIndexOf(' ') + 1) : expr.slice(2)
+      if (wanted.has(alias)) return expr
+      return alias === 'body' || alias === 'html' ? `'' as ${alias}` : `null as ${alias}`
+    }).join(', '))
+    if (projections.size < 1000) projections.set(key, columns)
+  }
+  return columns
 }
 
 /** Raw SQL rows carry integers and JSON text; this gives them the types drizzle would. */
@@ -101,7 +118,7 @@ export function sortOf (query: ArticleListQuery): ArticleSort {
 
 /** Lists articles without q (searches go through searchArticles in search-list.ts). */
 export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
-  const plan = listSql(query, auth, now, tagUsesOf(db), { light: withoutText(query.fields) })
+  const plan = listSql(query, auth, now, tagUsesOf(db), { fields: query.fields })
   const total = query.count ? firstRow<{ n: number }>(db, plan.count)!.n : undefined
   const raw = allRows<Record<string, unknown>>(db, plan.select)
   const more = raw.length > query.limit
@@ -118,9 +135,9 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
  * The rows of `ids` that `where` (alias a) lets through, in the order of `ids`: an article
  * unpublished since its id was picked simply drops out.
  */
-export function rowsByIds (db: Db, ids: number[], where: SQL, light = false): ArticleRow[] {
+export function rowsByIds (db: Db, ids: number[], where: SQL, fields?: readonly string[]): ArticleRow[] {
   if (ids.length === 0) return []
-  const rows = allRows<Record<string, unknown>>(db, sql`select ${light ? lightColumns : rowColumns} from articles a
+  const rows = allRows<Record<string, unknown>>(db, sql`select ${rowColumnsFor(fields)} from articles a
     where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${where}`)
   const byId = new Map(rows.map((r) => [r.id as number, r]))
   return ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toRow)
@@ -181,7 +198,7 @@ interface ListPlan { select: SQL, count: SQL, sort: Exclude<ArticleSort, 'releva
  * query-plan tests). `idsOnly` selects just id and sortValue, `limit` overrides the page size.
  */
 export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number,
-  opts: { idsOnly?: boolean, limit?: number, light?: boolean } = {}): ListPlan {
+  opts: { idsOnly?: boolean, limit?: number, fields?: readonly string[] | undefined } = {}): ListPlan {
   const sort = sortOf(query)
   if (sort === 'relevance') throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
   const { where, publicOnly } = listFilters(query, auth, now, tagUses)
@@ -189,7 +206,7 @@ export function listSql (query: ArticleListQuery, auth: AuthContext | null, now:
   const spec = sortSpec(sort, publicOnly)
   const conditions = query.cursor !== undefined ? sql`${where} and ${afterCursor(query.cursor, sort, spec)}` : where
   const direction = sql.raw(spec.direction)
-  const columns = opts.idsOnly ? sql`a.id as id` : opts.light ? lightColumns : rowColumns
+  const columns = opts.idsOnly ? sql`a.id as id` : rowColumnsFor(opts.fields)
   const select = sql`select ${columns}, ${spec.key} as sortValue from articles a
     where ${conditions}
     order by ${spec.key} ${direction}, a.id ${direction}

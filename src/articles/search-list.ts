@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import type { AuthContext } from '../http/auth.js'
 import { decodeCursor, encodeCursor } from '../http/pagination.js'
-import { afterCursor, afterRow, type ArticleRowsPage, type ListFilters, listFilters, rowsByIds, sortOf, sortSpec, type SortSpec, tagUsesOf, withoutText } from './queries.js'
+import { afterCursor, afterRow, type ArticleRowsPage, type ListFilters, listFilters, rowsByIds, sortOf, sortSpec, type SortSpec, tagUsesOf } from './queries.js'
 import type { ArticleListQuery, ArticleSort } from './schemas.js'
 import { estimateMatches, matchingIds, planSearch, rankWindow, searchWindow, type SearchPlan, type SearchWindow } from './search-plan.js'
 import type { RankingCache } from './search.js'
@@ -54,7 +54,7 @@ function relevancePage (db: Db, query: ArticleListQuery, where: SQL, rankings: R
   if (more && key === undefined) key = rankings.put(ids)
   return {
     // In ranking order; one unpublished meanwhile drops out of its page.
-    rows: rowsByIds(db, ids.slice(offset, offset + query.limit), where, withoutText(query.fields)),
+    rows: rowsByIds(db, ids.slice(offset, offset + query.limit), where, query.fields),
     nextCursor: more && key !== undefined ? encodeCursor(['relevance', key, offset + query.limit]) : null
   }
 }
@@ -76,7 +76,7 @@ function datePage (db: Db, query: ArticleListQuery, sort: DateSort, filters: Lis
   const pageIds = picked.slice(0, query.limit)
   const last = pageIds[pageIds.length - 1]
   return {
-    rows: rowsByIds(db, pageIds.map((p) => p.id), filters.where, withoutText(query.fields)),
+    rows: rowsByIds(db, pageIds.map((p) => p.id), filters.where, query.fields),
     nextCursor: more && last ? encodeCursor([sort, last.sortValue, last.id]) : null
   }
 }
