@@ -8,6 +8,11 @@
 -- cannot change) and runs foreign_key_check after them, so dropping the old table cascades
 -- to nothing. The AUTOINCREMENT high-water mark is carried over, so no deleted id comes back.
 -- Time and space: one copy of the table (seconds per 10,000 long articles).
+-- Refuses to run with foreign keys on (a runner other than runMigrations): the DROP below
+-- would cascade to comments, tags and revisions. The CHECK fails unless foreign_keys is 0.
+CREATE TEMP TABLE `_foreign_keys_must_be_off` (`on` integer CHECK (`on` = 0));--> statement-breakpoint
+INSERT INTO `_foreign_keys_must_be_off` SELECT `foreign_keys` FROM pragma_foreign_keys;--> statement-breakpoint
+DROP TABLE `_foreign_keys_must_be_off`;--> statement-breakpoint
 CREATE TABLE `articles_new` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`slug` text NOT NULL,

@@ -53,7 +53,8 @@ export function createDecisionTokens (secretText: string, rememberMax = 20_000) 
     read (token: string): AdEvent | undefined {
       const dot = token.lastIndexOf('.')
       const index = token.slice(dot + 1)
-      if (dot <= 0 || !/^\d{1,2}$/.test(index)) return undefined
+      // One spelling per index (no leading zero), so one link cannot count twice as .0 and .00.
+      if (dot <= 0 || !/^(?:0|[1-9]\d?)$/.test(index)) return undefined
       const signed = token.slice(0, dot)
       let decision = verified.get(signed)
       if (decision === undefined) {

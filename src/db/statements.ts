@@ -17,6 +17,7 @@ const caches = new WeakMap<Database.Database, Map<string, Prepared>>()
  * into objects by a compiled literal take a fraction. Names are JSON-quoted, never code.
  */
 function objectMaker (columns: string[]): (values: unknown[]) => Row {
+  if (columns.includes('__proto__')) throw new Error('A column named __proto__ cannot be a row field')
   const fields = columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')
   // eslint-disable-next-line no-new-func -- see above: a literal per statement, from column names only
   return new Function('v', `return { ${fields} }`) as (values: unknown[]) => Row

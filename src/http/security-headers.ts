@@ -46,9 +46,10 @@ export interface SecurityHeadersOptions {
 export const securityHeadersPlugin = fp(async function securityHeadersPlugin (app, options: SecurityHeadersOptions) {
   const page = helmetHeaders(options.helmet)
   const api = helmetHeaders({ ...options.helmet, ...DOCUMENT_ONLY, xFrameOptions: { action: 'deny' } } as HelmetOptions)
-  const isPage = (url: string) => options.pagePrefixes.some((prefix) => url.startsWith(prefix))
+  // By the matched route, not the raw URL: /%64ocs is routed to /docs too.
+  const isPage = (route: string | undefined) => route !== undefined && options.pagePrefixes.some((prefix) => route.startsWith(prefix))
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isPage(request.url) ? page : api)
+    reply.headers(isPage(request.routeOptions.url) ? page : api)
     reply.header('x-request-id', request.id)
     done()
   })

@@ -103,6 +103,7 @@ t.test('impressionUrl → 404 for a tampered token (payload or signature changed
     base + signed,
     base + `${signed}.1`,
     base + `${signed}.-0`,
+    base + `${signed}.00`,
     base + previewToken(app.secret, 1, new Date('2031-03-02T00:00:00Z')),
     base + `${previewToken(app.secret, 1, new Date('2031-03-02T00:00:00Z'))}.0`,
     ad.impressionUrl + 'x',

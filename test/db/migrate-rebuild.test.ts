@@ -64,15 +64,33 @@ t.test('migration 0005 moves body and html to the end of articles and keeps ever
   t.throws(() => c.exec("insert into articles (slug, title) values ('first', 'Again')"), /UNIQUE/, 'slugs are still unique')
 })
 
-t.test('runMigrations fails the start when migrations leave a dangling reference, and keeps foreign keys on', async (t) => {
+t.test('runMigrations fails the start when the migrations it applied leave a dangling reference, and keeps foreign keys on', async (t) => {
   const file = join(await tempDir(t), 'bad.db')
   const db = openDatabase(file)
   t.teardown(() => { db.$client.close() })
-  runMigrations(db)
   const c = db.$client
   c.pragma('foreign_keys = OFF')
+  migrate(db, { migrationsFolder: await migrationsBefore(t, '0005_articles_body_last') })
   c.exec("insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (999, 'approved', 'x', 'A', 'a@example.com', 'x')")
   c.pragma('foreign_keys = ON')
   t.throws(() => runMigrations(db), /foreign key violations/)
   t.equal(c.pragma('foreign_keys', { simple: true }), 1)
+  t.doesNotThrow(() => runMigrations(db), 'with nothing left to apply, a start does not scan the tables again')
+})
+
+t.test('migration 0005 refuses to run with foreign keys on (another runner than runMigrations) and changes nothing', async (t) => {
+  const file = join(await tempDir(t), 'guarded.db')
+  const db = openDatabase(file)
+  t.teardown(() => { db.$client.close() })
+  const c = db.$client
+  c.pragma('foreign_keys = OFF')
+  migrate(db, { migrationsFolder: await migrationsBefore(t, '0005_articles_body_last') })
+  c.pragma('foreign_keys = ON')
+  c.exec(`
+    insert into articles (id, slug, title) values (1, 'kept', 'Kept');
+    insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (1, 'approved', 'Hi', 'A', 'a@example.com', 'x');
+  `)
+  t.throws(() => migrate(db, { migrationsFolder }), 'plain drizzle migrate() with foreign keys on fails')
+  t.equal(c.prepare('select count(*) from comments').pluck().get(), 1, 'no comment cascaded away')
+  t.not(c.prepare("select name from pragma_table_info('articles')").pluck().all().at(-1), 'html', 'the table was not rebuilt')
 })

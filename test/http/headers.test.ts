@@ -83,7 +83,7 @@ t.test('API responses carry the OWASP REST security headers and none of the docu
 
 t.test('HTML pages (the docs, the demo site) get helmet\'s full set', async (t) => {
   const app = await build(t, { BROADSHEET_DEMO_SITE: 'true' })
-  for (const url of ['/docs', '/demo/']) {
+  for (const url of ['/docs', '/demo/', '/%64ocs']) {
     const res = await app.inject({ url })
     t.ok(res.statusCode < 400, `${url} answers`)
     for (const name of DOCUMENT_ONLY) t.ok(name in res.headers, `${url}: ${name}`)
