@@ -24,6 +24,7 @@ interface Entry { body: string, etag: string, contentType: string, cacheControl:
 interface Seen { version: string, until: number }
 
 const HIT = Symbol('response-cache-hit')
+const asIs = (payload: unknown) => payload as string
 /** How stale another process's commit may look: at most this long. */
 export const DATA_VERSION_POLL_MS = 100
 const VERSION = Symbol('response-cache-version')
@@ -46,12 +47,20 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
 
   const nextScheduled = app.db.$client.prepare("select min(published_at) from articles where status = 'scheduled' and published_at > ?").pluck()
   // data_version is a query: ask it at most every DATA_VERSION_POLL_MS, so a commit by another
-  // process shows within that window while a hot read pays for a Map lookup only.
-  let polled = { at: 0, value: 0 }
+  // process shows within that window while a hot read pays for a Map lookup only. The version
+  // string is made again only when it changes.
+  let polledAt = 0
+  let polledValue = 0
+  let versionText = '0.0'
+  let versionOf = { writes: 0, polled: 0 }
   const version = () => {
     const t = performance.now()
-    if (t - polled.at >= DATA_VERSION_POLL_MS) polled = { at: t, value: dataVersion.get() as number }
-    return `${writes}.${polled.value}`
+    if (t - polledAt >= DATA_VERSION_POLL_MS) { polledAt = t; polledValue = dataVersion.get() as number }
+    if (versionOf.writes !== writes || versionOf.polled !== polledValue) {
+      versionOf = { writes, polled: polledValue }
+      versionText = `${writes}.${polledValue}`
+    }
+    return versionText
   }
   const clear = () => { entries.clear(); bytes = 0 }
   // When the next scheduled article goes live, for the version it was computed at.
@@ -71,27 +80,37 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (entry) { bytes -= entry.bytes; entries.delete(key) }
   }
 
-  const lookup = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.headers.authorization !== undefined) return
+  /** True when If-None-Match names this ETag (or *). */
+  function matches (header: string | undefined, etag: string): boolean {
+    if (header === undefined) return false
+    return header.split(',').some((s) => { const tag = s.trim().replace(/^W\//, ''); return tag === etag || tag === '*' })
+  }
+
+  // Callback hooks: a cache hit costs no promise.
+  const lookup = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    if (request.headers.authorization !== undefined) { done(); return }
     const current = version()
     const now = app.now()
     const until = nextChange(now, current)
     ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, until }
     const entry = entries.get(request.url)
-    if (!entry) return
+    if (!entry) { done(); return }
     // Stale after a write, or once a scheduled article went live after it was stored.
-    if (entry.version !== current || now.getTime() >= entry.until) { remove(request.url); return }
+    if (entry.version !== current || now.getTime() >= entry.until) { remove(request.url); done(); return }
     // Least recently used goes first: move this one to the end.
     entries.delete(request.url)
     entries.set(request.url, entry)
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl).header('vary', 'Authorization')
-    const candidates = (request.headers['if-none-match'] ?? '').split(',').map((s) => s.trim().replace(/^W\//, ''))
-    if (candidates.includes(entry.etag) || candidates.includes('*')) return reply.code(304).send()
-    return reply.type(entry.contentType).serializer((p: unknown) => p as string).send(entry.body)
+    if (matches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
+    reply.type(entry.contentType).serializer(asIs).send(entry.body)
   }
 
-  const store = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  const store = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload: unknown) => void) => {
+    done(null, keep(request, reply, payload))
+  }
+
+  function keep (request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
     // The version seen before the handler read anything: a write meanwhile makes this entry stale at once.
     const seen = (request as unknown as Record<symbol, Seen | undefined>)[VERSION]
     if ((request as unknown as Record<symbol, boolean>)[HIT] || seen === undefined) return payload
