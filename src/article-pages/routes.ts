@@ -4,7 +4,7 @@ import { latestArticles, relatedArticles } from '../articles/queries.js'
 import { createArticlesRepository } from '../articles/repository.js'
 import { ArticleSchema, ArticleTeaserSchema, TEASER_FIELDS } from '../articles/schemas.js'
 import { isLive } from '../articles/workflow.js'
-import { listEtag, notModified } from '../http/caching.js'
+import { sendRead } from '../http/caching.js'
 import { NotFoundError } from '../http/errors.js'
 import { pick } from '../http/fields.js'
 import { problemResponses } from '../http/problem.js'
@@ -58,7 +58,6 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
       adSlots,
       commentCount: row.commentCount
     }
-    if (notModified(request, reply, listEtag(body))) return reply
-    return body
+    return sendRead(request, reply, body)
   })
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { itemEtag, listEtag, notModified } from '../http/caching.js'
+import { sendRead } from '../http/caching.js'
 import { NotFoundError, UnauthorizedError } from '../http/errors.js'
-import { pick, sendProjected } from '../http/fields.js'
+import { pick } from '../http/fields.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { canReadUnpublished } from './access.js'
@@ -48,8 +48,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
         ...(page.totalIsLowerBound ? { totalIsLowerBound: page.totalIsLowerBound } : {})
       }
     }
-    if (notModified(request, reply, listEtag(body))) return reply
-    return query.fields ? sendProjected(reply, body) : body as z.infer<typeof ArticlePageSchema>
+    return sendRead(request, reply, body)
   })
 
   app.get('/:idOrSlug', {
@@ -83,8 +82,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     const article = repo.present([row], now.toISOString())[0]!
     const body = fields ? pick(article, fields) : article
     const cacheControl = previewing ? 'private, no-store' : undefined
-    if (notModified(request, reply, itemEtag(row.revision, body), { publicWhenAnonymous: live && !previewing, cacheControl })) return reply
-    return fields ? sendProjected(reply, body) : article
+    return sendRead(request, reply, body, { revision: row.revision, publicWhenAnonymous: live && !previewing, cacheControl })
   })
 
   app.get('/:idOrSlug/related', {
@@ -106,8 +104,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     const { limit, fields } = request.query
     const related = relatedArticles(app.db, row, limit, now)
     const body = { data: fields ? repo.presentFields(related, now, fields) : repo.present(related, now) }
-    if (notModified(request, reply, listEtag(body))) return reply
-    return fields ? sendProjected(reply, body) : body as z.infer<typeof ArticleListSchema>
+    return sendRead(request, reply, body)
   })
 
   await app.register(writeRoutes, { repo, scheduler })

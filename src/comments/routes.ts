@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createArticlesRepository } from '../articles/repository.js'
 import { isLive } from '../articles/workflow.js'
-import { listEtag, notModified } from '../http/caching.js'
+import { sendRead } from '../http/caching.js'
 import { FieldError, ForbiddenError, NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
@@ -55,8 +55,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     const data = nested ? tree(page.rows, repo.approvedDescendants(article.id, page.rows.map((r) => r.id))) : page.rows.map(publicComment)
     const meta = { limit, nextCursor: page.nextCursor, ...(count ? { total: repo.countApproved(article.id, nested === true) } : {}) }
     const body = { data, meta }
-    if (notModified(request, reply, listEtag(body))) return reply
-    return body
+    return sendRead(request, reply, body)
   })
 
   app.post('/articles/:idOrSlug/comments', {

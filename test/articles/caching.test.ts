@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
+import { createHash } from 'node:crypto'
 import type { App } from '../../src/app.js'
-import { createArticle, tokenFor } from '../fixtures.js'
+import { createArticle, createPublishedArticle, tokenFor } from '../fixtures.js'
 import { admin, build } from '../helper.js'
 
 // Conditional and cacheable reads of articles: ETag and If-None-Match on items, lists and
@@ -138,4 +139,18 @@ t.test('GET /v1/articles/{id}?preview=… → 200 and 304 both private, no-store
   const again = await app.inject({ url, headers: { 'if-none-match': String(first.headers.etag) } })
   t.equal(again.statusCode, 304)
   t.equal(again.headers['cache-control'], 'private, no-store', 'a preview is never stored, not even after a 304')
+})
+
+t.test('public reads are serialised once: the ETag digests exactly the bytes of the answer', async (t) => {
+  const app = await build(t)
+  const article = await createPublishedArticle(app, { title: 'Bytes', body: 'Some *text*.' })
+  const digest = (body: string) => createHash('sha1').update(body).digest('base64url').slice(0, 16)
+  const one = await app.inject({ url: `/v1/articles/${article.slug}` })
+  t.equal(one.headers.etag, `"${article.revision}-${digest(one.body)}"`)
+  for (const url of ['/v1/articles?limit=5', '/v1/articles?limit=5&fields=slug', `/v1/articles/${article.id}/comments`, `/v1/article-pages/${article.slug}`]) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, 200, url)
+    t.equal(res.headers.etag, `"${digest(res.body)}"`, url)
+    t.match(res.headers['content-type'], /^application\/json/, url)
+  }
 })
