@@ -41,11 +41,16 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
     return t
   }
 
-  function add (key: CountKey, metric: Metric) {
-    const id = `${key.day}|${key.slotKey}|${key.campaignId}|${key.creativeId}`
+  /** The pending counts of one day, slot, campaign and creative (the key object is made only for a new entry). */
+  function pendingOf (day: string, slotKey: string, campaignId: number, creativeId: number): Counts {
+    const id = `${day}|${slotKey}|${campaignId}|${creativeId}`
     let entry = pending.get(id)
-    if (!entry) { entry = { key, counts: zero() }; pending.set(id, entry) }
-    entry.counts[metric]++
+    if (!entry) { entry = { key: { day, slotKey, campaignId, creativeId }, counts: zero() }; pending.set(id, entry) }
+    return entry.counts
+  }
+
+  function add (key: CountKey, metric: Metric) {
+    pendingOf(key.day, key.slotKey, key.campaignId, key.creativeId)[metric]++
     if (key.campaignId === 0) return
     if (metric === 'impressions') {
       const t = totalsOf(key.campaignId)
@@ -58,11 +63,9 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
 
   /** One slot of a serve call: a request, and a fill when an ad was picked (campaign and creative 0 when none). */
   function served (day: string, slotKey: string, campaignId: number, creativeId: number): void {
-    const id = `${day}|${slotKey}|${campaignId}|${creativeId}`
-    let entry = pending.get(id)
-    if (!entry) { entry = { key: { day, slotKey, campaignId, creativeId }, counts: zero() }; pending.set(id, entry) }
-    entry.counts.requests++
-    if (creativeId !== 0) entry.counts.fills++
+    const counts = pendingOf(day, slotKey, campaignId, creativeId)
+    counts.requests++
+    if (creativeId !== 0) counts.fills++
   }
 
   const delivered: Delivered = {

@@ -15,18 +15,23 @@ const a = sql.raw('a')
 /** One article page's rows and the cursor of the next page; with count, the total (at least, when capped). */
 export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number, totalIsLowerBound?: true }
 
-// The row columns under their TypeScript names, so raw rows map straight onto ArticleRow.
-/** The article columns under their row names, for raw SQL (alias a). */
 const STATE = 'select id, status, published_at as publishedAt, comments_enabled as commentsEnabled from articles'
 /** An article's state by id or slug: four columns, not the body and html of a full row. */
 export const STATE_SQL = { id: `${STATE} where id = ?`, slug: `${STATE} where slug = ?` }
 
-export const ROW_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.excerpt_derived as excerptDerived, a.body, a.format,
-  a.html, a.status, a.status_before_trash as statusBeforeTrash, a.featured, a.category_id as categoryId, a.author_id as authorId,
-  a.cover_image as coverImage, a.seo, a.comments_enabled as commentsEnabled, a.comment_count as commentCount,
-  a.word_count as wordCount, a.reading_time_minutes as readingTimeMinutes, a.publish_at as publishAt,
-  a.published_at as publishedAt, a.created_by_token_id as createdByTokenId, a.revision, a.trashed_at as trashedAt,
-  a.created_at as createdAt, a.updated_at as updatedAt`
+/** Each row column as [SQL, its TypeScript name]: raw rows map straight onto ArticleRow. */
+const ROW_COLUMN_LIST: Array<[sql: string, name: string]> = [
+  ['a.id', 'id'], ['a.slug', 'slug'], ['a.title', 'title'], ['a.subtitle', 'subtitle'], ['a.excerpt', 'excerpt'],
+  ['a.excerpt_derived', 'excerptDerived'], ['a.body', 'body'], ['a.format', 'format'], ['a.html', 'html'],
+  ['a.status', 'status'], ['a.status_before_trash', 'statusBeforeTrash'], ['a.featured', 'featured'],
+  ['a.category_id', 'categoryId'], ['a.author_id', 'authorId'], ['a.cover_image', 'coverImage'], ['a.seo', 'seo'],
+  ['a.comments_enabled', 'commentsEnabled'], ['a.comment_count', 'commentCount'], ['a.word_count', 'wordCount'],
+  ['a.reading_time_minutes', 'readingTimeMinutes'], ['a.publish_at', 'publishAt'], ['a.published_at', 'publishedAt'],
+  ['a.created_by_token_id', 'createdByTokenId'], ['a.revision', 'revision'], ['a.trashed_at', 'trashedAt'],
+  ['a.created_at', 'createdAt'], ['a.updated_at', 'updatedAt']
+]
+/** The article columns under their row names, for raw SQL (alias a). */
+export const ROW_COLUMNS = ROW_COLUMN_LIST.map(([column, name]) => `${column} as ${name}`).join(', ')
 const rowColumns = sql.raw(ROW_COLUMNS)
 /**
  * The columns of an answer's ?fields= projection (id always): each row column not shown is
@@ -35,10 +40,8 @@ const rowColumns = sql.raw(ROW_COLUMNS)
  * they are the row's last columns, and without them SQLite never reads the overflow pages
  * the long texts spill onto. status and published_at always come (visibility, isLive).
  */
-const FIELD_COLUMNS: Record<string, string> = {
-  category: 'categoryId', author: 'authorId', tags: 'id'
-}
-const ALWAYS = new Set(['id', 'status', 'publishedAt'])
+const FIELD_COLUMNS: Record<string, string> = { category: 'categoryId', author: 'authorId', tags: 'id' }
+const ALWAYS = ['id', 'status', 'publishedAt']
 const projections = new Map<string, SQL>()
 export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
   if (fields === undefined) return rowColumns
@@ -46,12 +49,9 @@ export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
   let columns = projections.get(key)
   if (!columns) {
     const wanted = new Set([...ALWAYS, ...fields.map((f) => FIELD_COLUMNS[f] ?? f)])
-    columns = sql.raw(ROW_COLUMNS.split(',').map((column) => {
-      const expr = column.trim()
-      const alias = expr.includes(' as ') ? expr.slice(expr.lastIndexOf(' ') + 1) : expr.slice(2)
-      if (wanted.has(alias)) return expr
-      return alias === 'body' || alias === 'html' ? `'' as ${alias}` : `null as ${alias}`
-    }).join(', '))
+    columns = sql.raw(ROW_COLUMN_LIST.map(([column, name]) =>
+      `${wanted.has(name) ? column : name === 'body' || name === 'html' ? "''" : 'null'} as ${name}`).join(', '))
+    // fieldsQuery allows only known names, so the keys are bounded; the cap is a second guard.
     if (projections.size < 1000) projections.set(key, columns)
   }
   return columns

@@ -162,10 +162,7 @@ export function createArticlesRepository (db: Db) {
       return raw && { ...raw, commentsEnabled: raw.commentsEnabled === 1 }
     },
 
-    /**
-     * The API shape of rows, with their category, author and tags loaded in three queries;
-     * with `fields` (?fields=), only those fields, and no relation query when none is asked for.
-     */
+    /** The API shape of rows, with their category, author and tags loaded in three queries. */
     present (rows: ArticleRow[], now: string): Article[] {
       return presentRows(rows, now, loadRefs(db, rows))
     },

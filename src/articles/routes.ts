@@ -2,7 +2,6 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { sendRead } from '../http/caching.js'
 import { NotFoundError, UnauthorizedError } from '../http/errors.js'
-import { pick } from '../http/fields.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { canReadUnpublished } from './access.js'
@@ -79,8 +78,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       previewing = true
     }
     if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)
-    const article = repo.present([row], now.toISOString())[0]!
-    const body = fields ? pick(article, fields) : article
+    const body = fields ? repo.presentFields([row], now.toISOString(), fields)[0]! : repo.present([row], now.toISOString())[0]!
     const cacheControl = previewing ? 'private, no-store' : undefined
     return sendRead(request, reply, body, { revision: row.revision, publicWhenAnonymous: live && !previewing, cacheControl })
   })

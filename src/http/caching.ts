@@ -7,9 +7,13 @@ export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 /** Cache-Control for anything that depends on the caller's token. */
 export const PRIVATE_CACHE = 'private, no-cache'
 
+/** The digest part of an ETag, of a JSON text. One-shot crypto.hash: a Hash object per call costs several times more on a busy server. */
+function digestOf (json: string): string {
+  return hash('sha1', json, 'base64url').slice(0, 16)
+}
+
 function digest (value: unknown): string {
-  // One-shot crypto.hash: a Hash object per call costs several times more on a busy server.
-  return hash('sha1', JSON.stringify(value), 'base64url').slice(0, 16)
+  return digestOf(JSON.stringify(value))
 }
 
 /**
@@ -31,6 +35,13 @@ function etagList (header: string | undefined): string[] {
   return header.split(',').map((s) => s.trim().replace(/^W\//, '')).filter(Boolean)
 }
 
+/** True when an If-None-Match header names `etag` (weakly) or is `*`. */
+export function etagMatches (header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  const candidates = etagList(header)
+  return candidates.includes('*') || candidates.includes(etag)
+}
+
 /**
  * Sets ETag, Cache-Control and Vary for a read and answers 304 when If-None-Match holds
  * the current ETag. Returns true when the 304 was sent and the handler must stop.
@@ -39,8 +50,7 @@ export function notModified (request: FastifyRequest, reply: FastifyReply, etag:
   reply.header('etag', etag)
   reply.header('vary', 'Authorization')
   reply.header('cache-control', opts.cacheControl ?? (request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE))
-  const candidates = etagList(request.headers['if-none-match'])
-  if (candidates.includes('*') || candidates.includes(etag)) {
+  if (etagMatches(request.headers['if-none-match'], etag)) {
     reply.code(304).send()
     return true
   }
@@ -56,7 +66,7 @@ export function notModified (request: FastifyRequest, reply: FastifyReply, etag:
  */
 export function sendRead (request: FastifyRequest, reply: FastifyReply, body: unknown, opts: { revision?: number, publicWhenAnonymous?: boolean, cacheControl?: string | undefined } = {}): FastifyReply {
   const json = JSON.stringify(body)
-  const tag = hash('sha1', json, 'base64url').slice(0, 16)
+  const tag = digestOf(json)
   if (notModified(request, reply, opts.revision === undefined ? `"${tag}"` : `"${opts.revision}-${tag}"`, opts)) return reply
   return reply.type('application/json; charset=utf-8').send(json)
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { FastifyReply } from 'fastify'
 
 /** `?fields=a,b,c`: only these top-level fields in the answer (`id` always); unknown names are a 400. */
 export function fieldsQuery (keys: readonly string[]) {
@@ -22,12 +21,4 @@ export function pick<T extends Record<string, unknown>> (item: T, fields: readon
   const out: Partial<T> = {}
   for (const f of fields) if (f in item) out[f as keyof T] = item[f as keyof T]
   return out
-}
-
-/**
- * Sends a body projected with ?fields=. The route's schema describes whole objects, so a
- * projected answer bypasses it with plain JSON; the projection only ever removes fields.
- */
-export function sendProjected (reply: FastifyReply, body: unknown): FastifyReply {
-  return reply.type('application/json; charset=utf-8').serializer((payload: unknown) => JSON.stringify(payload)).send(body)
 }

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { etagMatches } from './caching.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 
 declare module 'fastify' {
@@ -80,12 +81,6 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (entry) { bytes -= entry.bytes; entries.delete(key) }
   }
 
-  /** True when If-None-Match names this ETag (or *). */
-  function matches (header: string | undefined, etag: string): boolean {
-    if (header === undefined) return false
-    return header.split(',').some((s) => { const tag = s.trim().replace(/^W\//, ''); return tag === etag || tag === '*' })
-  }
-
   // Callback hooks: a cache hit costs no promise.
   const lookup = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (request.headers.authorization !== undefined) { done(); return }
@@ -102,7 +97,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     entries.set(request.url, entry)
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl).header('vary', 'Authorization')
-    if (matches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
+    if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
     reply.type(entry.contentType).serializer(asIs).send(entry.body)
   }
 

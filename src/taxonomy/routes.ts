@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError, InUseError, NotFoundError, SlugTakenError } from '../http/errors.js'
-import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'
-import { pick, sendProjected } from '../http/fields.js'
+import { assertIfMatch, itemEtag, sendRead } from '../http/caching.js'
+import { pick } from '../http/fields.js'
 import { decodeCursor, toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
@@ -88,8 +88,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         return fields ? pick(item, fields) : item
       }, (row) => [row.name, row.id])
       const body = count ? { data: page.data, meta: { ...page.meta, total: repo.count({ q }) } } : page
-      if (notModified(request, reply, listEtag(body))) return reply
-      return fields ? sendProjected(reply, body) : body
+      return sendRead(request, reply, body)
     })
 
     app.get(`${base}/:idOrSlug`, {
@@ -106,8 +105,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       if (!row) throw notFound(request.params.idOrSlug)
       const { fields } = request.query
       const body = fields ? pick(present(row), fields) : present(row)
-      if (notModified(request, reply, itemEtag(row.revision, body))) return reply
-      return fields ? sendProjected(reply, body) : body
+      return sendRead(request, reply, body, { revision: row.revision })
     })
 
     app.post(base, {

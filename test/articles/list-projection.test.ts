@@ -68,6 +68,16 @@ t.test('GET /v1/articles/{id}/related?fields= shows the values of the full answe
   }
 })
 
+t.test('GET /v1/articles/{slug}?fields= shows the values of the full answer', async (t) => {
+  const app = await setup(t)
+  const first = (await app.inject({ url: '/v1/articles?limit=1' })).json().data[0] as { slug: string }
+  const full = (await app.inject({ url: `/v1/articles/${first.slug}` })).json() as Record<string, unknown>
+  for (const fields of [['slug', 'title'], ['tags', 'category', 'author'], ['html'], ...ALL.map((f) => [f])]) {
+    const res = await app.inject({ url: `/v1/articles/${first.slug}?fields=${fields.join(',')}` })
+    t.same(res.json(), projected([full], fields)[0], fields.join(','))
+  }
+})
+
 t.test('allRows: one prepared statement per SQL text serves every value, and results follow the values', async (t) => {
   const app = await build(t)
   const rows = (n: number) => allRows<{ v: number }>(app.db, sql`select ${n} + 1 as v`)

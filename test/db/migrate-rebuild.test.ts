@@ -22,16 +22,27 @@ async function migrationsBefore (t: Parameters<typeof tempDir>[0], tag: string):
   return dir
 }
 
-t.test('migration 0005 moves body and html to the end of articles and keeps every row, reference and id', async (t) => {
-  const file = join(await tempDir(t), 'old.db')
-  const db = openDatabase(file)
+/**
+ * A file database migrated up to 0004 (foreign keys on again afterwards); `unchecked` runs
+ * while they are still off, to plant what the checks must catch.
+ */
+async function databaseAt0004 (t: Parameters<typeof tempDir>[0], unchecked?: string) {
+  const db = openDatabase(join(await tempDir(t), 'old.db'))
   t.teardown(() => { db.$client.close() })
-  const c = db.$client
-  c.pragma('foreign_keys = OFF')
+  db.$client.pragma('foreign_keys = OFF')
   migrate(db, { migrationsFolder: await migrationsBefore(t, '0005_articles_body_last') })
-  c.pragma('foreign_keys = ON')
-  const columns = () => (c.prepare("select name from pragma_table_info('articles')").pluck().all() as string[])
-  t.not(columns().at(-1), 'html', 'at 0004 html is not last')
+  if (unchecked) db.$client.exec(unchecked)
+  db.$client.pragma('foreign_keys = ON')
+  return db
+}
+
+/** The articles table's column names, in stored order. */
+const articleColumns = (db: ReturnType<typeof openDatabase>) => db.$client.prepare("select name from pragma_table_info('articles')").pluck().all() as string[]
+
+t.test('migration 0005 moves body and html to the end of articles and keeps every row, reference and id', async (t) => {
+  const db = await databaseAt0004(t)
+  const c = db.$client
+  t.not(articleColumns(db).at(-1), 'html', 'at 0004 html is not last')
 
   c.exec(`
     insert into categories (id, slug, name) values (1, 'news', 'News');
@@ -48,7 +59,7 @@ t.test('migration 0005 moves body and html to the end of articles and keeps ever
 
   runMigrations(db)
 
-  t.same(columns().slice(-2), ['body', 'html'], 'body and html are the last columns')
+  t.same(articleColumns(db).slice(-2), ['body', 'html'], 'body and html are the last columns')
   t.same(c.prepare('select * from articles order by id').all(), before, 'every article and value kept')
   t.same(c.prepare('select article_id as a, tag_id as t from article_tags').all(), [{ a: 1, t: 1 }], 'tags kept (no cascade)')
   t.same(c.prepare('select id, article_id as a from comments').all(), [{ id: 1, a: 1 }], 'comments kept (no cascade)')
@@ -65,32 +76,21 @@ t.test('migration 0005 moves body and html to the end of articles and keeps ever
 })
 
 t.test('runMigrations fails the start when the migrations it applied leave a dangling reference, and keeps foreign keys on', async (t) => {
-  const file = join(await tempDir(t), 'bad.db')
-  const db = openDatabase(file)
-  t.teardown(() => { db.$client.close() })
+  const db = await databaseAt0004(t, "insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (999, 'approved', 'x', 'A', 'a@example.com', 'x')")
   const c = db.$client
-  c.pragma('foreign_keys = OFF')
-  migrate(db, { migrationsFolder: await migrationsBefore(t, '0005_articles_body_last') })
-  c.exec("insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (999, 'approved', 'x', 'A', 'a@example.com', 'x')")
-  c.pragma('foreign_keys = ON')
   t.throws(() => runMigrations(db), /foreign key violations/)
   t.equal(c.pragma('foreign_keys', { simple: true }), 1)
   t.doesNotThrow(() => runMigrations(db), 'with nothing left to apply, a start does not scan the tables again')
 })
 
 t.test('migration 0005 refuses to run with foreign keys on (another runner than runMigrations) and changes nothing', async (t) => {
-  const file = join(await tempDir(t), 'guarded.db')
-  const db = openDatabase(file)
-  t.teardown(() => { db.$client.close() })
+  const db = await databaseAt0004(t)
   const c = db.$client
-  c.pragma('foreign_keys = OFF')
-  migrate(db, { migrationsFolder: await migrationsBefore(t, '0005_articles_body_last') })
-  c.pragma('foreign_keys = ON')
   c.exec(`
     insert into articles (id, slug, title) values (1, 'kept', 'Kept');
     insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (1, 'approved', 'Hi', 'A', 'a@example.com', 'x');
   `)
   t.throws(() => migrate(db, { migrationsFolder }), 'plain drizzle migrate() with foreign keys on fails')
   t.equal(c.prepare('select count(*) from comments').pluck().get(), 1, 'no comment cascaded away')
-  t.not(c.prepare("select name from pragma_table_info('articles')").pluck().all().at(-1), 'html', 'the table was not rebuilt')
+  t.not(articleColumns(db).at(-1), 'html', 'the table was not rebuilt')
 })
