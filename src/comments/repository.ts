@@ -61,33 +61,49 @@ export function createCommentsRepository (db: Db) {
 
   // The public form is the hot write path: its statements and transaction are prepared once.
   const c = db.$client
-  const columns = `id, article_id as articleId, parent_id as parentId, depth, status, body, author_name as authorName,
-    author_email as authorEmail, avatar_hash as avatarHash, author_url as authorUrl, ip, user_agent as userAgent, flags,
-    created_at as createdAt, updated_at as updatedAt`
   const insertComment = c.prepare(`insert into comments (article_id, parent_id, depth, status, body, author_name, author_email,
-    avatar_hash, author_url, ip, user_agent, flags, created_at, updated_at)
-    values (@articleId, @parentId, @depth, @status, @body, @authorName, @authorEmail, @avatarHash, @authorUrl, @ip, @userAgent, @flags, @now, @now)
-    returning ${columns}`)
+    avatar_hash, author_url, ip, user_agent, flags, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const bumpCount = c.prepare('update articles set comment_count = comment_count + ? where id = ?')
   const approvedByEmail = c.prepare("select 1 from comments where author_email = ? and status = 'approved' limit 1").pluck()
   const duplicate = c.prepare('select 1 from comments where article_id = ? and author_email = ? and body = ? and created_at >= ? limit 1').pluck()
   type Insert = NewCommentRow & { avatarHash: string, now: string, duplicateSince: string | null }
-  /** Inserts one comment; the caller moves commentCount by approvedDelta (once per batch). */
-  const insertOne = c.transaction((values: Insert) => {
+  /**
+   * Inserts one comment inside the batch's transaction; the caller moves commentCount by
+   * approvedDelta (once per batch). One INSERT statement is atomic on its own (a failing one
+   * is undone and the transaction goes on), so a post needs no savepoint of its own. The row
+   * is built from what was written: every column is given, so there is nothing to read back.
+   */
+  function insertOne (v: Insert): CommentRow {
     // Inside the transaction, so two identical posts written together cannot both pass.
-    if (values.duplicateSince !== null && duplicate.get(values.articleId, values.authorEmail, values.body, values.duplicateSince) !== undefined) {
+    if (v.duplicateSince !== null && duplicate.get(v.articleId, v.authorEmail, v.body, v.duplicateSince) !== undefined) {
       throw new DuplicateCommentError()
     }
-    const { duplicateSince, ...row } = values
-    const raw = insertComment.get({ ...row, flags: JSON.stringify(values.flags) }) as Record<string, unknown>
-    return { ...raw, flags: JSON.parse(raw.flags as string) } as CommentRow
-  })
+    const { lastInsertRowid } = insertComment.run(v.articleId, v.parentId, v.depth, v.status, v.body, v.authorName, v.authorEmail,
+      v.avatarHash, v.authorUrl, v.ip, v.userAgent, JSON.stringify(v.flags), v.now, v.now)
+    return {
+      id: Number(lastInsertRowid),
+      articleId: v.articleId,
+      parentId: v.parentId,
+      depth: v.depth,
+      status: v.status,
+      body: v.body,
+      authorName: v.authorName,
+      authorEmail: v.authorEmail,
+      avatarHash: v.avatarHash,
+      authorUrl: v.authorUrl,
+      ip: v.ip,
+      userAgent: v.userAgent,
+      flags: v.flags,
+      createdAt: v.now,
+      updatedAt: v.now
+    }
+  }
 
   // Group commit: posts that arrive together (in one turn of the event loop) are written in
-  // one transaction, one WAL commit instead of one each; every post runs in its own savepoint
-  // (a nested better-sqlite3 transaction), so one that fails rolls back alone, and each
-  // article's commentCount moves once by the batch's approved posts. A post is answered only
-  // after the commit: an acknowledged comment is as durable as before.
+  // one transaction, one WAL commit instead of one each; a post that fails (a duplicate, a
+  // constraint) fails alone, and each article's commentCount moves once by the batch's
+  // approved posts. A post is answered only after the commit: an acknowledged comment is as
+  // durable as before.
   type Waiting = { values: Insert, resolve: (row: CommentRow) => void, reject: (error: unknown) => void }
   let waiting: Waiting[] = []
   const groupTx = c.transaction((batch: Waiting[]) => {

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
 import { build } from '../helper.js'
+import { createCommentsRepository } from '../../src/comments/repository.js'
 
-// Posts that arrive together are written in one transaction, each in its own savepoint:
+// Posts that arrive together are written in one transaction, each insert atomic on its own:
 // duplicates are caught inside it, and one post that fails never takes the others with it.
 
 t.test('concurrent identical posts: exactly one 201, the others 409, and one row stored', async (t) => {
@@ -28,4 +29,25 @@ t.test('a failing post in a batch rolls back alone: the others are stored and th
   t.same(commentRows(app).map((r) => r.body).sort(), ['A new comment', 'Another new one', 'First words'])
   const read = await app.inject({ url: `/v1/articles/${article.id}` })
   t.equal(read.json().commentCount, 3, 'commentCount counts the three stored comments')
+})
+
+t.test('an insert that fails inside a batch (a broken reference) fails alone: no savepoint is needed', async (t) => {
+  const app = await build(t)
+  const article = await createPublishedArticle(app)
+  const repo = createCommentsRepository(app.db)
+  const row = (articleId: number, body: string) => ({ articleId, parentId: null, depth: 1, status: 'approved' as const, body, authorName: 'Rosa', authorEmail: 'rosa@example.org', authorUrl: null, ip: null, userAgent: null, flags: [] })
+  const now = new Date().toISOString()
+  const [before, broken, after] = await Promise.allSettled([
+    repo.insert(row(article.id, 'Before the broken one'), now),
+    repo.insert(row(article.id + 1000, 'Points at no article'), now),
+    repo.insert(row(article.id, 'After the broken one'), now)
+  ])
+  t.equal(before.status, 'fulfilled')
+  t.equal(after.status, 'fulfilled')
+  t.equal(broken.status, 'rejected')
+  t.match(String((broken as PromiseRejectedResult).reason), /FOREIGN KEY/)
+  t.same(commentRows(app).map((r) => r.body).sort(), ['After the broken one', 'Before the broken one'])
+  const stored = (after as PromiseFulfilledResult<Awaited<ReturnType<typeof repo.insert>>>).value
+  t.same(repo.get(stored.id), stored, 'the row answered is the row stored')
+  t.equal((await app.inject({ url: `/v1/articles/${article.id}` })).json().commentCount, 2)
 })
