@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createArticlesRepository } from '../articles/repository.js'
 import { isLive } from '../articles/workflow.js'
-import { sendRead } from '../http/caching.js'
+import { sendJson, sendRead } from '../http/caching.js'
 import { FieldError, ForbiddenError, NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
@@ -112,7 +112,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     if (row.status !== 'approved') request.contentUnchanged = true
     reply.header('cache-control', 'no-store')
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
-    return reply.code(201).send({ ...publicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' })
+    return sendJson(reply, { ...publicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' }, 201)
   })
 
   await app.register(moderationRoutes, { repo, articles, settings })

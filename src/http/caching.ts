@@ -68,7 +68,17 @@ export function sendRead (request: FastifyRequest, reply: FastifyReply, body: un
   const json = JSON.stringify(body)
   const tag = digestOf(json)
   if (notModified(request, reply, opts.revision === undefined ? `"${tag}"` : `"${opts.revision}-${tag}"`, opts)) return reply
-  return reply.type('application/json; charset=utf-8').send(json)
+  return sendJson(reply, json)
+}
+
+/**
+ * Answers with JSON text (or a value stringified here) without the route's zod serializer:
+ * for hot answers whose body the handler builds field by field in the documented shape
+ * (the fuzzer checks every 2xx against the OpenAPI schema).
+ */
+export function sendJson (reply: FastifyReply, body: unknown, status?: number): FastifyReply {
+  if (status !== undefined) reply.code(status)
+  return reply.type('application/json; charset=utf-8').send(typeof body === 'string' ? body : JSON.stringify(body))
 }
 
 /** Throws 412 unless If-Match is absent or names the current revision of the resource. */

@@ -59,9 +59,15 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
     request.idempotency = { scope, key: header, hash }
   }
 
-  const remember = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  // Callback hooks: a request without the header (nearly all) costs no promise.
+  const lookupHook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    if (request.headers['idempotency-key'] === undefined) { done(); return }
+    lookup(request, reply).then((answered) => { if (answered !== reply) done() }, done)
+  }
+
+  const remember = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload: unknown) => void) => {
     const pending = request.idempotency
-    if (!pending || reply.statusCode < 200 || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    if (!pending || reply.statusCode < 200 || reply.statusCode >= 300 || typeof payload !== 'string') { done(null, payload); return }
     const headers: Record<string, string> = {}
     for (const name of REPLAYED_HEADERS) {
       const value = reply.getHeader(name)
@@ -72,7 +78,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
       tx.insert(idempotencyKeys).values({ scope: pending.scope, key: pending.key, requestHash: pending.hash, status: reply.statusCode, body: payload, headers })
         .onConflictDoNothing().run()
     })
-    return payload
+    done(null, payload)
   }
 
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -82,7 +88,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
     const header = { 'idempotency-key': IdempotencyKeyHeader }
     schema.headers = schema.headers instanceof z.ZodObject ? schema.headers.extend(header) : z.looseObject(header)
     const pre = route.preHandler
-    route.preHandler = [...(pre ? (Array.isArray(pre) ? pre : [pre]) : []), lookup]
+    route.preHandler = [...(pre ? (Array.isArray(pre) ? pre : [pre]) : []), lookupHook]
     const send = route.onSend
     route.onSend = [...(send ? (Array.isArray(send) ? send : [send]) : []), remember]
   })
