@@ -6,6 +6,7 @@ import { createArticlesRepository } from '../articles/repository.js'
 import { loadRefs } from '../articles/relations.js'
 import { isLive } from '../articles/workflow.js'
 import { FieldError } from '../http/errors.js'
+import { createVersionedMemo } from '../http/versioned-memo.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
 import { SlotKeySchema } from './schemas.js'
@@ -66,24 +67,23 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
 
   // What targeting needs of an article, per id or slug, for the content version it was read at:
   // serving a page then touches no table at all.
-  const contexts = new Map<string, { version: string, liveUntil: string, article: NonNullable<PageContext['article']> | null }>()
+  type Context = { liveUntil: string, article: NonNullable<PageContext['article']> | null }
+  const contexts = createVersionedMemo<Context>(app.contentVersion)
+
+  function readContext (idOrSlug: string, nowIso: string): Context {
+    const row = articles.findRow(idOrSlug)
+    let article: NonNullable<PageContext['article']> | null = null
+    if (row && isLive(row, nowIso)) {
+      const refs = loadRefs(app.db, [row])
+      article = { slug: row.slug, category: refs.category(row.categoryId)?.slug ?? null, tags: refs.tags(row.id).map((t) => t.slug), author: refs.author(row.authorId)?.slug ?? null }
+    }
+    // A scheduled article not yet live is looked up again once its time may have come.
+    return { liveUntil: article || !row?.publishedAt || row.publishedAt <= nowIso ? '9999' : row.publishedAt, article }
+  }
 
   function articleContext (idOrSlug: string, now: Date): PageContext['article'] {
-    const version = app.contentVersion()
     const nowIso = isoTime(now)
-    let entry = contexts.get(idOrSlug)
-    if (!entry || entry.version !== version) {
-      const row = articles.findRow(idOrSlug)
-      let article: NonNullable<PageContext['article']> | null = null
-      if (row && isLive(row, nowIso)) {
-        const refs = loadRefs(app.db, [row])
-        article = { slug: row.slug, category: refs.category(row.categoryId)?.slug ?? null, tags: refs.tags(row.id).map((t) => t.slug), author: refs.author(row.authorId)?.slug ?? null }
-      }
-      // A scheduled article not yet live is looked up again once its time may have come.
-      entry = { version, liveUntil: article || !row?.publishedAt || row.publishedAt <= nowIso ? '9999' : row.publishedAt, article }
-      if (contexts.size >= 10_000) contexts.delete(contexts.keys().next().value!)
-      contexts.set(idOrSlug, entry)
-    }
+    const entry = contexts.get(idOrSlug, () => readContext(idOrSlug, nowIso))
     if (!entry.article && entry.liveUntil <= nowIso) { contexts.delete(idOrSlug); return articleContext(idOrSlug, now) }
     if (!entry.article) throw new FieldError('article', `There is no published article "${idOrSlug}"`)
     return entry.article

@@ -6,6 +6,7 @@ import { sendJson, sendRead } from '../http/caching.js'
 import { FieldError, ForbiddenError, NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
+import { createVersionedMemo } from '../http/versioned-memo.js'
 import { judge } from './defences.js'
 import { normalizeEmail } from './render.js'
 import { createCommentsRepository, publicComment, type CommentRow } from './repository.js'
@@ -31,9 +32,13 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
   const repo = createCommentsRepository(app.db)
   const articles = createArticlesRepository(app.db)
 
+  // An article's state per id or slug, for the content version it was read at: a post to a
+  // busy article makes no query to find it again.
+  const states = createVersionedMemo<ReturnType<typeof articles.findState>>(app.contentVersion)
+
   /** The article if the public can see it, else 404. */
   function liveArticle (idOrSlug: string) {
-    const row = articles.findState(idOrSlug)
+    const row = states.get(idOrSlug, () => articles.findState(idOrSlug))
     if (!row || !isLive(row, app.now().toISOString())) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
     return row
   }

@@ -23,13 +23,15 @@ t.test('POST comments on an article with commentsEnabled false → 403 and nothi
 t.test('POST comments after comments are closed on an article → 403; reopened → 201', async (t) => {
   const app = await build(t)
   const article = await createPublishedArticle(app)
+  // A post first: the article's state is then remembered, and closing must still show at once.
+  t.equal((await postComment(app, article.id, commentForm({ body: 'Before closing' }))).statusCode, 201)
   const close = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { commentsEnabled: false } })
   t.equal(close.statusCode, 200)
   await expectRefused(t, app, article.id, 403, 'Comments are closed on this article')
   const reopen = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { commentsEnabled: true } })
   t.equal(reopen.statusCode, 200)
   t.equal((await postComment(app, article.id, commentForm())).statusCode, 201)
-  t.equal(commentTotal(app), 1)
+  t.equal(commentTotal(app), 2)
 })
 
 t.test('POST comments on a draft → 404 and nothing stored', async (t) => {
