@@ -20,6 +20,19 @@ t.test('a repeated public read is answered from the cache with the same body and
   t.equal(conditional.body, '')
 })
 
+t.test('a cached answer is the same UTF-8 bytes, with their length', async (t) => {
+  const app = await build(t)
+  await createArticle(app, { title: 'Über die Brücke — 東京 🌊', status: 'published' })
+  const reads = []
+  for (let i = 0; i < 3; i++) reads.push(await app.inject({ url: '/v1/articles?fields=title' }))
+  for (const res of reads) {
+    t.equal(res.rawPayload.toString('utf8'), reads[0]!.body)
+    t.equal(Number(res.headers['content-length']), res.rawPayload.length)
+    t.equal(res.json().data[0].title, 'Über die Brücke — 東京 🌊')
+    t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  }
+})
+
 t.test('a write through the API makes the next public read fresh', async (t) => {
   const app = await build(t)
   const article = await createArticle(app, { title: 'Before', status: 'published' })
