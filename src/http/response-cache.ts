@@ -28,6 +28,9 @@ const HIT = Symbol('response-cache-hit')
 /** How stale another process's commit may look: at most this long. */
 export const DATA_VERSION_POLL_MS = 100
 const VERSION = Symbol('response-cache-version')
+const REFRESH = Symbol('response-cache-refresh')
+/** How many URLs read once are remembered, waiting for a second read (the doorkeeper). */
+export const ADMISSION_WINDOW = 4096
 
 /**
  * A bounded in-memory cache of public reads: the serialized answer, its ETag and headers,
@@ -36,6 +39,11 @@ const VERSION = Symbol('response-cache-version')
  * other process (the import CLI) within DATA_VERSION_POLL_MS.
  * The clock is part of the key too: an answer stays valid only until the next scheduled
  * article goes live.
+ *
+ * An answer is stored on its URL's second read among the last ADMISSION_WINDOW URLs read once
+ * (TinyLFU's doorkeeper), or at once when its URL was cached before the last write: reads that
+ * come once (a crawler walking the archive, the long tail of old articles) neither push the
+ * hot pages out nor churn memory with answers no one asks for again.
  */
 export const responseCachePlugin = fp(async function responseCachePlugin (app, opts: { maxEntries?: number, maxBytes?: number }) {
   const maxEntries = opts.maxEntries ?? 5000
@@ -62,7 +70,20 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     }
     return versionText
   }
-  const clear = () => { entries.clear(); bytes = 0 }
+  // URLs read once since the doorkeeper was last emptied; a second read admits the answer.
+  const readOnce = new Set<string>()
+  function admit (url: string): boolean {
+    if (readOnce.delete(url)) return true
+    if (readOnce.size >= ADMISSION_WINDOW) readOnce.clear()
+    readOnce.add(url)
+    return false
+  }
+  // A write empties the cache; the URLs it held were hot, so their next read is kept at once.
+  const clear = () => {
+    for (const url of entries.keys()) readOnce.add(url)
+    entries.clear()
+    bytes = 0
+  }
   // When the next scheduled article goes live, for the version it was computed at.
   let next = { version: '', at: 0 }
   function nextChange (now: Date, current: string): number {
@@ -90,7 +111,12 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     const entry = entries.get(request.url)
     if (!entry) { done(); return }
     // Stale after a write, or once a scheduled article went live after it was stored.
-    if (entry.version !== current || now.getTime() >= entry.until) { remove(request.url); done(); return }
+    if (entry.version !== current || now.getTime() >= entry.until) {
+      remove(request.url)
+      ;(request as unknown as Record<symbol, boolean>)[REFRESH] = true
+      done()
+      return
+    }
     // Least recently used goes first: move this one to the end.
     entries.delete(request.url)
     entries.set(request.url, entry)
@@ -114,6 +140,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (!cacheControl.startsWith('public') || typeof etag !== 'string') return payload
     // Kept as bytes, off the V8 heap: a hit is written as it is (no UTF-8 encoding per hit), and
     // answers replaced in the cache are not old-generation garbage for the collector to find.
+    if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(request.url)) return payload
     const body = Buffer.from(payload)
     const size = body.length
     if (size > maxBytes / 16) return payload

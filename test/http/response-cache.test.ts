@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import t from 'tap'
 import { admin, build, buildWithClock, tempDir } from '../helper.js'
-import { DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
+import { ADMISSION_WINDOW, DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
 import { createArticle } from '../fixtures.js'
 
 t.test('a repeated public read is answered from the cache with the same body and ETag, and 304 still works', async (t) => {
@@ -80,7 +80,8 @@ t.test('reads with a token are never served from or stored in the public cache',
 t.test('the second read really comes from the cache: a write past the API is unseen until contentChanged()', async (t) => {
   const app = await build(t)
   const article = await createArticle(app, { title: 'Original', status: 'published' })
-  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original')
+  // Read twice: an answer is kept on its second read (the doorkeeper).
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original')
   app.db.$client.prepare('update articles set title = ? where id = ?').run('Sneaky', article.id)
   t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original', 'served from the cache')
   app.contentChanged()
@@ -91,7 +92,7 @@ t.test('a comment held for moderation keeps cached public reads; an approved one
   const app = await build(t)
   const article = await createArticle(app, { title: 'Commented story', status: 'published' })
   const url = `/v1/articles/${article.slug}`
-  t.equal((await app.inject({ url })).json().title, 'Commented story')
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url })).json().title, 'Commented story')
   // A change no API write announces: only a cleared cache can show it.
   app.db.$client.prepare('update articles set title = ? where id = ?').run('Changed quietly', article.id)
   const form = { body: 'Held for a moderator', authorName: 'Reader', authorEmail: 'reader@example.org' }
@@ -108,4 +109,53 @@ t.test('a comment held for moderation keeps cached public reads; an approved one
   const fresh = (await app.inject({ url })).json()
   t.equal(fresh.title, 'Changed again', 'the approved comment refreshed it')
   t.equal(fresh.commentCount, 1)
+})
+
+t.test('an answer is kept on its URL\'s second read: one-off reads never fill the cache', async (t) => {
+  const app = await build(t)
+  const article = await createArticle(app, { title: 'First', status: 'published' })
+  const url = `/v1/articles/${article.slug}`
+  const title = async () => (await app.inject({ url })).json().title
+  const quietly = (value: string) => app.db.$client.prepare('update articles set title = ? where id = ?').run(value, article.id)
+  t.equal(await title(), 'First')
+  quietly('Second')
+  t.equal(await title(), 'Second', 'read once: not kept, so the second read goes to the database')
+  quietly('Third')
+  t.equal(await title(), 'Second', 'the second read was kept: the third comes from the cache')
+})
+
+t.test('the doorkeeper forgets: a URL read once is not kept once ADMISSION_WINDOW other URLs were read once', async (t) => {
+  const app = await build(t)
+  const article = await createArticle(app, { title: 'First', status: 'published' })
+  const url = `/v1/articles/${article.slug}`
+  const title = async () => (await app.inject({ url })).json().title
+  const quietly = (value: string) => app.db.$client.prepare('update articles set title = ? where id = ?').run(value, article.id)
+  t.equal(await title(), 'First')
+  // Other URLs read once each (lists before distinct times), enough to empty the doorkeeper.
+  const start = Date.parse('2030-01-01T00:00:00.000Z')
+  let ok = 0
+  for (let i = 0; i < ADMISSION_WINDOW; i++) {
+    const res = await app.inject({ url: `/v1/articles?fields=id&publishedBefore=${new Date(start + i * 1000).toISOString()}` })
+    if (res.statusCode === 200) ok++
+  }
+  t.equal(ok, ADMISSION_WINDOW)
+  quietly('Second')
+  t.equal(await title(), 'Second', 'forgotten: this read counts as a first one again')
+  quietly('Third')
+  t.equal(await title(), 'Third', 'so this one still goes to the database (and is kept)')
+  quietly('Fourth')
+  t.equal(await title(), 'Third', 'from the cache')
+})
+
+t.test('after a write, an answer that was cached is kept again on its first read', async (t) => {
+  const app = await build(t)
+  const article = await createArticle(app, { title: 'Before', status: 'published' })
+  const url = `/v1/articles/${article.slug}`
+  const title = async () => (await app.inject({ url })).json().title
+  for (let i = 0; i < 2; i++) t.equal(await title(), 'Before')
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
+  t.equal(patched.statusCode, 200)
+  t.equal(await title(), 'After')
+  app.db.$client.prepare('update articles set title = ? where id = ?').run('Quiet', article.id)
+  t.equal(await title(), 'After', 'kept at the first read after the write')
 })
