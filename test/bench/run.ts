@@ -1,7 +1,9 @@
-// npm run bench [-- --articles 10000 --duration 10 --warmup 2 --connections 50 --only a,b --db /tmp/broadsheet-1m.db]
+// npm run bench [-- --articles 10000 --duration 10 --rounds 3 --warmup 2 --connections 50 --only a,b --db /tmp/broadsheet-1m.db]
 // Builds a temporary database, starts Broadsheet and a bare-Fastify baseline as separate
 // processes on 127.0.0.1, loads each scenario with autocannon after a warm-up, and prints
 // and saves one table: req/s, p50, p99, the ratio to the same-size baseline, server RSS.
+// The scenario and its baseline take turns (--rounds, the duration split between them), and
+// the ratio is the median of the rounds' ratios: a shared machine's noise moves both sides.
 // Every read scenario runs warm (the newest stories, one list URL, one common search: what a
 // news site's traffic looks like, served mostly from the response cache), and the reads by
 // slug, the lists and the searches again "uncached", cycling through more distinct URLs than
@@ -19,6 +21,7 @@ const { values } = parseArgs({
   options: {
     articles: { type: 'string', default: '10000' },
     duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
@@ -29,6 +32,8 @@ const articles = Number(values.articles)
 const duration = Number(values.duration)
 const warmup = Number(values.warmup)
 const connections = Number(values.connections)
+const rounds = Number(values.rounds)
+if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 10)) throw new Error('--rounds is 1 to 10')
 if (!(articles >= 100 && articles <= 1_000_000)) throw new Error('--articles is 100 to 1000000')
 
 const root = new URL('../..', import.meta.url).pathname
@@ -50,6 +55,12 @@ async function start (args: string[], env: Record<string, string>, probe: string
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
   throw new Error(`${args.join(' ')} did not answer within 120 s`)
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 function rssMb (pid: number): number {
@@ -159,19 +170,31 @@ try {
     const size = await sizeOf(server.url, scenario)
     const baseScenario: Scenario = { name: 'baseline', method: scenario.method ?? 'GET', paths: [`/static/${size}`], read: scenario.read, ...(scenario.body ? { body: scenario.body } : {}) }
     await load(server.url, scenario, warmup)
-    const app = await load(server.url, scenario, duration)
-    const rss = rssMb(server.child.pid!)
     await load(baseline.url, baseScenario, warmup)
-    const base = await load(baseline.url, baseScenario, duration)
-    const ratio = app.rps / base.rps
-    const row = `| ${scenario.name} | ${size} | ${Math.round(app.rps)} | ${app.p50} | ${app.p99} | ${Math.round(base.rps)} | ${ratio.toFixed(2)} | ${rss} |${app.bad > 0 ? ` ${app.bad} non-2xx/errors` : ''}`
+    const apps: Array<Awaited<ReturnType<typeof load>>> = []
+    const ratios: number[] = []
+    let baseRps = 0
+    let rss = 0
+    for (let round = 0; round < rounds; round++) {
+      const app = await load(server.url, scenario, duration / rounds)
+      rss = Math.max(rss, rssMb(server.child.pid!))
+      const base = await load(baseline.url, baseScenario, duration / rounds)
+      apps.push(app)
+      ratios.push(app.rps / base.rps)
+      baseRps += base.rps / rounds
+    }
+    const rps = apps.reduce((sum, a) => sum + a.rps, 0) / rounds
+    const p50 = median(apps.map((a) => a.p50))
+    const p99 = median(apps.map((a) => a.p99))
+    const bad = apps.reduce((sum, a) => sum + a.bad, 0)
+    const row = `| ${scenario.name} | ${size} | ${Math.round(rps)} | ${p50} | ${p99} | ${Math.round(baseRps)} | ${median(ratios).toFixed(2)} | ${rss} |${bad > 0 ? ` ${bad} non-2xx/errors` : ''}`
     rows.push(row)
     process.stderr.write(`${row}\n`)
   }
 
   const header = '| scenario | body bytes | req/s | p50 ms | p99 ms | baseline req/s | ratio | server RSS MB |\n|---|---|---|---|---|---|---|---|'
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
-  const report = `# Benchmark ${new Date().toISOString()}\n\n${articles} articles; ${connections} connections; ${warmup} s warm-up and ${duration} s per scenario, baseline measured right after each scenario in the same run; load generator (autocannon) on the same machine.\n\nMachine: ${machine}\n\n${header}\n${rows.join('\n')}\n`
+  const report = `# Benchmark ${new Date().toISOString()}\n\n${articles} articles; ${connections} connections; ${warmup} s warm-up and ${duration} s per scenario in ${rounds} rounds taking turns with the baseline (req/s: the mean; p50, p99 and the ratio: the median of the rounds; RSS: the highest after a round); load generator (autocannon) on the same machine.\n\nMachine: ${machine}\n\n${header}\n${rows.join('\n')}\n`
   process.stdout.write(`\n${report}`)
   const resultsDir = join(root, 'test', 'bench', 'results')
   mkdirSync(resultsDir, { recursive: true })
