@@ -114,6 +114,9 @@ export function createCommentsRepository (db: Db) {
         deltas.set(row.articleId, (deltas.get(row.articleId) ?? 0) + approvedDelta(undefined, row.status))
         return { row }
       } catch (error) {
+        // A failed statement is undone alone; an error that rolled the whole transaction back
+        // (disk full, I/O) fails the batch, so nothing is answered as stored that is not.
+        if (!c.inTransaction) throw error
         return { error }
       }
     })

@@ -2,6 +2,8 @@ import { hash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PreconditionFailedError } from './errors.js'
 
+const JSON_TYPE = 'application/json; charset=utf-8'
+
 /** Cache-Control for public reads of published content. */
 export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 /** Cache-Control for anything that depends on the caller's token. */
@@ -68,17 +70,17 @@ export function sendRead (request: FastifyRequest, reply: FastifyReply, body: un
   const json = JSON.stringify(body)
   const tag = digestOf(json)
   if (notModified(request, reply, opts.revision === undefined ? `"${tag}"` : `"${opts.revision}-${tag}"`, opts)) return reply
-  return sendJson(reply, json)
+  return reply.type(JSON_TYPE).send(json)
 }
 
 /**
- * Answers with JSON text (or a value stringified here) without the route's zod serializer:
- * for hot answers whose body the handler builds field by field in the documented shape
- * (the fuzzer checks every 2xx against the OpenAPI schema).
+ * Answers with `value` as JSON, stringified here, without the route's zod serializer: for hot
+ * answers whose body the handler builds field by field in the documented shape (the fuzzer
+ * checks every 2xx against the OpenAPI schema).
  */
-export function sendJson (reply: FastifyReply, body: unknown, status?: number): FastifyReply {
+export function sendJson (reply: FastifyReply, value: unknown, status?: number): FastifyReply {
   if (status !== undefined) reply.code(status)
-  return reply.type('application/json; charset=utf-8').send(typeof body === 'string' ? body : JSON.stringify(body))
+  return reply.type(JSON_TYPE).send(JSON.stringify(value))
 }
 
 /** Throws 412 unless If-Match is absent or names the current revision of the resource. */

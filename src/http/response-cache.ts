@@ -72,15 +72,16 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   }
   // URLs read once since the doorkeeper was last emptied; a second read admits the answer.
   const readOnce = new Set<string>()
+  // The URLs cached when the last write emptied the cache: they were hot, so their next read is kept at once.
+  let cachedBeforeWrite = new Set<string>()
   function admit (url: string): boolean {
-    if (readOnce.delete(url)) return true
+    if (cachedBeforeWrite.delete(url) || readOnce.delete(url)) return true
     if (readOnce.size >= ADMISSION_WINDOW) readOnce.clear()
     readOnce.add(url)
     return false
   }
-  // A write empties the cache; the URLs it held were hot, so their next read is kept at once.
   const clear = () => {
-    for (const url of entries.keys()) readOnce.add(url)
+    cachedBeforeWrite = new Set(entries.keys())
     entries.clear()
     bytes = 0
   }
@@ -141,7 +142,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     // Kept as bytes, off the V8 heap: a hit is written as it is (no UTF-8 encoding per hit), and
     // answers replaced in the cache are not old-generation garbage for the collector to find.
     if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(request.url)) return payload
-    const body = Buffer.from(payload)
+    // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
+    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload))
+    body.write(payload)
     const size = body.length
     if (size > maxBytes / 16) return payload
     remove(request.url)
@@ -161,12 +164,14 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
 
   // Any successful write through the API may change what public reads show.
   app.decorateRequest('contentUnchanged', false)
-  app.addHook('onResponse', (request, reply, done) => {
+  // When the answer is sent, not when it is finished: a client that hangs up after its write
+  // committed must not leave the old version (and what is remembered for it) in place.
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' &&
       reply.statusCode < 400 && !request.routeOptions.config?.cacheNeutral && !request.contentUnchanged) {
       writes++
       clear()
     }
-    done()
+    done(null, payload)
   })
 }, { name: 'broadsheet-response-cache' })

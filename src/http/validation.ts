@@ -7,11 +7,14 @@ const UNCHANGED = Object.freeze({})
 
 /**
  * The keys of a headers schema that can be skipped when none of them is sent: a loose
- * object (other headers pass through) whose every field accepts absence as absence.
+ * object (other headers pass through) without checks of its own, whose every field accepts
+ * absence as absence.
  * Undefined when the schema must always run (a required header, a default).
  */
 function skippableKeys (schema: unknown): string[] | undefined {
   if (!(schema instanceof z.ZodObject) || !(schema.def.catchall instanceof z.ZodUnknown)) return undefined
+  // A check on the whole object (refine, superRefine) may fail with none of the keys sent.
+  if ((schema.def.checks?.length ?? 0) > 0) return undefined
   const shape = schema.shape as Record<string, z.ZodType>
   const keys = Object.keys(shape)
   const absentStaysAbsent = keys.every((key) => {

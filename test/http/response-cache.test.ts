@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import t from 'tap'
-import { admin, build, buildWithClock, tempDir } from '../helper.js'
+import { admin, build, buildWith, buildWithClock, tempDir } from '../helper.js'
 import { ADMISSION_WINDOW, DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
 import { createArticle } from '../fixtures.js'
 
@@ -158,4 +158,23 @@ t.test('after a write, an answer that was cached is kept again on its first read
   t.equal(await title(), 'After')
   app.db.$client.prepare('update articles set title = ? where id = ?').run('Quiet', article.id)
   t.equal(await title(), 'After', 'kept at the first read after the write')
+})
+
+t.test('a write moves the content version when its answer is sent, not when the client has it', async (t) => {
+  // A client that hangs up after its write committed never reaches onResponse: the cache and
+  // what is remembered per version (an article's state for comment posts) must not wait for it.
+  const seen: Array<{ before: string, atSend: string }> = []
+  let before = ''
+  const app = await buildWith(t, (app) => {
+    app.addHook('onRequest', (request, _reply, done) => { if (request.method === 'PATCH') before = app.contentVersion(); done() })
+    app.addHook('onSend', (request, _reply, payload, done) => {
+      if (request.method === 'PATCH') seen.push({ before, atSend: app.contentVersion() })
+      done(null, payload)
+    })
+  })
+  const article = await createArticle(app, { title: 'Before', status: 'published' })
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
+  t.equal(patched.statusCode, 200)
+  t.equal(seen.length, 1)
+  t.not(seen[0]!.atSend, seen[0]!.before, 'moved by the time the answer is on its way')
 })

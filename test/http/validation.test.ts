@@ -25,5 +25,6 @@ t.test('schemas that must always run still do: a required header, a default, a s
   t.ok(compile(z.looseObject({ 'x-required': z.string() }))(sent).error, 'a missing required header is an error')
   t.same(compile(z.looseObject({ 'x-mode': z.string().default('fast') }))(sent).value, { ...sent, 'x-mode': 'fast' })
   t.ok(compile(z.strictObject({ 'x-a': z.string().optional() }))(sent).error, 'a strict object refuses other keys')
+  t.ok(compile(z.looseObject({ 'x-a': z.string().optional() }).refine(() => false, 'never'))(sent).error, 'a check on the whole object still runs')
   t.same(compile(z.object({ q: z.string().optional() }), 'querystring')({}).value, {}, 'a query string goes through zod')
 })
