@@ -54,10 +54,14 @@ export const ModerationCommentSchema = CommentSchema.extend({
 
 const required = (message: string) => (issue: { input: unknown }) => (issue.input === undefined || issue.input === null ? message : undefined)
 
+// A lone UTF-16 surrogate cannot be stored as UTF-8: SQLite would keep U+FFFD in its place, so
+// the text becomes that before it is checked, stored and answered.
+const wellFormed = (text: string) => text.toWellFormed()
+
 export const NewCommentSchema = z.strictObject({
-  body: z.string({ error: required('Please enter your comment') }).trim().min(1, 'Please enter your comment')
+  body: z.string({ error: required('Please enter your comment') }).trim().overwrite(wellFormed).min(1, 'Please enter your comment')
     .max(20_000, 'Your comment is too long'),
-  authorName: z.string({ error: required('Please enter your name') }).trim().min(1, 'Please enter your name')
+  authorName: z.string({ error: required('Please enter your name') }).trim().overwrite(wellFormed).min(1, 'Please enter your name')
     .max(100, 'Please keep your name under 100 characters'),
   authorEmail: z.string({ error: required('Please enter a valid email address') }).trim()
     .max(254, 'Please enter a valid email address')

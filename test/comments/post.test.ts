@@ -189,3 +189,15 @@ t.test('POST comments with a body that is not JSON → 415 and nothing stored', 
   expectProblem(t, res, 415, 'unsupported-media-type', /^Send the request body as application\/json/)
   t.equal(commentTotal(app), 0)
 })
+
+t.test('POST comments with a lone UTF-16 surrogate → 201 answering exactly what is stored (U+FFFD in its place)', async (t) => {
+  const app = await build(t)
+  const article = await createPublishedArticle(app)
+  const res = await postComment(app, article.id, commentForm({ body: 'Broken \ud800 text', authorName: 'Ro\udc00sa' }))
+  t.equal(res.statusCode, 201)
+  t.equal(res.json().body, 'Broken \ufffd text')
+  t.equal(res.json().authorName, 'Ro\ufffdsa')
+  const [row] = commentRows(app)
+  t.equal(row!.body, res.json().body, 'the answer is the stored body')
+  t.equal(row!.author_name, res.json().authorName)
+})
