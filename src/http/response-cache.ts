@@ -139,14 +139,14 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     const cacheControl = String(reply.getHeader('cache-control') ?? '')
     const etag = reply.getHeader('etag')
     if (!cacheControl.startsWith('public') || typeof etag !== 'string') return payload
+    const size = Buffer.byteLength(payload)
+    if (size > maxBytes / 16) return payload
+    if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(request.url)) return payload
     // Kept as bytes, off the V8 heap: a hit is written as it is (no UTF-8 encoding per hit), and
     // answers replaced in the cache are not old-generation garbage for the collector to find.
-    if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(request.url)) return payload
     // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
-    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload))
+    const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
-    const size = body.length
-    if (size > maxBytes / 16) return payload
     remove(request.url)
     entries.set(request.url, { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until, bytes: size })
     bytes += size

@@ -1,9 +1,22 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import t from 'tap'
+import type { App } from '../../src/app.js'
 import { admin, build, buildWith, buildWithClock, tempDir } from '../helper.js'
 import { ADMISSION_WINDOW, DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
 import { createArticle } from '../fixtures.js'
+
+/** A published article, its public read's title, and a change written past the API (no cache is told). */
+async function watchedArticle (app: App, title: string) {
+  const article = await createArticle(app, { title, status: 'published' })
+  const url = `/v1/articles/${article.slug}`
+  return {
+    article,
+    url,
+    title: async (): Promise<string> => (await app.inject({ url })).json().title,
+    quietly: (value: string) => { app.db.$client.prepare('update articles set title = ? where id = ?').run(value, article.id) }
+  }
+}
 
 t.test('a repeated public read is answered from the cache with the same body and ETag, and 304 still works', async (t) => {
   const app = await build(t)
@@ -79,13 +92,13 @@ t.test('reads with a token are never served from or stored in the public cache',
 
 t.test('the second read really comes from the cache: a write past the API is unseen until contentChanged()', async (t) => {
   const app = await build(t)
-  const article = await createArticle(app, { title: 'Original', status: 'published' })
+  const { title, quietly } = await watchedArticle(app, 'Original')
   // Read twice: an answer is kept on its second read (the doorkeeper).
-  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original')
-  app.db.$client.prepare('update articles set title = ? where id = ?').run('Sneaky', article.id)
-  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Original', 'served from the cache')
+  for (let i = 0; i < 2; i++) t.equal(await title(), 'Original')
+  quietly('Sneaky')
+  t.equal(await title(), 'Original', 'served from the cache')
   app.contentChanged()
-  t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Sneaky')
+  t.equal(await title(), 'Sneaky')
 })
 
 t.test('a comment held for moderation keeps cached public reads; an approved one refreshes them', async (t) => {
@@ -113,10 +126,7 @@ t.test('a comment held for moderation keeps cached public reads; an approved one
 
 t.test('an answer is kept on its URL\'s second read: one-off reads never fill the cache', async (t) => {
   const app = await build(t)
-  const article = await createArticle(app, { title: 'First', status: 'published' })
-  const url = `/v1/articles/${article.slug}`
-  const title = async () => (await app.inject({ url })).json().title
-  const quietly = (value: string) => app.db.$client.prepare('update articles set title = ? where id = ?').run(value, article.id)
+  const { title, quietly } = await watchedArticle(app, 'First')
   t.equal(await title(), 'First')
   quietly('Second')
   t.equal(await title(), 'Second', 'read once: not kept, so the second read goes to the database')
@@ -126,10 +136,7 @@ t.test('an answer is kept on its URL\'s second read: one-off reads never fill th
 
 t.test('the doorkeeper forgets: a URL read once is not kept once ADMISSION_WINDOW other URLs were read once', async (t) => {
   const app = await build(t)
-  const article = await createArticle(app, { title: 'First', status: 'published' })
-  const url = `/v1/articles/${article.slug}`
-  const title = async () => (await app.inject({ url })).json().title
-  const quietly = (value: string) => app.db.$client.prepare('update articles set title = ? where id = ?').run(value, article.id)
+  const { title, quietly } = await watchedArticle(app, 'First')
   t.equal(await title(), 'First')
   // Other URLs read once each (lists before distinct times), enough to empty the doorkeeper.
   const start = Date.parse('2030-01-01T00:00:00.000Z')
@@ -149,14 +156,12 @@ t.test('the doorkeeper forgets: a URL read once is not kept once ADMISSION_WINDO
 
 t.test('after a write, an answer that was cached is kept again on its first read', async (t) => {
   const app = await build(t)
-  const article = await createArticle(app, { title: 'Before', status: 'published' })
-  const url = `/v1/articles/${article.slug}`
-  const title = async () => (await app.inject({ url })).json().title
+  const { article, title, quietly } = await watchedArticle(app, 'Before')
   for (let i = 0; i < 2; i++) t.equal(await title(), 'Before')
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
   t.equal(patched.statusCode, 200)
   t.equal(await title(), 'After')
-  app.db.$client.prepare('update articles set title = ? where id = ?').run('Quiet', article.id)
+  quietly('Quiet')
   t.equal(await title(), 'After', 'kept at the first read after the write')
 })
 
