@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { tuneHeap } from './http/heap.js'
 
 /** Entry point: load config, build the app, listen, and close gracefully on signals. */
 async function main () {
@@ -15,6 +16,7 @@ async function main () {
     throw err
   }
 
+  tuneHeap()
   const app = await buildApp({ config })
 
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run onClose (closes the database).
