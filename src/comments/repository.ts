@@ -26,6 +26,14 @@ export function publicComment (row: CommentRow) {
   }
 }
 
+/** The answer to a post: the public shape and whether it shows now (spam is answered as pending). */
+export function postedComment (row: CommentRow) {
+  // A key added to the built object stays on V8's fast path; a spread plus a key did not.
+  const comment: ReturnType<typeof publicComment> & { status?: 'approved' | 'pending' } = publicComment(row)
+  comment.status = row.status === 'approved' ? 'approved' : 'pending'
+  return comment as Required<typeof comment>
+}
+
 /** The moderators' shape: everything. */
 export function moderationComment (row: CommentRow) {
   return { ...publicComment(row), status: row.status, authorEmail: row.authorEmail, ip: row.ip, userAgent: row.userAgent, flags: row.flags ?? [], updatedAt: row.updatedAt }
@@ -66,20 +74,29 @@ export function createCommentsRepository (db: Db) {
   const bumpCount = c.prepare('update articles set comment_count = comment_count + ? where id = ?')
   const approvedByEmail = c.prepare("select 1 from comments where author_email = ? and status = 'approved' limit 1").pluck()
   const duplicate = c.prepare('select 1 from comments where article_id = ? and author_email = ? and body = ? and created_at >= ? limit 1').pluck()
-  type Insert = NewCommentRow & { avatarHash: string, now: string, duplicateSince: string | null }
+  // One post waiting for the group commit. What the repository adds to the caller's values sits
+  // beside them, not spread into a copy (a spread plus three keys took V8's slow path: ~2 % of a post).
+  type Waiting = {
+    values: NewCommentRow
+    avatarHash: string
+    now: string
+    duplicateSince: string | null
+    resolve: (row: CommentRow) => void
+    reject: (error: unknown) => void
+  }
   /**
    * Inserts one comment inside the batch's transaction; the caller moves commentCount by
    * approvedDelta (once per batch). One INSERT statement is atomic on its own (a failing one
    * is undone and the transaction goes on), so a post needs no savepoint of its own. The row
    * is built from what was written: every column is given, so there is nothing to read back.
    */
-  function insertOne (v: Insert): CommentRow {
+  function insertOne ({ values: v, avatarHash: avatar, now, duplicateSince }: Waiting): CommentRow {
     // Inside the transaction, so two identical posts written together cannot both pass.
-    if (v.duplicateSince !== null && duplicate.get(v.articleId, v.authorEmail, v.body, v.duplicateSince) !== undefined) {
+    if (duplicateSince !== null && duplicate.get(v.articleId, v.authorEmail, v.body, duplicateSince) !== undefined) {
       throw new DuplicateCommentError()
     }
     const { lastInsertRowid } = insertComment.run(v.articleId, v.parentId, v.depth, v.status, v.body, v.authorName, v.authorEmail,
-      v.avatarHash, v.authorUrl, v.ip, v.userAgent, JSON.stringify(v.flags), v.now, v.now)
+      avatar, v.authorUrl, v.ip, v.userAgent, JSON.stringify(v.flags), now, now)
     return {
       id: Number(lastInsertRowid),
       articleId: v.articleId,
@@ -89,13 +106,13 @@ export function createCommentsRepository (db: Db) {
       body: v.body,
       authorName: v.authorName,
       authorEmail: v.authorEmail,
-      avatarHash: v.avatarHash,
+      avatarHash: avatar,
       authorUrl: v.authorUrl,
       ip: v.ip,
       userAgent: v.userAgent,
       flags: v.flags,
-      createdAt: v.now,
-      updatedAt: v.now
+      createdAt: now,
+      updatedAt: now
     }
   }
 
@@ -104,13 +121,12 @@ export function createCommentsRepository (db: Db) {
   // constraint) fails alone, and each article's commentCount moves once by the batch's
   // approved posts. A post is answered only after the commit: an acknowledged comment is as
   // durable as before.
-  type Waiting = { values: Insert, resolve: (row: CommentRow) => void, reject: (error: unknown) => void }
   let waiting: Waiting[] = []
   const groupTx = c.transaction((batch: Waiting[]) => {
     const deltas = new Map<number, number>()
     const results = batch.map((item) => {
       try {
-        const row = insertOne(item.values)
+        const row = insertOne(item)
         deltas.set(row.articleId, (deltas.get(row.articleId) ?? 0) + approvedDelta(undefined, row.status))
         return { row }
       } catch (error) {
@@ -165,7 +181,7 @@ export function createCommentsRepository (db: Db) {
      */
     insert (values: NewCommentRow, now: string, duplicateSince: string | null = null): Promise<CommentRow> {
       return new Promise((resolve, reject) => {
-        waiting.push({ values: { ...values, avatarHash: avatarHash(values.authorEmail), now, duplicateSince }, resolve, reject })
+        waiting.push({ values, avatarHash: avatarHash(values.authorEmail), now, duplicateSince, resolve, reject })
         if (waiting.length === 1) setImmediate(commitWaiting)
       })
     },

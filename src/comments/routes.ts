@@ -9,7 +9,7 @@ import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { createVersionedMemo } from '../http/versioned-memo.js'
 import { judge } from './defences.js'
 import { normalizeEmail } from './render.js'
-import { createCommentsRepository, publicComment, type CommentRow } from './repository.js'
+import { createCommentsRepository, postedComment, publicComment, type CommentRow } from './repository.js'
 import { CommentListQuerySchema, CommentPageSchema, CommentTreePageSchema, NewCommentSchema, PostedCommentSchema, type CommentNode } from './schemas.js'
 import type { CommentSettingsStore } from './settings.js'
 import { moderationRoutes } from './moderation-routes.js'
@@ -117,7 +117,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     if (row.status !== 'approved') request.contentUnchanged = true
     reply.header('cache-control', 'no-store')
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
-    return sendJson(reply, { ...publicComment(row), status: row.status === 'approved' ? 'approved' : 'pending' }, 201)
+    return sendJson(reply, postedComment(row), 201)
   })
 
   await app.register(moderationRoutes, { repo, articles, settings })
