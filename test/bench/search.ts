@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { tuneHeap } from '../../src/http/heap.js'
 import { benchDatabase, type BenchSearch } from './seed.js'
 
 const { values } = parseArgs({
@@ -29,6 +30,8 @@ const data = benchDatabase(path, articles)
 if (data.seeded) process.stderr.write(`seeded ${articles} articles into ${path} in ${((Date.now() - t) / 1000).toFixed(1)} s\n`)
 
 const t0 = Date.now()
+// The heap settings of the server (src/server.ts), so the collections between searches are its own.
+tuneHeap()
 const app = await buildApp({ config: loadConfig({ DATABASE_URL: path, LOG_LEVEL: 'silent', BROADSHEET_DEMO: 'false' }) })
 await app.ready()
 process.stderr.write(`app ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (migrations included)\n`)
