@@ -2,11 +2,12 @@ import { setFlagsFromString } from 'node:v8'
 
 /**
  * How far V8 lets the old generation grow past what survived its last full collection before
- * it collects again: 50 % here. V8 picks up to 300 % on its own when collections are cheap,
- * and under a stream of requests the heap then swings between ~35 and ~140 MB (a comment post
- * promotes ~2 KB of request garbage); at 50 % it stays under ~60 MB. Measured with 50 clients
- * posting comments for 12 s: peak RSS 263–265 MB → 181–184 MB at the same throughput (the
- * extra full collections take a few ms each).
+ * it collects again: 50 % here. V8 picks up to 300 % on its own when collections are cheap, and
+ * under a stream of requests whose garbage partly outlives a scavenge the heap then swings
+ * between ~35 and ~140 MB. Measured (bench scenarios in runs of their own, two alternations):
+ * peak RSS of uncached reads by slug 236–237 → 176–178 MB, of the warm list 185 → 134–137 MB;
+ * 50 clients posting comments (before their objects lost a spread) 263–265 → 181–184 MB; the
+ * same throughput (the extra full collections take a few ms each).
  */
 export const HEAP_GROWING_PERCENT = 50
 
