@@ -32,7 +32,10 @@ for url in "${targets[@]}"; do
   tested=$((tested + 1))
   out=$(timeout 120 sqlmap -u "$url" --batch --level=2 --risk=1 --dbms=SQLite --flush-session \
     --output-dir="$work/out" --disable-coloring -v 1 2>&1)
-  if grep -qiE "is vulnerable|appears to be .* injectable|Parameter: .* \(GET\)|identified the following injection point" <<<"$out"; then
+  # sqlmap's verdicts only. "appears to be ... injectable" is printed before sqlmap checks the
+  # point for a false positive; with an answer that differs on every request (a problem+json
+  # carries its request id) it fired once in a clean-clone run on code that is not injectable.
+  if grep -qiE "is vulnerable|Parameter: .* \(GET\)|identified the following injection point" <<<"$out"; then
     echo "INJECTABLE: $url"
     grep -iE "injectable|injection point|Parameter:" <<<"$out" | head -5
     found=$((found + 1))
