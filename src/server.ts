@@ -16,8 +16,9 @@ async function main () {
     throw err
   }
 
-  tuneHeap()
+  const v8Flags = tuneHeap()
   const app = await buildApp({ config })
+  if (v8Flags.length > 0) app.log.info({ v8Flags }, 'V8 heap flags set')
 
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run onClose (closes the database).
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

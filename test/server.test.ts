@@ -47,6 +47,7 @@ t.test('the server listens on 127.0.0.1, serves demo content, and SIGTERM closes
   const [code] = await exited
   t.equal(code, 0)
   t.match(server.output(), /"signal":"SIGTERM"/)
+  t.match(server.output(), /"v8Flags":\["--heap-growing-percent=\d+"\]/, 'the heap growth cap is set at start')
   t.notOk(existsSync(`${database}-wal`), 'closing the database checkpointed and removed the WAL file')
 })
 

@@ -19,7 +19,9 @@ export function heapFlags (execArgv: readonly string[]): string[] {
   return given ? [] : [`${FLAG}=${HEAP_GROWING_PERCENT}`]
 }
 
-/** Sets the heap flags (V8 reads this one at every collection, so it applies after start). */
-export function tuneHeap (execArgv: readonly string[] = process.execArgv): void {
-  for (const flag of heapFlags(execArgv)) setFlagsFromString(flag)
+/** Sets the heap flags (V8 reads this one at every collection, so it applies after start) and returns them. */
+export function tuneHeap (execArgv: readonly string[] = process.execArgv): string[] {
+  const flags = heapFlags(execArgv)
+  for (const flag of flags) setFlagsFromString(flag)
+  return flags
 }
