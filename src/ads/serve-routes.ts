@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { createArticlesRepository } from '../articles/repository.js'
 import { loadRefs } from '../articles/relations.js'
 import { isLive } from '../articles/workflow.js'
@@ -15,6 +15,8 @@ import type { DecisionTokens, Placement } from './tokens.js'
 import { deviceOf } from './user-agent.js'
 
 const MAX_SLOTS = 20
+/** How many distinct serve URLs keep their parsed query (the oldest goes first). */
+const KNOWN_URLS = 1000
 // Room for MAX_SLOTS keys of the longest kind (64 characters) and their commas.
 const SLOTS_TEXT_MAX = MAX_SLOTS * 65
 
@@ -28,6 +30,8 @@ const ServeQuerySchema = z.object({
     .describe('Default: from the User-Agent'),
   viewportWidth: z.coerce.number().int().min(0).max(10_000).optional().describe('CSS pixels; picks the size-mapping rule of each slot')
 })
+
+type ServeQuery = z.infer<typeof ServeQuerySchema>
 
 const SlotInfoSchema = z.object({
   key: z.string(),
@@ -89,22 +93,14 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     return entry.article
   }
 
-  function pageContext (request: FastifyRequest, query: z.infer<typeof ServeQuerySchema>): PageContext {
+  function pageContext (request: FastifyRequest, query: ServeQuery): PageContext {
     const now = app.now()
     const article = query.article !== undefined ? articleContext(query.article, now) : null
     return { article, device: query.device ?? deviceOf(request.headers['user-agent'] ?? ''), viewportWidth: query.viewportWidth, now }
   }
 
-  app.get('/ads/serve', {
-    schema: {
-      tags: ['Ad serving'],
-      summary: 'Ads for all the slots of a page, in one call',
-      description: 'For each slot: the highest tier and priority among eligible creatives (active, in schedule, under limits, matching targeting, fitting the slot), weighted random inside; a creative or campaign fills at most one slot per call. Image ads come as data; html ads as an iframe srcdoc with a sandbox list (never allow-scripts with allow-same-origin). Serving counts requests and fills only; impressions count when `impressionUrl` is called. `Cache-Control: no-store`.',
-      querystring: ServeQuerySchema,
-      response: { 200: ServeResponseSchema }
-    }
-  }, async (request, reply) => {
-    const query = request.query
+  /** One decision for the slots a query names, sent as the answer. */
+  function serve (request: FastifyRequest, reply: FastifyReply, query: ServeQuery): void {
     const ctx = pageContext(request, query)
     const snapshot = engine.config()
     const slots = query.slots.map((key) => snapshot.slots.find((s) => s.key === key && s.enabled))
@@ -120,10 +116,36 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
       entries.push({ key, slot, creative: pick?.creative })
     }
     const token = placements ? tokens.sign(nextTokenId(), Math.floor(ctx.now.getTime() / 1000), placements) : ''
-    reply.header('cache-control', 'no-store')
     // Written from pieces cached per ads snapshot (decision-json.ts) in the documented shape
     // (the fuzzer checks every answer against it): no per-request serialiser pass.
     const json = writeDecision(snapshot, entries, `${request.protocol}://${request.host}`, token)
-    return reply.type('application/json; charset=utf-8').send(json as unknown as z.infer<typeof ServeResponseSchema>)
+    reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(json)
+  }
+
+  // The queries of URLs that passed the schema, by URL. A page asks for its ads with the same
+  // URL on every view, so a URL seen before is answered from this route's onRequest hook: no
+  // second zod parse of the same text, and no hooks, validation or handler after it.
+  const knownQueries = new Map<string, ServeQuery>()
+  function remember (url: string, query: ServeQuery): void {
+    if (knownQueries.size >= KNOWN_URLS) knownQueries.delete(knownQueries.keys().next().value!)
+    knownQueries.set(url, query)
+  }
+
+  app.get('/ads/serve', {
+    onRequest: (request, reply, done) => {
+      const query = knownQueries.get(request.url)
+      if (query === undefined) { done(); return }
+      serve(request, reply, query)
+    },
+    schema: {
+      tags: ['Ad serving'],
+      summary: 'Ads for all the slots of a page, in one call',
+      description: 'For each slot: the highest tier and priority among eligible creatives (active, in schedule, under limits, matching targeting, fitting the slot), weighted random inside; a creative or campaign fills at most one slot per call. Image ads come as data; html ads as an iframe srcdoc with a sandbox list (never allow-scripts with allow-same-origin). Serving counts requests and fills only; impressions count when `impressionUrl` is called. `Cache-Control: no-store`.',
+      querystring: ServeQuerySchema,
+      response: { 200: ServeResponseSchema }
+    }
+  }, (request, reply) => {
+    remember(request.url, request.query)
+    serve(request, reply, request.query)
   })
 }

@@ -142,6 +142,32 @@ t.test('GET /v1/ads/serve → 400 path article for an unknown or unpublished art
   t.same(adCounterTables(app).stats, [], 'no request was counted')
 })
 
+t.test('GET /v1/ads/serve → a URL asked again (answered before validation) gets a fresh, counted decision with its own links and host, and a 400 once its article is gone', async (t) => {
+  const app = await buildAds(t)
+  await createAd(app, { slot: SIDEBAR })
+  const article = await createArticle(app, { status: 'published' })
+  const url = `slots=sidebar&article=${article.slug}`
+  const answers = []
+  for (const host of ['news.example', 'news.example', 'other.example']) {
+    const res = await serveAds(app, url, { host })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['cache-control'], 'no-store')
+    answers.push((res.json() as ServeBody).slots.sidebar!.ad!)
+  }
+  t.equal(new Set(answers.map((ad) => ad.impressionUrl)).size, 3, 'each call is its own signed decision')
+  t.match(answers[1]!.clickUrl, /^http:\/\/news\.example\/v1\/ads\/click\//)
+  t.match(answers[2]!.clickUrl, /^http:\/\/other\.example\/v1\/ads\/click\//, 'links follow the host of each request')
+  app.ads.flush()
+  t.match(adCounterTables(app).sums, { requests: 3, fills: 3 }, 'every call is counted')
+
+  const deleted = await app.inject({ method: 'DELETE', url: `/v1/articles/${article.id}`, headers: admin })
+  t.equal(deleted.statusCode, 204)
+  const gone = await serveAds(app, url)
+  expectProblem(t, gone, 400, 'validation', `There is no published article "${article.slug}"`, [{ path: 'article', message: `There is no published article "${article.slug}"` }])
+  app.ads.flush()
+  t.match(adCounterTables(app).sums, { requests: 3, fills: 3 }, 'the refused call counts nothing')
+})
+
 t.test('GET /v1/ads/serve → public: no token needed, and a token changes nothing', async (t) => {
   const app = await buildAds(t, { random: () => 0 })
   const { creative } = await createAd(app, { slot: SIDEBAR })
