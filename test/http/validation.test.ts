@@ -1,10 +1,11 @@
 import t from 'tap'
 import { z } from 'zod'
 import { validatorCompiler } from '../../src/http/validation.js'
-import { IfMatchHeadersSchema } from '../../src/http/schemas.js'
+import { IdOrSlugParamsSchema, IdParamsSchema, IfMatchHeadersSchema } from '../../src/http/schemas.js'
 
 // Optional headers are validated only when sent: zod would copy every header of every
-// request to find none of them.
+// request to find none of them. Path params that are strings with length limits are checked
+// without zod when they are within them.
 
 const compile = (schema: z.ZodType, httpPart = 'headers') => validatorCompiler({ schema, httpPart, method: 'PUT', url: '/x' }) as (data: unknown) => { value?: unknown, error?: unknown }
 const sent = { host: 'example.org', 'user-agent': 'test' }
@@ -27,4 +28,33 @@ t.test('schemas that must always run still do: a required header, a default, a s
   t.ok(compile(z.strictObject({ 'x-a': z.string().optional() }))(sent).error, 'a strict object refuses other keys')
   t.ok(compile(z.looseObject({ 'x-a': z.string().optional() }).refine(() => false, 'never'))(sent).error, 'a check on the whole object still runs')
   t.same(compile(z.object({ q: z.string().optional() }), 'querystring')({}).value, {}, 'a query string goes through zod')
+})
+
+t.test('string path params within their limits: valid as they are, without a zod copy', async (t) => {
+  const validate = compile(IdOrSlugParamsSchema, 'params')
+  for (const idOrSlug of ['a', '42', 'x'.repeat(200), 'ünïcode-slug']) {
+    const answer = validate({ idOrSlug })
+    t.notOk(answer.error, idOrSlug)
+    t.notOk('value' in answer, 'the router\'s params are left as they are')
+  }
+  const token = compile(z.object({ token: z.string().min(1).max(10) }), 'params')
+  t.notOk('value' in token({ token: 'abc' }))
+})
+
+t.test('string path params outside their limits, or missing: zod answers with its own error', async (t) => {
+  const validate = compile(IdOrSlugParamsSchema, 'params')
+  const long = validate({ idOrSlug: 'x'.repeat(201) })
+  t.match(long.error, [{ message: 'idOrSlug is too long' }])
+  t.same(long, compile(IdOrSlugParamsSchema, 'querystring')({ idOrSlug: 'x'.repeat(201) }), 'the same answer as zod\'s own validator')
+  t.ok(validate({ idOrSlug: '' }).error, 'shorter than the minimum')
+  t.ok(validate({}).error, 'missing')
+  t.ok(compile(z.object({ token: z.string().min(3) }), 'params')({ token: 'ab' }).error)
+})
+
+t.test('other params schemas go through zod: a number, a pattern, a transform, an optional field', async (t) => {
+  t.same(compile(IdParamsSchema, 'params')({ id: '7' }).value, { id: 7 }, 'an id is coerced to a number')
+  t.ok(compile(z.object({ key: z.string().regex(/^[a-z]+$/) }), 'params')({ key: 'A1' }).error, 'a pattern is checked')
+  t.same(compile(z.object({ key: z.string().trim() }), 'params')({ key: ' a ' }).value, { key: 'a' }, 'a transform runs')
+  t.same(compile(z.object({ key: z.string().optional() }), 'params')({ key: 'a' }).value, { key: 'a' })
+  t.same(compile(z.object({ key: z.string() }).refine(() => true), 'params')({ key: 'a' }).value, { key: 'a' }, 'a check on the object runs zod')
 })
