@@ -168,6 +168,18 @@ t.test('GET /v1/ads/serve → a URL asked again (answered before validation) get
   t.match(adCounterTables(app).sums, { requests: 3, fills: 3 }, 'the refused call counts nothing')
 })
 
+t.test('GET /v1/ads/serve → a frontend on a configured origin gets CORS and the security headers on a repeated URL as on the first', async (t) => {
+  const app = await buildAds(t, { env: { CORS_ORIGINS: 'https://news.example.com' } })
+  await createAd(app, { slot: SIDEBAR })
+  for (const call of ['first', 'repeated']) {
+    const res = await serveAds(app, 'slots=sidebar', { origin: 'https://news.example.com' })
+    t.equal(res.statusCode, 200, call)
+    t.equal(res.headers['access-control-allow-origin'], 'https://news.example.com', call)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', call)
+    t.match(res.headers['x-request-id'], /^[\w-]+$/, call)
+  }
+})
+
 t.test('GET /v1/ads/serve → public: no token needed, and a token changes nothing', async (t) => {
   const app = await buildAds(t, { random: () => 0 })
   const { creative } = await createAd(app, { slot: SIDEBAR })
