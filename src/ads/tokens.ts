@@ -1,4 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto'
+import { setBounded } from '../http/bounded-map.js'
 
 /** How long an impression link counts, and a click link (from the time the ad was served). */
 export const IMPRESSION_TTL_S = 60 * 60
@@ -60,8 +61,7 @@ export function createDecisionTokens (secretText: string, rememberMax = 20_000) 
       if (decision === undefined) {
         decision = verify(signed, tagOf)
         if (decision === undefined) return undefined
-        if (verified.size >= rememberMax) verified.delete(verified.keys().next().value!)
-        verified.set(signed, decision)
+        setBounded(verified, signed, decision, rememberMax)
       }
       const placement = decision.placements[Number(index)]
       if (placement === undefined) return undefined

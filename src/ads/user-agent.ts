@@ -1,6 +1,7 @@
 import Bowser from 'bowser'
 import { isbot } from 'isbot'
 import type { Device } from './selection.js'
+import { setBounded } from '../http/bounded-map.js'
 
 /**
  * A function of the User-Agent string, remembered for the last `max` strings: parsing a UA
@@ -13,8 +14,7 @@ function byUserAgent<T> (compute: (ua: string) => T, max = 5000): (ua: string) =
     let value = seen.get(ua)
     if (value === undefined) {
       value = compute(ua)
-      if (seen.size >= max) seen.delete(seen.keys().next().value!)
-      seen.set(ua, value)
+      setBounded(seen, ua, value, max)
     }
     return value
   }

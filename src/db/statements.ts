@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client.js'
+import { setBounded } from '../http/bounded-map.js'
 
 const dialect = new SQLiteSyncDialect()
 /** Distinct statement texts kept per connection: list and search shapes, not their values. */
@@ -39,9 +40,8 @@ function prepared (db: Db, query: SQL): Prepared & { params: unknown[] } {
   } else {
     const statement = db.$client.prepare(sql).raw(true)
     entry = { statement, toObject: objectMaker(statement.columns().map((c) => c.name)) }
-    if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!)
   }
-  cache.set(sql, entry)
+  setBounded(cache, sql, entry, MAX_STATEMENTS)
   return { ...entry, params }
 }
 

@@ -1,3 +1,5 @@
+import { setBounded } from './bounded-map.js'
+
 /**
  * A bounded map of values read from the database, each valid for the content version it was
  * read at (app.contentVersion: every API write, and other processes' commits). A hot path can
@@ -12,8 +14,7 @@ export function createVersionedMemo<V> (version: () => string, maxEntries = 10_0
       const entry = entries.get(key)
       if (entry && entry.version === current) return entry.value
       const value = load()
-      if (!entry && entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
-      entries.set(key, { version: current, value })
+      setBounded(entries, key, { version: current, value }, maxEntries)
       return value
     },
     delete (key: string): void {
