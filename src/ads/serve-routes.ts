@@ -13,6 +13,7 @@ import { SlotKeySchema } from './schemas.js'
 import { isoTime, selectAds, type PageContext } from './selection.js'
 import type { DecisionTokens, Placement } from './tokens.js'
 import { deviceOf } from './user-agent.js'
+import { setBounded } from '../http/bounded-map.js'
 
 const MAX_SLOTS = 20
 /** How many distinct serve URLs keep their parsed query (the oldest goes first). */
@@ -124,11 +125,13 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
 
   // The queries of URLs that passed the schema, by URL. A page asks for its ads with the same
   // URL on every view, so a URL seen before is answered from this route's onRequest hook: no
-  // second zod parse of the same text, and no hooks, validation or handler after it.
+  // second zod parse of the same text, and no preValidation, validation, preHandler or handler
+  // step after it (the onSend and onResponse hooks still run).
   const knownQueries = new Map<string, ServeQuery>()
   function remember (url: string, query: ServeQuery): void {
-    if (knownQueries.size >= KNOWN_URLS) knownQueries.delete(knownQueries.keys().next().value!)
-    knownQueries.set(url, query)
+    // Shared by every later request of the URL: frozen, so nothing can change it for them.
+    Object.freeze(query.slots)
+    setBounded(knownQueries, url, Object.freeze(query), KNOWN_URLS)
   }
 
   app.get('/ads/serve', {

@@ -128,6 +128,8 @@ t.test('GET /v1/ads/serve → 400 naming the bad query parameter', async (t) => 
   expectProblem(t, device, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'device', message: 'device is mobile, tablet or desktop' }])
   const none = await serveAds(app, 'slots=')
   expectProblem(t, none, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'slots', message: /slots names at least one slot key/ }])
+  const again = await serveAds(app, 'slots=sidebar&device=phone')
+  expectProblem(t, again, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'device', message: 'device is mobile, tablet or desktop' }]) // a refused URL is refused again: only valid queries are remembered
 })
 
 t.test('GET /v1/ads/serve → 400 path article for an unknown or unpublished article, and counts nothing', async (t) => {
