@@ -34,6 +34,23 @@ export function postedComment (row: CommentRow) {
   return comment as Required<typeof comment>
 }
 
+/**
+ * The ids of the approved comments below the given ones (an article's reply threads). Each
+ * step of the recursion looks up the replies of one comment in comments_parent_idx: left to
+ * the planner, the step read every approved comment of the site for each reply found (no
+ * statistics), or the whole table (statistics that saw few replies): 104 ms for a chain of
+ * five replies among 200,000 approved comments, 0.08 ms this way.
+ */
+export function descendantsSql (articleId: number, rootIds: number[]): SQL {
+  return sql`
+    with recursive tree(id) as (
+      select id from comments where parent_id in ${sql`(${sql.join(rootIds.map((id) => sql`${id}`), sql`, `)})`} and status = 'approved' and article_id = ${articleId}
+      union all
+      select c.id from tree cross join comments c indexed by comments_parent_idx on c.parent_id = tree.id where c.status = 'approved'
+    )
+    select id from tree`
+}
+
 /** The moderators' shape: everything. */
 export function moderationComment (row: CommentRow) {
   return { ...publicComment(row), status: row.status, authorEmail: row.authorEmail, ip: row.ip, userAgent: row.userAgent, flags: row.flags ?? [], updatedAt: row.updatedAt }
@@ -259,13 +276,7 @@ export function createCommentsRepository (db: Db) {
     /** Every approved comment of an article below the given ones, oldest first, in one query. */
     approvedDescendants (articleId: number, rootIds: number[]): CommentRow[] {
       if (rootIds.length === 0) return []
-      const ids = db.all<{ id: number }>(sql`
-        with recursive tree(id) as (
-          select id from comments where parent_id in ${sql`(${sql.join(rootIds.map((id) => sql`${id}`), sql`, `)})`} and status = 'approved' and article_id = ${articleId}
-          union all
-          select c.id from comments c join tree on c.parent_id = tree.id where c.status = 'approved'
-        )
-        select id from tree`).map((r) => r.id)
+      const ids = db.all<{ id: number }>(descendantsSql(articleId, rootIds)).map((r) => r.id)
       if (ids.length === 0) return []
       return db.select().from(comments).where(inArray(comments.id, ids)).orderBy(comments.createdAt, comments.id).all()
     },

@@ -202,7 +202,8 @@ export const comments = sqliteTable('comments', {
   index('comments_article_idx').on(t.articleId, t.status, t.createdAt, t.id),
   index('comments_status_idx').on(t.status, t.createdAt, t.id),
   index('comments_email_idx').on(t.authorEmail, t.status),
-  index('comments_parent_idx').on(t.parentId)
+  // Replies only: a top-level comment (most of them) has no entry to write.
+  index('comments_parent_idx').on(t.parentId).where(sql`parent_id is not null`)
 ])
 
 export type AdSize = [number, number]
