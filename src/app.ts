@@ -9,6 +9,7 @@ import { openDatabase, type Db } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { loadSecret } from './db/secret.js'
 import { authPlugin } from './http/auth.js'
+import { addressLimitPlugin } from './http/address-limit.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { problem } from './http/problem.js'
 import { securityHeadersPlugin } from './http/security-headers.js'
@@ -120,9 +121,11 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
     exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAge: 600
   })
-  // Per-route limits only (comment posts, ad events, failed authentication), with the
-  // RateLimit-Limit/Remaining/Reset headers of the IETF draft and Retry-After on 429.
+  // Per-route limits only, with the RateLimit-Limit/Remaining/Reset headers of the IETF draft
+  // and Retry-After on 429: failed authentication through the plugin's limiter, comment posts
+  // and ad events through config.addressLimit (the plugin's store, from a callback hook).
   await app.register(rateLimit, { global: false, enableDraftSpec: true })
+  await app.register(addressLimitPlugin)
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)
   await app.register(responseCachePlugin)

@@ -37,7 +37,7 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   }
 
   const impression = {
-    config: { cacheNeutral: true, rateLimit: { max: events, timeWindow: 60_000, groupId: 'ad-events' } },
+    config: { cacheNeutral: true, addressLimit: { max: events, timeWindow: 60_000, group: 'ad-events' } },
     schema: {
       tags: ['Ad serving'],
       summary: 'Count an impression (call when the ad is visible)',
@@ -57,7 +57,7 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   app.post('/ads/impression/:token', impression, countImpression)
 
   app.get('/ads/click/:token', {
-    config: { rateLimit: { max: events, timeWindow: 60_000, groupId: 'ad-events' } },
+    config: { addressLimit: { max: events, timeWindow: 60_000, group: 'ad-events' } },
     schema: {
       tags: ['Ad serving'],
       summary: 'Follow an ad click: counts it and redirects to the advertiser',

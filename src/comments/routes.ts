@@ -66,11 +66,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
   app.post('/articles/:idOrSlug/comments', {
     config: {
       idempotent: true,
-      rateLimit: {
-        max: () => settings.get().postsPerMinute,
-        timeWindow: 60_000,
-        groupId: 'comment-posts'
-      }
+      addressLimit: { max: () => settings.get().postsPerMinute, timeWindow: 60_000, group: 'comment-posts' }
     },
     schema: {
       tags,

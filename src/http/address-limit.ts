@@ -1,0 +1,63 @@
+import { normalizeIP } from '@fastify/rate-limit'
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { TooManyRequestsError } from './errors.js'
+
+export interface AddressLimit {
+  /** Requests per window from one address (IPv6: one /64); a function is asked on every request. */
+  max: number | (() => number)
+  timeWindow: number
+  /** Routes of one group share their counts (and the first such route's max and window). */
+  group: string
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Limits requests per client address, with RateLimit-* headers on every answer. */
+    addressLimit?: AddressLimit
+  }
+}
+
+type Done = (error?: Error) => void
+
+/**
+ * `config.addressLimit` on a route: the per-address limit of the public write routes (comment
+ * posts, ad events), counted by @fastify/rate-limit's own store and address normalisation, from a
+ * callback hook. The plugin's route hook is an async function that awaits three times per
+ * request; on an impression beacon that was 6 of its 33 µs (36,681 req/s without it, 30,565 with
+ * it: six alternating runs). The answers are the plugin's, as API.md asks: RateLimit-Limit,
+ * -Remaining and -Reset on every answer, and a 429 with Retry-After past the limit, before the
+ * body is read. (Failed authentications keep the plugin's own limiter: they are not a hot path.)
+ */
+export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
+  const hooks = new Map<string, (request: FastifyRequest, reply: FastifyReply, done: Done) => void>()
+
+  function limiter ({ max, timeWindow, group }: AddressLimit) {
+    const store = new LocalStore(false, false)
+    return (request: FastifyRequest, reply: FastifyReply, done: Done) => {
+      const limit = typeof max === 'number' ? max : max()
+      // An IPv4 address is its own key; IPv6 ones (and IPv4-mapped ones) go to the plugin's /64 rule.
+      const ip = request.ip
+      store.incr(ip.includes(':') ? normalizeIP(ip) : ip, (error, result) => {
+        if (error || !result) { done(error ?? new Error('the rate-limit store gave no count')); return }
+        const reset = Math.ceil(result.ttl / 1000)
+        reply.header('ratelimit-limit', String(limit))
+        reply.header('ratelimit-remaining', String(Math.max(0, limit - result.current)))
+        reply.header('ratelimit-reset', String(reset))
+        if (result.current <= limit) { done(); return }
+        reply.header('retry-after', String(reset))
+        done(new TooManyRequestsError(`Too many requests from this address: try again in ${reset} s`))
+      }, timeWindow, limit)
+    }
+  }
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const options = route.config?.addressLimit
+    if (!options) return
+    let hook = hooks.get(options.group)
+    if (!hook) { hook = limiter(options); hooks.set(options.group, hook) }
+    const existing = route.onRequest
+    route.onRequest = [...(existing ? (Array.isArray(existing) ? existing : [existing]) : []), hook]
+  })
+}, { name: 'broadsheet-address-limit' })
