@@ -3,6 +3,7 @@ import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { TooManyRequestsError } from './errors.js'
+import { addRouteHook } from './route-hooks.js'
 
 export interface AddressLimit {
   /** Requests per window from one address (IPv6: one /64); a function is asked on every request. */
@@ -62,7 +63,6 @@ export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
     if (!options) return
     let hook = hooks.get(options.group)
     if (!hook) { hook = limiter(options); hooks.set(options.group, hook) }
-    const existing = route.onRequest
-    route.onRequest = [...(existing ? (Array.isArray(existing) ? existing : [existing]) : []), hook]
+    addRouteHook(route, 'onRequest', hook)
   })
 }, { name: 'broadsheet-address-limit' })

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { addRouteHook } from './route-hooks.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { createTokensRepository } from '../tokens/repository.js'
 import { roleAtLeast, type Role } from '../tokens/secrets.js'
@@ -74,8 +75,7 @@ export const authPlugin = fp(async function authPlugin (app) {
       }
     }
     // Before validation: a caller without the right token learns nothing about the input rules.
-    const existing = route.preValidation
-    route.preValidation = existing ? [check, ...(Array.isArray(existing) ? existing : [existing])] : [check]
+    addRouteHook(route, 'preValidation', check, { first: true })
   })
 
   async function authenticate (request: FastifyRequest, reply: FastifyReply, header: string) {

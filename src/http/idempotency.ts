@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { idempotencyKeys } from '../db/schema.js'
 import { FieldError } from './errors.js'
 import { problemResponses } from './problem.js'
+import { addRouteHook } from './route-hooks.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -87,9 +88,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
     schema.response = { ...problemResponses(422), ...(schema.response as object | undefined) }
     const header = { 'idempotency-key': IdempotencyKeyHeader }
     schema.headers = schema.headers instanceof z.ZodObject ? schema.headers.extend(header) : z.looseObject(header)
-    const pre = route.preHandler
-    route.preHandler = [...(pre ? (Array.isArray(pre) ? pre : [pre]) : []), lookupHook]
-    const send = route.onSend
-    route.onSend = [...(send ? (Array.isArray(send) ? send : [send]) : []), remember]
+    addRouteHook(route, 'preHandler', lookupHook)
+    addRouteHook(route, 'onSend', remember)
   })
 }, { name: 'broadsheet-idempotency', dependencies: ['broadsheet-auth'] })

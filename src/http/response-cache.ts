@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { addRouteHook } from './route-hooks.js'
 import { etagMatches } from './caching.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 
@@ -159,10 +160,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
 
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.config?.publicCache) return
-    const onRequest = route.onRequest
-    route.onRequest = [...(onRequest ? (Array.isArray(onRequest) ? onRequest : [onRequest]) : []), lookup]
-    const onSend = route.onSend
-    route.onSend = [...(onSend ? (Array.isArray(onSend) ? onSend : [onSend]) : []), store]
+    addRouteHook(route, 'onRequest', lookup)
+    addRouteHook(route, 'onSend', store)
   })
 
   // Any successful write through the API may change what public reads show.
