@@ -55,6 +55,8 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
       }
       for (const [name, value] of Object.entries(stored.headers)) reply.header(name, value)
       reply.header('idempotent-replayed', 'true')
+      // The first answer already changed what it changed: a replay must not empty the response cache.
+      request.contentUnchanged = true
       return reply.code(stored.status).serializer((payload: unknown) => String(payload)).send(stored.body)
     }
     request.idempotency = { scope, key: header, hash }

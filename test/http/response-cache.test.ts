@@ -4,7 +4,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, build, buildWith, buildWithClock, tempDir } from '../helper.js'
 import { ADMISSION_WINDOW, DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
-import { createArticle } from '../fixtures.js'
+import { commentForm, createArticle, postComment, putCommentSettings } from '../fixtures.js'
 
 /** A published article, its public read's title, and a change written past the API (no cache is told). */
 async function watchedArticle (app: App, title: string) {
@@ -182,4 +182,29 @@ t.test('a write moves the content version when its answer is sent, not when the 
   t.equal(patched.statusCode, 200)
   t.equal(seen.length, 1)
   t.not(seen[0]!.atSend, seen[0]!.before, 'moved by the time the answer is on its way')
+})
+
+t.test('a replayed comment POST (same Idempotency-Key) keeps cached public reads; a fresh approved post refreshes them', async (t) => {
+  const app = await build(t)
+  await putCommentSettings(app, { moderation: 'none' })
+  const { article, url, title, quietly } = await watchedArticle(app, 'Original')
+  const form = commentForm()
+  const headers = { 'idempotency-key': 'reply-once-1' }
+  const first = await postComment(app, article.id, form, { ip: '203.0.113.70', headers })
+  t.equal(first.statusCode, 201)
+  t.equal(first.json().status, 'approved')
+  for (let i = 0; i < 2; i++) t.equal(await title(), 'Original')
+  quietly('Changed quietly')
+  t.equal(await title(), 'Original', 'a cache hit')
+
+  const replay = await postComment(app, article.id, form, { ip: '203.0.113.70', headers })
+  t.equal(replay.statusCode, 201)
+  t.equal(replay.headers['idempotent-replayed'], 'true')
+  t.same(replay.json(), first.json())
+  t.equal(await title(), 'Original', 'the replay changed nothing, so the cache was kept')
+
+  const fresh = await postComment(app, article.id, commentForm(), { ip: '203.0.113.71', headers: { 'idempotency-key': 'reply-once-2' } })
+  t.equal(fresh.json().status, 'approved')
+  t.equal(await title(), 'Changed quietly', 'a new approved comment refreshed it')
+  t.equal((await app.inject({ url })).json().commentCount, 2)
 })
