@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches } from './caching.js'
+import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 
 declare module 'fastify' {
@@ -23,7 +24,8 @@ declare module 'fastify' {
 }
 
 interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, version: string, until: number, bytes: number }
-interface Seen { version: string, until: number }
+/** What the lookup saw, for the store: the version, its end, and the request's cache key. */
+interface Seen { version: string, until: number, key: string }
 
 const HIT = Symbol('response-cache-hit')
 /** How stale another process's commit may look: at most this long. */
@@ -35,7 +37,7 @@ export const ADMISSION_WINDOW = 4096
 
 /**
  * A bounded in-memory cache of public reads: the serialized answer, its ETag and headers,
- * per URL, for anonymous GETs of routes marked `config.publicCache`. Every successful write
+ * per URL (its path and known query parameters: see cache-key.ts), for anonymous GETs of routes marked `config.publicCache`. Every successful write
  * through the API bumps a version at once, and SQLite's data_version catches commits by any
  * other process (the import CLI) within DATA_VERSION_POLL_MS.
  * The clock is part of the key too: an answer stays valid only until the next scheduled
@@ -106,25 +108,28 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (entry) { bytes -= entry.bytes; entries.delete(key) }
   }
 
-  // Callback hooks: a cache hit costs no promise.
-  const lookup = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+  const keyOf = createCacheKeyOf()
+  // Callback hooks: a cache hit costs no promise. One per route: it knows the route's query parameters.
+  const lookupFor = (known: readonly string[] | undefined) => (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (request.headers.authorization !== undefined) { done(); return }
+    const key = keyOf(request.url, request.query, known)
+    if (key === undefined) { done(); return }
     const current = version()
     const now = app.now()
     const until = nextChange(now, current)
-    ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, until }
-    const entry = entries.get(request.url)
+    ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, until, key }
+    const entry = entries.get(key)
     if (!entry) { done(); return }
     // Stale after a write, or once a scheduled article went live after it was stored.
     if (entry.version !== current || now.getTime() >= entry.until) {
-      remove(request.url)
+      remove(key)
       ;(request as unknown as Record<symbol, boolean>)[REFRESH] = true
       done()
       return
     }
     // Least recently used goes first: move this one to the end.
-    entries.delete(request.url)
-    entries.set(request.url, entry)
+    entries.delete(key)
+    entries.set(key, entry)
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl).header('vary', 'Authorization')
     if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
@@ -145,14 +150,14 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (!cacheControl.startsWith('public') || typeof etag !== 'string') return payload
     const size = Buffer.byteLength(payload)
     if (size > maxBytes / 16) return payload
-    if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(request.url)) return payload
+    if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(seen.key)) return payload
     // Kept as bytes, off the V8 heap: a hit is written as it is (no UTF-8 encoding per hit), and
     // answers replaced in the cache are not old-generation garbage for the collector to find.
     // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
     const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
-    remove(request.url)
-    entries.set(request.url, { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until, bytes: size })
+    remove(seen.key)
+    entries.set(seen.key, { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until, bytes: size })
     bytes += size
     while ((entries.size > maxEntries || bytes > maxBytes) && entries.size > 0) remove(entries.keys().next().value!)
     return payload
@@ -160,7 +165,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
 
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.config?.publicCache) return
-    addRouteHook(route, 'onRequest', lookup)
+    addRouteHook(route, 'onRequest', lookupFor(knownQueryKeys(route.schema?.querystring)))
     addRouteHook(route, 'onSend', store)
   })
 
