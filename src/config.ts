@@ -43,6 +43,8 @@ export const EnvSchema = z.object({
     .int('must be a positive integer').min(1, 'must be a positive integer').default(600),
   BROADSHEET_AUTH_FAILURES_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(20),
+  BROADSHEET_EXPENSIVE_READS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
+    .int('must be a positive integer').min(1, 'must be a positive integer').default(120),
   BROADSHEET_SEARCH_WINDOW: z.coerce.number({ error: 'must be an integer from 1 to 100000' })
     .int('must be an integer from 1 to 100000').min(1, 'must be an integer from 1 to 100000').max(100_000, 'must be an integer from 1 to 100000')
     .default(5000)
@@ -62,7 +64,8 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   authFailuresPerMinute: e.BROADSHEET_AUTH_FAILURES_PER_MINUTE,
   adFlushSeconds: e.BROADSHEET_AD_FLUSH_SECONDS,
   adEventsPerMinute: e.BROADSHEET_AD_EVENTS_PER_MINUTE,
-  searchWindow: e.BROADSHEET_SEARCH_WINDOW
+  searchWindow: e.BROADSHEET_SEARCH_WINDOW,
+  expensiveReadsPerMinute: e.BROADSHEET_EXPENSIVE_READS_PER_MINUTE
 }))
 
 export type Config = z.output<typeof ConfigSchema>

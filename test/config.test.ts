@@ -17,7 +17,8 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     secret: undefined,
     demo: true,
     authFailuresPerMinute: 20,
-    searchWindow: 5000
+    searchWindow: 5000,
+    expensiveReadsPerMinute: 120
   })
 })
 
@@ -61,6 +62,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_AD_FLUSH_SECONDS: '2',
     BROADSHEET_AD_EVENTS_PER_MINUTE: '100',
     BROADSHEET_SEARCH_WINDOW: '2000',
+    BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '30',
     UNRELATED: 'whatever'
   })
   t.same(config, {
@@ -76,7 +78,8 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     authFailuresPerMinute: 20,
     adFlushSeconds: 2,
     adEventsPerMinute: 100,
-    searchWindow: 2000
+    searchWindow: 2000,
+    expensiveReadsPerMinute: 30
   })
 })
 
@@ -90,6 +93,9 @@ const badValues: Array<[variable: string, value: string]> = [
   ['BROADSHEET_SEARCH_WINDOW', '0'],
   ['BROADSHEET_SEARCH_WINDOW', '100001'],
   ['BROADSHEET_SEARCH_WINDOW', 'all'],
+  ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', '0'],
+  ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', '2.5'],
+  ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', 'lots'],
   ['CORS_ORIGINS', 'notaurl'],
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],

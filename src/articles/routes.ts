@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { sendRead } from '../http/caching.js'
 import { NotFoundError, UnauthorizedError } from '../http/errors.js'
@@ -9,7 +10,7 @@ import { previewAllows } from './preview.js'
 import { listArticles, relatedArticles } from './queries.js'
 import { searchArticles } from './search-list.js'
 import type { ArticlesRepository } from './repository.js'
-import { ArticleListQuerySchema, ArticleListSchema, ArticlePageSchema, ArticleReadQuerySchema, ArticleSchema, RelatedQuerySchema } from './schemas.js'
+import { type ArticleListQuery, ArticleListQuerySchema, ArticleListSchema, ArticlePageSchema, ArticleReadQuerySchema, ArticleSchema, RelatedQuerySchema } from './schemas.js'
 import { isLive } from './workflow.js'
 import { revisionRoutes } from './revision-routes.js'
 import { writeRoutes } from './write-routes.js'
@@ -21,16 +22,32 @@ export interface ArticlesRoutesOptions { repo: ArticlesRepository, scheduler: Sc
 const tags = ['Articles']
 const notModifiedResponse = { 304: z.undefined().describe('Not modified') }
 
+/**
+ * An anonymous list read that costs more than a page off an index: a full-text search (any
+ * page: a later one may rank again) or a count of every match. Plain pages are keyset seeks,
+ * so a deep one costs what the first does. Token holders are the newsroom's own tools.
+ */
+function expensiveRead (request: FastifyRequest): boolean {
+  const query = request.query as ArticleListQuery
+  return request.auth === null && (query.q !== undefined || query.count === true)
+}
+
 /** /v1/articles: public reads here; writes in write-routes.ts, revisions in revision-routes.ts. */
 export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler, rankings }) {
   app.get('/', {
-    config: { publicCache: true },
+    config: {
+      publicCache: true,
+      addressLimit: { max: app.config.expensiveReadsPerMinute, timeWindow: 60_000, group: 'expensive-reads', only: expensiveRead }
+    },
     schema: {
       tags,
       summary: 'List articles (public: published only, newest first)',
-      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results; on a big index relevance covers the newest matches (see `q`).',
+      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results; on a big index relevance covers the newest matches (see `q`). ' +
+        'Query parameters not listed here are ignored, and do not make a new cache entry. ' +
+        'Expensive reads without a token (any `q` search, any `count=true`) that the server cache cannot answer spend a per-address budget, `BROADSHEET_EXPENSIVE_READS_PER_MINUTE` (default 120 a minute), and carry RateLimit-* headers; past it they answer 429 with Retry-After until the minute ends. ' +
+        'Answers from the cache, other list reads and requests with a token are never limited.',
       querystring: ArticleListQuerySchema,
-      response: { 200: ArticlePageSchema, ...notModifiedResponse, ...problemResponses(401) }
+      response: { 200: ArticlePageSchema, ...notModifiedResponse, ...problemResponses(401, 429) }
     }
   }, async (request, reply) => {
     const query = request.query

@@ -11,6 +11,12 @@ export interface AddressLimit {
   timeWindow: number
   /** Routes of one group share their counts (and the first such route's max and window). */
   group: string
+  /**
+   * Counts only the requests this calls costly, asked once they are authenticated, validated
+   * and missed the response cache (a preHandler): an answer from the cache is never counted.
+   * Requests it lets through get no RateLimit-* headers: they spend nothing.
+   */
+  only?: (request: FastifyRequest) => boolean
 }
 
 declare module 'fastify' {
@@ -32,6 +38,7 @@ type Done = (error?: Error) => void
  * with Retry-After past the limit, before the body is read. One difference: the routes of a
  * group share one count per address (all ad events, HEAD included), as the configuration
  * documents; the plugin kept one store per route, so its groupId shared nothing in memory.
+ * With `only`, a route counts just its costly requests (uncached searches), after the cache.
  * (Failed authentications keep the plugin's own limiter: they are not a hot path.) The store
  * is imported by its file path, which the package does not export as an API: package.json
  * pins the version, and test/http/address-limit.test.ts fails if the file moves.
@@ -63,6 +70,12 @@ export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
     if (!options) return
     let hook = hooks.get(options.group)
     if (!hook) { hook = limiter(options); hooks.set(options.group, hook) }
-    addRouteHook(route, 'onRequest', hook)
+    const { only } = options
+    if (!only) { addRouteHook(route, 'onRequest', hook); return }
+    const counted = hook
+    addRouteHook(route, 'preHandler', (request: FastifyRequest, reply: FastifyReply, done: Done) => {
+      if (only(request)) counted(request, reply, done)
+      else done()
+    })
   })
 }, { name: 'broadsheet-address-limit' })

@@ -125,7 +125,9 @@ try {
     LOG_LEVEL: 'warn',
     BROADSHEET_DEMO: 'false',
     BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
-    BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000'
+    BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000',
+    // The uncached search scenario measures the search itself, from one address.
+    BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '100000000'
   }, '/health')
   const baseline = await start(['--import', 'tsx', 'test/bench/baseline.ts'], {}, '/static/10')
 
