@@ -106,3 +106,20 @@ t.test('cache keys: no query is the URL itself, only known names count, sorted, 
   t.equal(keyOf('/v1/articles?q=%ED', { q: '\ud800' }, known), undefined, 'a lone surrogate is not cached')
   t.same(knownQueryKeys(undefined), [], 'a route without a query schema knows no parameter')
 })
+
+t.test('the key memo stays bounded and answers the same keys after it is emptied', async (t) => {
+  const memo = new Map<string, string>()
+  const keyOf = createCacheKeyOf(3, memo)
+  const known = ['limit']
+  const keys = []
+  let largest = 0
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 5; i++) {
+      keys.push(keyOf(`/v1/articles?limit=${i}&_=${round}`, { limit: String(i), _: String(round) }, known))
+      largest = Math.max(largest, memo.size)
+    }
+  }
+  t.same(keys, Array.from({ length: 15 }, (_, i) => `/v1/articles?limit=${i % 5}`))
+  t.equal(largest, 3, 'never more than its size')
+  t.equal(keyOf('/v1/articles?limit=4&_=2', {}, known), '/v1/articles?limit=4', 'a remembered URL is answered from the memo')
+})
