@@ -37,9 +37,10 @@ export const ADMISSION_WINDOW = 4096
 
 /**
  * A bounded in-memory cache of public reads: the serialized answer, its ETag and headers,
- * per URL (its path and known query parameters: see cache-key.ts), for anonymous GETs of routes marked `config.publicCache`. Every successful write
- * through the API bumps a version at once, and SQLite's data_version catches commits by any
- * other process (the import CLI) within DATA_VERSION_POLL_MS.
+ * per URL (its path and known query parameters: see cache-key.ts), for anonymous GETs of
+ * routes marked `config.publicCache`. Every successful write through the API bumps a version
+ * at once, and SQLite's data_version catches commits by any other process (the import CLI)
+ * within DATA_VERSION_POLL_MS.
  * The clock is part of the key too: an answer stays valid only until the next scheduled
  * article goes live.
  *
