@@ -13,6 +13,7 @@ import { addressLimitPlugin } from './http/address-limit.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { problem } from './http/problem.js'
 import { securityHeadersPlugin } from './http/security-headers.js'
+import { trustProxyOption } from './http/proxy.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { responseCachePlugin } from './http/response-cache.js'
 import { lazyChildLogger, logRedactPaths, requestSerializer } from './http/logging.js'
@@ -73,6 +74,9 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     childLoggerFactory: lazyChildLogger,
+    // Behind a proxy or CDN: request.ip (every per-address limit), protocol and host come from
+    // the X-Forwarded-* headers of the peers BROADSHEET_TRUST_PROXY names, and only theirs.
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     // A client that trickles its request (slowloris) is cut off after 30 s.
     requestTimeout: 30_000,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const booleanString = (fallback: boolean) =>
@@ -14,6 +15,32 @@ const origin = z.string().refine((value) => {
   }
 }, { error: (issue) => `"${String(issue.input)}" is not an origin such as https://news.example.com` })
 
+const TRUST_PROXY_RULE = 'must be false, true, a hop count (a positive integer) or a comma list of IP addresses or CIDRs such as 10.0.0.0/8,::1'
+
+/** One BROADSHEET_TRUST_PROXY list item: an IP, an IP/prefix, or a @fastify/proxy-addr preset name. */
+function isProxyAddress (item: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true
+  const [address = '', prefix, extra] = item.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
+
+/** false, true, a hop count or a list of addresses, as Fastify's trustProxy takes them. */
+const trustProxy = z.string().optional().transform((value, ctx): boolean | number | string[] => {
+  if (value === undefined || value.trim() === 'false') return false
+  if (value.trim() === 'true') return true
+  if (/^\s*\d+\s*$/.test(value)) {
+    const hops = Number(value)
+    if (hops >= 1 && Number.isSafeInteger(hops)) return hops
+  } else {
+    const list = value.split(',').map((s) => s.trim()).filter(Boolean)
+    if (list.length > 0 && list.every(isProxyAddress)) return list
+  }
+  ctx.addIssue({ code: 'custom', message: TRUST_PROXY_RULE })
+  return z.NEVER
+})
+
 /** The environment variables Broadsheet reads, validated once at start-up. */
 export const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be an integer between 0 and 65535' })
@@ -28,6 +55,12 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: z.string().default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(origin)),
+  BROADSHEET_TRUST_PROXY: trustProxy.describe(
+    'Which peers may tell the client address, scheme and host (X-Forwarded-For/-Proto/-Host). ' +
+    'Behind a proxy or CDN without it every client has the proxy\'s address, so about 20 bad tokens a minute from anyone ' +
+    'answer 429 to every token-bearing request of the newsroom, comment posts are limited to 5 a minute for the whole site ' +
+    'and ad events to 600. Prefer the proxies\' addresses; a hop count or true also trusts whoever connects directly, ' +
+    'so use them only when Broadsheet is reachable through the proxy alone.'),
   BROADSHEET_BOOTSTRAP_TOKEN: z.string().trim()
     .min(24, 'must be at least 24 characters (use a random secret)')
     .max(200, 'must be at most 200 characters')
@@ -57,6 +90,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   databaseUrl: e.DATABASE_URL,
   logLevel: e.LOG_LEVEL,
   corsOrigins: e.CORS_ORIGINS,
+  trustProxy: e.BROADSHEET_TRUST_PROXY,
   bootstrapToken: e.BROADSHEET_BOOTSTRAP_TOKEN,
   secret: e.BROADSHEET_SECRET,
   demo: e.BROADSHEET_DEMO,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, EnvSchema, loadConfig } from '../src/config.js'
 import { databasePath, openDatabase } from '../src/db/client.js'
 import { runNode, tempDir } from './helper.js'
 
@@ -18,7 +18,8 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     demo: true,
     authFailuresPerMinute: 20,
     searchWindow: 5000,
-    expensiveReadsPerMinute: 120
+    expensiveReadsPerMinute: 120,
+    trustProxy: false
   })
 })
 
@@ -73,6 +74,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     corsOrigins: ['https://news.example.com', 'http://localhost:5173'],
     bootstrapToken: 'a'.repeat(24),
     secret: 's'.repeat(32),
+    trustProxy: false,
     demo: false,
     demoSite: true,
     authFailuresPerMinute: 20,
@@ -100,7 +102,13 @@ const badValues: Array<[variable: string, value: string]> = [
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],
   ['BROADSHEET_SECRET', 'too-short-to-sign-links'],
-  ['BROADSHEET_DEMO', 'maybe']
+  ['BROADSHEET_DEMO', 'maybe'],
+  ['BROADSHEET_TRUST_PROXY', 'yes'],
+  ['BROADSHEET_TRUST_PROXY', '0'],
+  ['BROADSHEET_TRUST_PROXY', '1.5'],
+  ['BROADSHEET_TRUST_PROXY', '10.0.0.0/33'],
+  ['BROADSHEET_TRUST_PROXY', '10.0.0.1,proxy.internal'],
+  ['BROADSHEET_TRUST_PROXY', '::1/129']
 ]
 
 for (const [variable, value] of badValues) {
@@ -127,6 +135,15 @@ t.test('the real server with PORT=abc exits 1 with one line on stderr naming POR
   t.equal(lines.length, 1, `stderr is one line: ${JSON.stringify(run.stderr)}`)
   t.match(lines[0], /^Invalid configuration: PORT /)
   t.equal(run.stdout, '')
+})
+
+t.test('BROADSHEET_TRUST_PROXY takes false, true, a hop count or a list of addresses and CIDRs, as Fastify\'s trustProxy', async (t) => {
+  const trust = (value: string) => loadConfig({ BROADSHEET_TRUST_PROXY: value }).trustProxy
+  t.equal(trust('false'), false)
+  t.equal(trust('true'), true)
+  t.equal(trust('2'), 2)
+  t.same(trust('10.0.0.0/8, 192.168.1.7 ,2001:db8::/32,loopback'), ['10.0.0.0/8', '192.168.1.7', '2001:db8::/32', 'loopback'])
+  t.match(EnvSchema.shape.BROADSHEET_TRUST_PROXY.description, /429 to every token-bearing request/, 'its description names the failure it prevents')
 })
 
 t.test('databasePath maps DATABASE_URL forms to what better-sqlite3 opens', async (t) => {
