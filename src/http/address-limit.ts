@@ -29,6 +29,15 @@ declare module 'fastify' {
 type Done = (error?: Error) => void
 
 /**
+ * The key a client address is counted under by every per-address limit: an IPv4 address is its
+ * own key; IPv6 ones (and IPv4-mapped ones) go to @fastify/rate-limit's /64 rule, since one
+ * subscriber usually holds a whole /64 and could otherwise rotate through its addresses.
+ */
+export function addressKey (ip: string): string {
+  return ip.includes(':') ? normalizeIP(ip) : ip
+}
+
+/**
  * `config.addressLimit` on a route: the per-address limit of the public write routes (comment
  * posts, ad events), counted by @fastify/rate-limit's own store and address normalisation, from a
  * callback hook. The plugin's route hook is an async function that awaits three times per
@@ -50,9 +59,7 @@ export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
     const store = new LocalStore(false, false)
     return (request: FastifyRequest, reply: FastifyReply, done: Done) => {
       const limit = typeof max === 'number' ? max : max()
-      // An IPv4 address is its own key; IPv6 ones (and IPv4-mapped ones) go to the plugin's /64 rule.
-      const ip = request.ip
-      store.incr(ip.includes(':') ? normalizeIP(ip) : ip, (error, result) => {
+      store.incr(addressKey(request.ip), (error, result) => {
         if (error || !result) { done(error ?? new Error('the rate-limit store gave no count')); return }
         const reset = Math.ceil(result.ttl / 1000)
         reply.header('ratelimit-limit', String(limit))

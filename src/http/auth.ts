@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
+import { addressKey } from './address-limit.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { createTokensRepository } from '../tokens/repository.js'
 import { roleAtLeast, type Role } from '../tokens/secrets.js'
@@ -37,7 +38,7 @@ export const authPlugin = fp(async function authPlugin (app) {
   const failures = app.createRateLimit({
     max: app.config.authFailuresPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => `auth-failure:${request.ip}`
+    keyGenerator: (request: FastifyRequest) => `auth-failure:${addressKey(request.ip)}`
   })
 
   const authFailures: AuthFailures = {

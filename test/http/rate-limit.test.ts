@@ -76,3 +76,15 @@ t.test('failures from another address do not limit this one', async (t) => {
   const res = await app.inject({ url: '/v1/tokens', headers: admin, remoteAddress: '198.51.100.7' })
   t.equal(res.statusCode, 200)
 })
+
+t.test('IPv6: failed authentication is counted per /64, like the other per-address limits', async (t) => {
+  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' })
+  const attempt = (remoteAddress: string, i: number) => app.inject({ url: '/v1/tokens', headers: bearer(`bs_wrong-${i}`), remoteAddress })
+  t.equal((await attempt('2001:db8:1:2::1', 1)).statusCode, 401)
+  t.equal((await attempt('2001:db8:1:2::2', 2)).statusCode, 401)
+  // Another address of the same /64 (one subscriber's block) is the same client.
+  assertProblem(t, await attempt('2001:db8:1:2:abcd::9', 3), 429, 'rate-limited')
+  const neighbour = await attempt('2001:db8:1:3::1', 4)
+  t.equal(neighbour.statusCode, 401, 'another /64 has its own budget')
+  t.equal(neighbour.headers['ratelimit-remaining'], '1')
+})
