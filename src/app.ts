@@ -13,7 +13,7 @@ import { addressLimitPlugin } from './http/address-limit.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
 import { problem } from './http/problem.js'
 import { securityHeadersPlugin } from './http/security-headers.js'
-import { trustProxyOption } from './http/proxy.js'
+import { publicOriginPlugin, trustProxyOption } from './http/proxy.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { responseCachePlugin } from './http/response-cache.js'
 import { lazyChildLogger, logRedactPaths, requestSerializer } from './http/logging.js'
@@ -132,6 +132,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   await app.register(addressLimitPlugin)
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)
+  await app.register(publicOriginPlugin)
   await app.register(responseCachePlugin)
   await app.register(swaggerPlugin)
 

@@ -61,6 +61,10 @@ export const EnvSchema = z.object({
     'answer 429 to every token-bearing request of the newsroom, comment posts are limited to 5 a minute for the whole site ' +
     'and ad events to 600. Prefer the proxies\' addresses; a hop count or true also trusts whoever connects directly, ' +
     'so use them only when Broadsheet is reachable through the proxy alone.'),
+  BROADSHEET_PUBLIC_URL: origin.optional().transform((v) => (v === undefined ? undefined : new URL(v).origin)).describe(
+    'The origin clients reach Broadsheet at (https://news.example.com): every absolute link (ad clicks, impressions, ' +
+    'images) starts with it, never with a Host header a client chose. Unset, links use the request\'s scheme and host ' +
+    '(those of a trusted proxy); set it in production.'),
   BROADSHEET_BOOTSTRAP_TOKEN: z.string().trim()
     .min(24, 'must be at least 24 characters (use a random secret)')
     .max(200, 'must be at most 200 characters')
@@ -91,6 +95,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   logLevel: e.LOG_LEVEL,
   corsOrigins: e.CORS_ORIGINS,
   trustProxy: e.BROADSHEET_TRUST_PROXY,
+  publicUrl: e.BROADSHEET_PUBLIC_URL,
   bootstrapToken: e.BROADSHEET_BOOTSTRAP_TOKEN,
   secret: e.BROADSHEET_SECRET,
   demo: e.BROADSHEET_DEMO,

@@ -19,7 +19,8 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     authFailuresPerMinute: 20,
     searchWindow: 5000,
     expensiveReadsPerMinute: 120,
-    trustProxy: false
+    trustProxy: false,
+    publicUrl: undefined
   })
 })
 
@@ -75,6 +76,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     bootstrapToken: 'a'.repeat(24),
     secret: 's'.repeat(32),
     trustProxy: false,
+    publicUrl: undefined,
     demo: false,
     demoSite: true,
     authFailuresPerMinute: 20,
@@ -108,7 +110,10 @@ const badValues: Array<[variable: string, value: string]> = [
   ['BROADSHEET_TRUST_PROXY', '1.5'],
   ['BROADSHEET_TRUST_PROXY', '10.0.0.0/33'],
   ['BROADSHEET_TRUST_PROXY', '10.0.0.1,proxy.internal'],
-  ['BROADSHEET_TRUST_PROXY', '::1/129']
+  ['BROADSHEET_TRUST_PROXY', '::1/129'],
+  ['BROADSHEET_PUBLIC_URL', 'news.example.com'],
+  ['BROADSHEET_PUBLIC_URL', 'ftp://news.example.com'],
+  ['BROADSHEET_PUBLIC_URL', 'https://news.example.com/cms']
 ]
 
 for (const [variable, value] of badValues) {
@@ -144,6 +149,11 @@ t.test('BROADSHEET_TRUST_PROXY takes false, true, a hop count or a list of addre
   t.equal(trust('2'), 2)
   t.same(trust('10.0.0.0/8, 192.168.1.7 ,2001:db8::/32,loopback'), ['10.0.0.0/8', '192.168.1.7', '2001:db8::/32', 'loopback'])
   t.match(EnvSchema.shape.BROADSHEET_TRUST_PROXY.description, /429 to every token-bearing request/, 'its description names the failure it prevents')
+})
+
+t.test('BROADSHEET_PUBLIC_URL is an http(s) origin; a trailing slash is dropped', async (t) => {
+  t.equal(loadConfig({ BROADSHEET_PUBLIC_URL: 'https://news.example.com/' }).publicUrl, 'https://news.example.com')
+  t.equal(loadConfig({ BROADSHEET_PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl, 'http://127.0.0.1:3000')
 })
 
 t.test('databasePath maps DATABASE_URL forms to what better-sqlite3 opens', async (t) => {

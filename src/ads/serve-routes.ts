@@ -102,6 +102,8 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
 
   /** One decision for the slots a query names, sent as the answer. */
   function serve (request: FastifyRequest, reply: FastifyReply, query: ServeQuery): void {
+    // First: a bad host is a 400 before anything is counted.
+    const origin = app.publicOrigin(request)
     const ctx = pageContext(request, query)
     const snapshot = engine.config()
     const slots = query.slots.map((key) => snapshot.slots.find((s) => s.key === key && s.enabled))
@@ -119,7 +121,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     const token = placements ? tokens.sign(nextTokenId(), Math.floor(ctx.now.getTime() / 1000), placements) : ''
     // Written from pieces cached per ads snapshot (decision-json.ts) in the documented shape
     // (the fuzzer checks every answer against it): no per-request serialiser pass.
-    const json = writeDecision(snapshot, entries, `${request.protocol}://${request.host}`, token)
+    const json = writeDecision(snapshot, entries, origin, token)
     reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(json)
   }
 

@@ -9,6 +9,7 @@ export const InUseError = createError<[string]>('CMS_ERR_IN_USE', '%s', 409)
 export const PreconditionFailedError = createError('CMS_ERR_PRECONDITION_FAILED', 'The resource has changed since you read it (If-Match is stale); nothing was changed', 412)
 export const UnauthorizedError = createError<[string]>('CMS_ERR_UNAUTHORIZED', '%s', 401)
 export const ForbiddenError = createError<[string]>('CMS_ERR_FORBIDDEN', '%s', 403)
+export const BadHostError = createError<[string]>('CMS_ERR_BAD_HOST', '%s', 400)
 export const TooManyRequestsError = createError<[string]>('CMS_ERR_RATE_LIMITED', '%s', 429)
 
 /** A 400 that names the field at fault, shaped like a validation error. */
@@ -45,6 +46,7 @@ const kinds: Record<string, string> = {
   CMS_ERR_FORBIDDEN: 'forbidden',
   CMS_ERR_RATE_LIMITED: 'rate-limited',
   CMS_ERR_VALIDATION: 'validation',
+  CMS_ERR_BAD_HOST: 'bad-host',
   CMS_ERR_DUPLICATE: 'duplicate',
   CMS_ERR_IDEMPOTENCY_MISMATCH: 'idempotency-key-reused',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',

@@ -1,5 +1,19 @@
-import type { FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
+import { setBounded } from './bounded-map.js'
+import { BadHostError } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The origin (`https://news.example.com`) every absolute URL Broadsheet hands out starts
+     * with: BROADSHEET_PUBLIC_URL when set, else the request's scheme and host (those a trusted
+     * proxy forwarded). Throws a 400 when that host is not a valid http(s) origin.
+     */
+    publicOrigin: (request: FastifyRequest) => string
+  }
+}
 
 /**
  * Fastify's `trustProxy` for BROADSHEET_TRUST_PROXY. A hop count becomes a trust function
@@ -10,3 +24,38 @@ export function trustProxyOption (value: Config['trustProxy']): FastifyServerOpt
   if (typeof value !== 'number') return value
   return (_address: string, hop: number) => hop < value
 }
+
+/** How many distinct scheme+host pairs keep their checked origin (a hostile client can only churn it). */
+const KNOWN_HOSTS = 100
+
+/** `scheme://host` as an origin, or null unless it is http(s) with a bare host (no user, path or fragment). */
+function originOf (claimed: string): string | null {
+  let url: URL
+  try {
+    url = new URL(claimed)
+  } catch {
+    return null
+  }
+  const bare = url.username === '' && url.password === '' && url.pathname === '/' && url.search === '' && url.hash === ''
+  return (url.protocol === 'http:' || url.protocol === 'https:') && bare ? url.origin : null
+}
+
+/** Decorates `app.publicOrigin`: the one place absolute URLs (ads today, feeds and media later) get their origin. */
+export const publicOriginPlugin = fp(async function publicOriginPlugin (app) {
+  const fixed = app.config.publicUrl
+  if (fixed !== undefined) {
+    app.decorate('publicOrigin', () => fixed)
+    return
+  }
+  const checked = new Map<string, string | null>()
+  app.decorate('publicOrigin', (request: FastifyRequest) => {
+    const claimed = `${request.protocol}://${request.host}`
+    let origin = checked.get(claimed)
+    if (origin === undefined) {
+      origin = originOf(claimed)
+      setBounded(checked, claimed, origin, KNOWN_HOSTS)
+    }
+    if (origin === null) throw new BadHostError('The Host header (or a trusted proxy\'s X-Forwarded-Proto and X-Forwarded-Host) does not name a valid http or https origin')
+    return origin
+  })
+}, { name: 'broadsheet-public-origin' })

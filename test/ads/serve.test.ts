@@ -6,8 +6,9 @@ import { admin, buildAds } from '../helper.js'
 // GET /v1/ads/serve: one call for a whole page, the shape of each answer, and what it
 // never does (fill a slot twice from one creative or campaign, let a page cache it).
 
-const CLICK_URL = /^http:\/\/localhost:80\/v1\/ads\/click\/[\w~-]+\.[\w-]+\.\d+$/
-const IMPRESSION_URL = /^http:\/\/localhost:80\/v1\/ads\/impression\/[\w~-]+\.[\w-]+\.\d+$/
+// inject's Host is localhost:80; links carry its origin, where the default port is dropped.
+const CLICK_URL = /^http:\/\/localhost\/v1\/ads\/click\/[\w~-]+\.[\w-]+\.\d+$/
+const IMPRESSION_URL = /^http:\/\/localhost\/v1\/ads\/impression\/[\w~-]+\.[\w-]+\.\d+$/
 const SIDEBAR = { key: 'sidebar', name: 'Sidebar', placement: 'sidebar', sizes: [[300, 250]] }
 
 type ServeBody = { slots: Record<string, { slot: Record<string, unknown>, ad: ServedAd | null } | null> }
