@@ -50,7 +50,8 @@ export function etagMatches (header: string | undefined, etag: string): boolean 
  */
 export function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, opts: { publicWhenAnonymous?: boolean, cacheControl?: string | undefined } = {}): boolean {
   reply.header('etag', etag)
-  reply.header('vary', 'Authorization')
+  // Merged (jshttp vary, through @fastify/sensible): setting it would drop CORS's Vary: Origin.
+  reply.vary('Authorization')
   reply.header('cache-control', opts.cacheControl ?? (request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE))
   if (etagMatches(request.headers['if-none-match'], etag)) {
     reply.code(304).send()

@@ -132,7 +132,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     entries.delete(key)
     entries.set(key, entry)
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
-    reply.header('etag', entry.etag).header('cache-control', entry.cacheControl).header('vary', 'Authorization')
+    reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
+    // Merged with CORS's Vary: Origin, never replacing it (see caching.ts notModified).
+    reply.vary('Authorization')
     if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
     reply.type(entry.contentType).send(entry.body)
   }
