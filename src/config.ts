@@ -59,8 +59,9 @@ export const EnvSchema = z.object({
     'Which peers may tell the client address, scheme and host (X-Forwarded-For/-Proto/-Host). ' +
     'Behind a proxy or CDN without it every client has the proxy\'s address, so about 20 bad tokens a minute from anyone ' +
     'answer 429 to every token-bearing request of the newsroom, comment posts are limited to 5 a minute for the whole site ' +
-    'and ad events to 600. Prefer the proxies\' addresses; a hop count or true also trusts whoever connects directly, ' +
-    'so use them only when Broadsheet is reachable through the proxy alone.'),
+    'and ad events to 600. Prefer the proxies\' addresses or CIDRs. A hop count n trusts the n nearest peers whoever ' +
+    'they are: only when Broadsheet is reachable through the proxies alone. true takes the first X-Forwarded-For entry, ' +
+    'which a client writes itself unless the proxy replaces the header rather than appending to it.'),
   BROADSHEET_PUBLIC_URL: origin.optional().transform((v) => (v === undefined ? undefined : new URL(v).origin)).describe(
     'The origin clients reach Broadsheet at (https://news.example.com): every absolute link (ad clicks, impressions, ' +
     'images) starts with it, never with a Host header a client chose. Unset, links use the request\'s scheme and host ' +
