@@ -7,6 +7,28 @@ import { decodeHTML } from 'entities'
 // what survives. No renderer output reaches a reader unsanitized.
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: true })
 
+/**
+ * Prefix of every id and name in article HTML, as GitHub does: an author's `id="comments"`
+ * must not clobber the frontend's own element (or `window.comments`) on the same page.
+ */
+export const ID_PREFIX = 'user-content-'
+
+const prefixed = (value: string) => (value.startsWith(ID_PREFIX) ? value : `${ID_PREFIX}${value}`)
+
+/** Prefixes id and name, and same-page fragment links with them so in-article anchors still land. */
+function namespaceIds (attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
+  for (const key of ['id', 'name']) {
+    const value = attribs[key]?.trim()
+    if (value === undefined) continue
+    if (value === '') delete attribs[key]
+    else attribs[key] = prefixed(value)
+  }
+  // A bare "#" means the top of the page, not an element: left alone.
+  const fragment = attribs.href !== undefined ? /^\s*#(.+)$/s.exec(attribs.href)?.[1] : undefined
+  if (fragment !== undefined) attribs.href = `#${prefixed(fragment)}`
+  return attribs
+}
+
 /** Hosts whose players may be embedded in an article; any other iframe is removed. */
 export const IFRAME_HOSTS = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.openstreetmap.org']
 
@@ -18,7 +40,8 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     'iframe', 'aside', 'section', 'span', 'div'
   ],
   allowedAttributes: {
-    a: ['href', 'title', 'rel', 'target'],
+    // name: old-style anchors (<a name="notes">) of imported articles, prefixed like ids.
+    a: ['href', 'title', 'rel', 'target', 'name'],
     img: ['src', 'srcset', 'sizes', 'alt', 'title', 'width', 'height', 'loading'],
     source: ['srcset', 'sizes', 'media', 'type'],
     iframe: ['src', 'width', 'height', 'title', 'allow', 'allowfullscreen', 'loading'],
@@ -50,7 +73,9 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
       if (target && target !== '_self' && target !== '_parent' && target !== '_top') attribs.rel = 'noopener noreferrer'
       return { tagName, attribs }
     },
-    iframe: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } })
+    iframe: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+    // Runs after the tag's own transform, for every tag.
+    '*': (tagName, attribs) => ({ tagName, attribs: namespaceIds(attribs) })
   }
 }
 

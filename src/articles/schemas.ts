@@ -45,7 +45,7 @@ export const ArticleSchema = z.object({
   excerpt: z.string().describe('Given, or derived from the body when absent'),
   body: z.string().describe('The source, in `format`'),
   format: z.enum(['markdown', 'html']),
-  html: z.string().describe('The body rendered and sanitized: safe to insert into a page'),
+  html: z.string().describe('The body rendered and sanitized: safe to insert into a page. Its ids and names, and same-page links to them, carry the prefix `user-content-`, so they cannot clash with the page\'s own'),
   status: StatusSchema,
   featured: z.boolean().describe('The "Must read" label'),
   category: RefSchema.nullable(),
