@@ -46,7 +46,7 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
     const related = relatedArticles(app.db, row, RELATED, now)
     const latest = latestArticles(app.db, LATEST, now, row.id)
     // One present() for all rows: categories, authors and tags in three queries for the page.
-    const [article, ...others] = articles.present([row, ...related, ...latest], now)
+    const [article, ...others] = articles.present([row, ...related, ...latest], now, request.auth)
     const teaser = (a: typeof article) => pick(a!, TEASER_FIELDS) as z.infer<typeof ArticleTeaserSchema>
     const adSlots = app.ads.config().slots
       .filter((s) => s.enabled && ARTICLE_PAGE_PLACEMENTS.has(s.placement))

@@ -38,10 +38,11 @@ const rowColumns = sql.raw(ROW_COLUMNS)
  * a null (or an empty text) in its place, so rows keep their shape while SQLite decodes and
  * better-sqlite3 converts only what is shown. Leaving out the body and html matters most:
  * they are the row's last columns, and without them SQLite never reads the overflow pages
- * the long texts spill onto. status and published_at always come (visibility, isLive).
+ * the long texts spill onto. status and published_at always come (visibility, isLive), and
+ format (whether an anonymous answer may show the body).
  */
 const FIELD_COLUMNS: Record<string, string> = { category: 'categoryId', author: 'authorId', tags: 'id' }
-const ALWAYS = ['id', 'status', 'publishedAt']
+const ALWAYS = ['id', 'status', 'publishedAt', 'format']
 const projections = new Map<string, SQL>()
 export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
   if (fields === undefined) return rowColumns

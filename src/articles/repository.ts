@@ -45,8 +45,18 @@ const RELATION_FIELDS = new Set(['category', 'tags', 'author'])
 /** Refs for a projection that shows none: no query. */
 const NO_REFS: Refs = { category: () => null, author: () => null, tags: () => [] }
 
-/** The API shape of rows with their relations. */
-function presentRows (rows: ArticleRow[], now: string, refs: Refs): Article[] {
+/**
+ * Whether an answer carries an html article's source: token holders only. Anonymous readers
+ * (preview links too) get the sanitized `html` alone: the raw source may hold what the
+ * sanitizer removed, and doubled every list's bytes. Markdown sources are kept: a frontend
+ * may render them itself.
+ */
+function showsSource (row: ArticleRow, reader: Actor | null): boolean {
+  return reader !== null || row.format !== 'html'
+}
+
+/** The API shape of rows with their relations, for `reader` (null: anonymous). */
+function presentRows (rows: ArticleRow[], now: string, refs: Refs, reader: Actor | null): Article[] {
   return rows.map((row) => {
     const live = isLive(row, now)
     return {
@@ -55,7 +65,7 @@ function presentRows (rows: ArticleRow[], now: string, refs: Refs): Article[] {
       title: row.title,
       subtitle: row.subtitle,
       excerpt: row.excerpt ?? '',
-      body: row.body,
+      ...(showsSource(row, reader) ? { body: row.body } : {}),
       format: row.format,
       html: row.html,
       status: row.status === 'scheduled' && live ? 'published' : row.status,
@@ -162,15 +172,15 @@ export function createArticlesRepository (db: Db) {
       return raw && { ...raw, commentsEnabled: raw.commentsEnabled === 1 }
     },
 
-    /** The API shape of rows, with their category, author and tags loaded in three queries. */
-    present (rows: ArticleRow[], now: string): Article[] {
-      return presentRows(rows, now, loadRefs(db, rows))
+    /** The API shape of rows for `reader` (null: anonymous), with their category, author and tags loaded in three queries. */
+    present (rows: ArticleRow[], now: string, reader: Actor | null): Article[] {
+      return presentRows(rows, now, loadRefs(db, rows), reader)
     },
 
     /** present() projected to `fields` (id always): the three relation queries only when a relation is asked for. */
-    presentFields (rows: ArticleRow[], now: string, fields: readonly string[]): Array<Partial<Article>> {
+    presentFields (rows: ArticleRow[], now: string, fields: readonly string[], reader: Actor | null): Array<Partial<Article>> {
       const refs = fields.some((f) => RELATION_FIELDS.has(f)) ? loadRefs(db, rows) : NO_REFS
-      return presentRows(rows, now, refs).map((article) => pick(article, fields))
+      return presentRows(rows, now, refs, reader).map((article) => pick(article, fields))
     },
 
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */

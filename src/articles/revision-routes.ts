@@ -96,7 +96,7 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
       assertCanWrite(request.auth!, current)
     })
     if (!updated) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    const article = repo.present([updated], now)[0]!
+    const article = repo.present([updated], now, request.auth)[0]!
     reply.header('etag', itemEtag(updated.revision, article))
     return article
   })

@@ -56,7 +56,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       ? searchArticles(app.db, { ...query, q: query.q }, request.auth, now, { rankings, window: app.config.searchWindow })
       : listArticles(app.db, query, request.auth, now)
     const body = {
-      data: query.fields ? repo.presentFields(page.rows, now, query.fields) : repo.present(page.rows, now),
+      data: query.fields ? repo.presentFields(page.rows, now, query.fields, request.auth) : repo.present(page.rows, now, request.auth),
       meta: {
         limit: query.limit,
         nextCursor: page.nextCursor,
@@ -95,7 +95,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       previewing = true
     }
     if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)
-    const body = fields ? repo.presentFields([row], now.toISOString(), fields)[0]! : repo.present([row], now.toISOString())[0]!
+    const body = fields ? repo.presentFields([row], now.toISOString(), fields, request.auth)[0]! : repo.present([row], now.toISOString(), request.auth)[0]!
     const cacheControl = previewing ? 'private, no-store' : undefined
     return sendRead(request, reply, body, { revision: row.revision, publicWhenAnonymous: live && !previewing, cacheControl })
   })
@@ -118,7 +118,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     }
     const { limit, fields } = request.query
     const related = relatedArticles(app.db, row, limit, now)
-    const body = { data: fields ? repo.presentFields(related, now, fields) : repo.present(related, now) }
+    const body = { data: fields ? repo.presentFields(related, now, fields, request.auth) : repo.present(related, now, request.auth) }
     return sendRead(request, reply, body)
   })
 

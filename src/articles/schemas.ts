@@ -43,7 +43,7 @@ export const ArticleSchema = z.object({
   title: z.string(),
   subtitle: z.string().nullable(),
   excerpt: z.string().describe('Given, or derived from the body when absent'),
-  body: z.string().describe('The source, in `format`'),
+  body: z.string().optional().describe('The source, in `format`. Always present on markdown articles; on `format: html` articles only for token holders (anonymous answers, preview links included, carry `html` only)'),
   format: z.enum(['markdown', 'html']),
   html: z.string().describe('The body rendered and sanitized: safe to insert into a page. Its ids and names, and same-page links to them, carry the prefix `user-content-`, so they cannot clash with the page\'s own'),
   status: StatusSchema,

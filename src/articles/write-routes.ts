@@ -30,7 +30,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
   }
 
   function answer (reply: FastifyReply, row: ArticleRow, status = 200) {
-    const article = repo.present([row], app.now().toISOString())[0]!
+    const article = repo.present([row], app.now().toISOString(), reply.request.auth)[0]!
     reply.header('etag', itemEtag(row.revision, article))
     reply.header('cache-control', 'no-store')
     return reply.code(status).send(article)
