@@ -20,7 +20,7 @@ export function resolveRef (db: Tx, table: typeof categories | typeof authors, f
 /**
  * Tag ids for ids, slugs or names, in the order given: an id must exist; a string matches a
  * slug, else a tag's name (any case), else the slug made from it, else a new tag is created
- * with that name.
+ * with that name, marked as created by an article: not public until a live article uses it.
  */
 export function resolveTags (db: Tx, values: Array<number | string>): number[] {
   const ids: number[] = []
@@ -36,7 +36,7 @@ export function resolveTags (db: Tx, values: Array<number | string>): number[] {
         db.select({ id: tags.id }).from(tags).where(eq(tags.slug, derived)).get()?.id
       if (id === undefined) {
         const slug = uniqueSlug(derived, (s) => db.select({ id: tags.id }).from(tags).where(eq(tags.slug, s)).get() !== undefined)
-        id = db.insert(tags).values({ name: value, slug }).returning({ id: tags.id }).get().id
+        id = db.insert(tags).values({ name: value, slug, createdViaArticle: true }).returning({ id: tags.id }).get().id
       }
     }
     if (!ids.includes(id)) ids.push(id)

@@ -47,6 +47,8 @@ export const tags = sqliteTable('tags', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   slug: text('slug').notNull(),
   name: text('name').notNull(),
+  // Named first by an article write (a draft's topic): not public until a live article uses it.
+  createdViaArticle: integer('created_via_article', { mode: 'boolean' }).notNull().default(false),
   revision: integer('revision').notNull().default(1),
   ...timestamps
 }, (t) => [

@@ -16,6 +16,12 @@ export interface TaxonomyKind {
   articleCount: (now: string) => SQL
   /** The article column that points here, when articles hold at most one (409 on delete). */
   articleRef?: AnySQLiteColumn
+  /**
+   * For a kind an article write can create (tags): the rows the public may see at `now`,
+   * and the column that marks such rows. Computed at each read, so a scheduled article going
+   * live shows its new tags and trashing the last live one hides them, with no write.
+   */
+  articleCreated?: { field: string, publicAt: (now: string) => SQL }
 }
 
 const a = sql.raw('"a"')
@@ -32,7 +38,12 @@ export const tagKind: TaxonomyKind = {
   noun: 'tag',
   table: tags,
   extra: {},
-  articleCount: (now) => sql`(select count(*) from ${articleTags} "at" join ${articles} ${a} on ${a}.id = "at".article_id where "at".tag_id = ${tags.id} and ${publicSql(a, now)})`
+  articleCount: (now) => sql`(select count(*) from ${articleTags} "at" join ${articles} ${a} on ${a}.id = "at".article_id where "at".tag_id = ${tags.id} and ${publicSql(a, now)})`,
+  articleCreated: {
+    field: 'createdViaArticle',
+    publicAt: (now) => sql`(${tags.createdViaArticle} = 0 or exists (select 1 from ${articleTags} "at" join ${articles} ${a} on ${a}.id = "at".article_id
+      where "at".tag_id = ${tags.id} and ${publicSql(a, now)}))`
+  }
 }
 
 export const authorKind: TaxonomyKind = {

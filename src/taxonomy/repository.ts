@@ -5,6 +5,9 @@ import { slugify, uniqueSlug } from '../http/slug.js'
 import { parseIdOrSlug } from '../http/schemas.js'
 import { selectList, type TaxonomyKind } from './kinds.js'
 
+/** Who reads: `all` (editors) sees every row; `public` hides the rows an article write created while no live article uses them. */
+export type TaxonomyView = 'all' | 'public'
+
 /** A row as the API shows it, plus the revision that makes its ETag. */
 export type TaxonomyRow = Record<string, unknown> & { id: number, slug: string, name: string, revision: number, articleCount: number }
 
@@ -15,8 +18,9 @@ export class SlugConflict extends Error {
 /**
  * Categories, tags and authors share one repository shape: keyset lists by name, reads by
  * id or slug with articleCount, writes that derive unique slugs and bump the revision.
+ * `clock` is the app's: what is public (articleCount, article-created tags) depends on it.
  */
-export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
+export function createTaxonomyRepository (db: Db, kind: TaxonomyKind, clock: () => Date = () => new Date()) {
   const t = kind.table
   const columns = (now: string) => selectList({
     id: t.id,
@@ -35,25 +39,36 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
     return row !== undefined && row.id !== exceptId
   }
 
-  function find (where: SQL): TaxonomyRow | undefined {
-    return db.get<TaxonomyRow>(sql`select ${columns(new Date().toISOString())} from ${t} where ${where}`)
+  /** The condition of `view` at `now`, with `where`: rows of a kind no article write creates are all public. */
+  function visible (view: TaxonomyView, now: string, where?: SQL): SQL | undefined {
+    const hidden = view === 'public' && kind.articleCreated ? kind.articleCreated.publicAt(now) : undefined
+    return hidden && where ? sql`${where} and ${hidden}` : hidden ?? where
+  }
+
+  function find (where: SQL, view: TaxonomyView = 'all'): TaxonomyRow | undefined {
+    const now = clock().toISOString()
+    return db.get<TaxonomyRow>(sql`select ${columns(now)} from ${t} where ${visible(view, now, where)}`)
   }
 
   return {
     /** One page ordered by name then id, after the (name, id) of the previous page's last row. */
-    list (opts: { limit: number, after?: [string, number] | undefined, q?: string | undefined }) {
+    list (opts: { limit: number, after?: [string, number] | undefined, q?: string | undefined, view: TaxonomyView }) {
+      const now = clock().toISOString()
       const conditions: SQL[] = []
       if (opts.after) {
         const [name, id] = opts.after
         conditions.push(sql`(${t.name} collate nocase > ${name} or (${t.name} collate nocase = ${name} and ${t.id} > ${id}))`)
       }
       if (opts.q) conditions.push(sql`instr(casefold(${t.name}), casefold(${opts.q})) > 0`)
+      const shown = visible(opts.view, now)
+      if (shown) conditions.push(shown)
       const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
-      return db.all<TaxonomyRow>(sql`select ${columns(new Date().toISOString())} from ${t} ${where} order by ${order} limit ${opts.limit + 1}`)
+      return db.all<TaxonomyRow>(sql`select ${columns(now)} from ${t} ${where} order by ${order} limit ${opts.limit + 1}`)
     },
 
-    count (opts: { q?: string | undefined }): number {
-      const where = opts.q ? sql`where instr(casefold(${t.name}), casefold(${opts.q})) > 0` : sql``
+    count (opts: { q?: string | undefined, view: TaxonomyView }): number {
+      const condition = visible(opts.view, clock().toISOString(), opts.q ? sql`instr(casefold(${t.name}), casefold(${opts.q})) > 0` : undefined)
+      const where = condition ? sql`where ${condition}` : sql``
       return db.get<{ n: number }>(sql`select count(*) as n from ${t} ${where}`)!.n
     },
 
@@ -61,10 +76,10 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
       return find(sql`${t.id} = ${id}`)
     },
 
-    /** By numeric id or by slug. */
-    findByIdOrSlug (value: string): TaxonomyRow | undefined {
+    /** By numeric id or by slug, if `view` shows it. */
+    findByIdOrSlug (value: string, view: TaxonomyView): TaxonomyRow | undefined {
       const key = parseIdOrSlug(value)
-      return 'id' in key ? find(sql`${t.id} = ${key.id}`) : find(sql`${t.slug} = ${key.slug}`)
+      return 'id' in key ? find(sql`${t.id} = ${key.id}`, view) : find(sql`${t.slug} = ${key.slug}`, view)
     },
 
     /** Inserts with the given or a derived slug; throws SlugConflict when an explicit slug is taken. */
@@ -84,6 +99,7 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
     /**
      * Applies a partial change and bumps the revision, only if the revision is still
      * `expectedRevision` when one is given; undefined when the row is gone or changed.
+     * An editor's change makes a row an article write created an ordinary, public one.
      */
     update (id: number, values: Record<string, unknown>, check?: (current: TaxonomyRow) => void): TaxonomyRow | undefined {
       return db.transaction(() => {
@@ -94,6 +110,7 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind) {
         if (typeof slug === 'string' && slug !== current.slug && slugTaken(slug, id)) throw new SlugConflict(slug)
         db.update(t).set({
           ...values,
+          ...(kind.articleCreated ? { [kind.articleCreated.field]: false } : {}),
           revision: sql`${t.revision} + 1`,
           updatedAt: new Date().toISOString()
         } as never).where(eq(t.id, id)).run()

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError, InUseError, NotFoundError, SlugTakenError } from '../http/errors.js'
 import { assertIfMatch, itemEtag, sendRead } from '../http/caching.js'
@@ -6,8 +7,9 @@ import { pick } from '../http/fields.js'
 import { decodeCursor, toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
+import { roleAtLeast } from '../tokens/secrets.js'
 import { authorKind, categoryKind, tagKind, type TaxonomyKind } from './kinds.js'
-import { createTaxonomyRepository, SlugConflict, type TaxonomyRepository, type TaxonomyRow } from './repository.js'
+import { createTaxonomyRepository, SlugConflict, type TaxonomyRepository, type TaxonomyRow, type TaxonomyView } from './repository.js'
 import {
   AuthorPageSchema, AuthorSchema, CategoryPageSchema, CategorySchema, CreateAuthorSchema, CreateCategorySchema,
   CreateTagSchema, DeleteQuerySchema, itemQuery, listQuery, TagPageSchema, TagSchema, UpdateAuthorSchema,
@@ -59,14 +61,19 @@ function slugConflictToHttp<T> (fn: () => T): T {
 /** /v1/categories, /v1/tags and /v1/authors: one set of routes serves all three. */
 export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
   for (const resource of resources) {
-    const repo = createTaxonomyRepository(app.db, resource.kind)
+    const repo = createTaxonomyRepository(app.db, resource.kind, () => app.now())
     const { noun } = resource.kind
     const keys = Object.keys(resource.item.shape)
     const tags = [resource.tag]
     const base = `/${resource.path}`
     const notFound = (key: string | number) => new NotFoundError(`There is no ${noun} ${typeof key === 'number' ? `with id ${key}` : `"${key}"`}`)
+    // Editors see every row; anyone else not the tags an article write created and no live article uses yet.
+    const hiddenNote = resource.kind.articleCreated
+      ? { description: `A ${noun} first named by an article write (not through these routes) is public only while a published article uses it; editors see every ${noun}, and an editor's change makes it an ordinary one.` }
+      : {}
+    const viewOf = (request: FastifyRequest): TaxonomyView => (request.auth && roleAtLeast(request.auth.role, 'editor') ? 'all' : 'public')
     const resolveId = (idOrSlug: string): number => {
-      const row = repo.findByIdOrSlug(idOrSlug)
+      const row = repo.findByIdOrSlug(idOrSlug, 'all')
       if (!row) throw notFound(idOrSlug)
       return row.id
     }
@@ -76,18 +83,20 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       schema: {
         tags,
         summary: `List ${resource.path} by name, with articleCount`,
+        ...hiddenNote,
         querystring: listQuery(keys),
         response: { 200: resource.page, 304: z.undefined().describe('Not modified'), ...problemResponses(400) }
       }
     }, async (request, reply) => {
       const { limit, cursor, count, q, fields } = request.query
       const after = cursor ? decodeCursor(cursor, z.tuple([z.string(), z.number().int()])) : undefined
-      const rows = repo.list({ limit, after, q })
+      const view = viewOf(request)
+      const rows = repo.list({ limit, after, q, view })
       const page = toPage(rows, limit, (row) => {
         const item = present(row)
         return fields ? pick(item, fields) : item
       }, (row) => [row.name, row.id])
-      const body = count ? { data: page.data, meta: { ...page.meta, total: repo.count({ q }) } } : page
+      const body = count ? { data: page.data, meta: { ...page.meta, total: repo.count({ q, view }) } } : page
       return sendRead(request, reply, body)
     })
 
@@ -96,12 +105,13 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       schema: {
         tags,
         summary: `Get one ${noun} by id or slug`,
+        ...hiddenNote,
         params: IdOrSlugParamsSchema,
         querystring: itemQuery(keys),
         response: { 200: resource.item, 304: z.undefined().describe('Not modified'), ...problemResponses(400, 404) }
       }
     }, async (request, reply) => {
-      const row = repo.findByIdOrSlug(request.params.idOrSlug)
+      const row = repo.findByIdOrSlug(request.params.idOrSlug, viewOf(request))
       if (!row) throw notFound(request.params.idOrSlug)
       const { fields } = request.query
       const body = fields ? pick(present(row), fields) : present(row)
@@ -164,7 +174,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       const { reassignTo } = request.query as z.infer<typeof DeleteQuerySchema>
       let targetId: number | undefined
       if (reassignTo !== undefined) {
-        const target = repo.findByIdOrSlug(reassignTo)
+        const target = repo.findByIdOrSlug(reassignTo, 'all')
         if (!target) throw new FieldError('reassignTo', `There is no ${noun} "${reassignTo}" to reassign the articles to`)
         if (target.id === id) throw new FieldError('reassignTo', `The ${noun} to delete cannot take over its own articles`)
         targetId = target.id

@@ -1,0 +1,1 @@
+ALTER TABLE `tags` ADD `created_via_article` integer DEFAULT false NOT NULL;
