@@ -9,6 +9,7 @@ import { createTokensRepository } from './tokens/repository.js'
 import { roles, type Role } from './tokens/secrets.js'
 import { generateOpenApi, openApiPath } from './openapi.js'
 import { importArticles } from './articles/import.js'
+import { rerenderArticles } from './articles/rerender.js'
 
 const usage = `Usage: npm run cli -- <command>
 
@@ -20,6 +21,8 @@ const usage = `Usage: npm run cli -- <command>
                                             (SQLite's online backup API: a consistent snapshot)
   import <file.json | -> [--atomic]         create or update articles from a JSON array (matched
                                             by slug); prints a report; --atomic: all or nothing
+  rerender                                  render every article's html again from its body with
+                                            the current sanitizer (e.g. the user-content- id prefix)
 `
 
 async function readStdin (): Promise<string> {
@@ -120,6 +123,14 @@ async function main (argv: string[]) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
       process.stderr.write(`${report.created} created, ${report.updated} updated, ${report.failed} failed${report.atomic && report.failed > 0 ? ' (nothing written: --atomic)' : ''}\n`)
       if (report.failed > 0) process.exit(1)
+      return
+    }
+    case 'rerender': {
+      const db = openDatabase(config.databaseUrl)
+      runMigrations(db)
+      const { checked, changed } = rerenderArticles(db)
+      db.$client.close()
+      process.stdout.write(`Rendered ${checked} articles again; ${changed} changed.\n`)
       return
     }
     default:
