@@ -3,7 +3,12 @@ import type { CreativeRow, SlotRow } from './repository.js'
 import type { Snapshot } from './selection.js'
 
 /** Never both allow-scripts and allow-same-origin: together they let a creative lift its own sandbox. */
-export const HTML_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation'
+export const HTML_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox'
+/** Only for a slot that opts in (allowTopNavigation): a click may then take the whole news page elsewhere. */
+export const HTML_SANDBOX_TOP_NAVIGATION = `${HTML_SANDBOX} allow-top-navigation-by-user-activation`
+
+/** The sandbox list of an html ad in `slot`. */
+export const sandboxOf = (slot: Pick<SlotRow, 'allowTopNavigation'>) => (slot.allowTopNavigation ? HTML_SANDBOX_TOP_NAVIGATION : HTML_SANDBOX)
 
 /** One slot of a serve answer: an unknown or disabled slot has no row; an unfilled one no creative. */
 export interface DecisionEntry { key: string, slot: SlotRow | undefined, creative: CreativeRow | undefined }
@@ -35,7 +40,7 @@ export function createDecisionWriter () {
     return json
   }
 
-  function adJson (pieces: Pieces, creative: CreativeRow, origin: string, originJson: string, link: string): string {
+  function adJson (pieces: Pieces, slot: SlotRow, creative: CreativeRow, origin: string, originJson: string, link: string): string {
     let fixed = pieces.creatives.get(creative.id)
     if (!fixed) {
       const head = JSON.stringify({ creativeId: creative.id, campaignId: creative.campaignId, kind: creative.kind, width: creative.width, height: creative.height }).slice(0, -1)
@@ -54,7 +59,7 @@ export function createDecisionWriter () {
     }
     const body = (creative.html ?? '').replaceAll('{{clickUrl}}', escapeAttribute(`${origin}/v1/ads/click/${link}`))
     const srcdoc = `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"><style>html,body{margin:0;overflow:hidden}</style></head><body>${body}</body></html>`
-    return `${fixed.head}${links},${JSON.stringify({ html: { srcdoc, sandbox: HTML_SANDBOX } }).slice(1)}`
+    return `${fixed.head}${links},${JSON.stringify({ html: { srcdoc, sandbox: sandboxOf(slot) } }).slice(1)}`
   }
 
   /** The answer for `entries` in order; `token` is the signed decision, each ad's link adds its index. */
@@ -67,7 +72,7 @@ export function createDecisionWriter () {
       if (i > 0) json += ','
       if (!slot) { json += `${JSON.stringify(key)}:null`; continue }
       json += slotHead(pieces, slot)
-      json += creative ? adJson(pieces, creative, origin, originJson, `${token}.${placement++}`) : 'null'
+      json += creative ? adJson(pieces, slot, creative, origin, originJson, `${token}.${placement++}`) : 'null'
       json += '}'
     }
     return json + '}}'

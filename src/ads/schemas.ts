@@ -42,7 +42,9 @@ const slotFields = {
     .describe('Sizes per minimum viewport width, widest rule that fits wins (at most 10 rules)'),
   label: z.string().trim().min(1).max(100).describe('Shown above the ad; default "Advertisement"'),
   inArticle: InArticleSchema.nullable().describe('Where an in_article slot goes between paragraphs'),
-  enabled: z.boolean()
+  enabled: z.boolean(),
+  allowTopNavigation: z.boolean({ error: 'allowTopNavigation must be true or false' })
+    .describe('Adds allow-top-navigation-by-user-activation to the sandbox of this slot\'s html ads. Risk: one click in a creative can then replace the whole news page with any site (phishing, scam redirects); off by default, so a creative opens links in a new tab only.')
 }
 
 export const AdSlotSchema = z.object({
@@ -54,7 +56,7 @@ export const AdSlotSchema = z.object({
 }).meta({
   id: 'AdSlot',
   description: 'A named place on a page where an ad can go',
-  examples: [{ id: 1, key: 'article-inline', name: 'In the article', description: null, placement: 'in_article', sizes: [[300, 250], [336, 280]], sizeMapping: null, label: 'Advertisement', inArticle: { afterParagraph: 2, repeatEvery: null, maxInsertions: 1 }, enabled: true, createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
+  examples: [{ id: 1, key: 'article-inline', name: 'In the article', description: null, placement: 'in_article', sizes: [[300, 250], [336, 280]], sizeMapping: null, label: 'Advertisement', inArticle: { afterParagraph: 2, repeatEvery: null, maxInsertions: 1 }, enabled: true, allowTopNavigation: false, createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
 })
 
 const withInArticleRule = <T extends { placement?: string, inArticle?: unknown }>(value: T, ctx: z.RefinementCtx) => {
@@ -69,7 +71,8 @@ export const CreateAdSlotSchema = z.strictObject({
   sizeMapping: slotFields.sizeMapping.optional(),
   label: slotFields.label.default('Advertisement'),
   inArticle: slotFields.inArticle.optional(),
-  enabled: slotFields.enabled.default(true)
+  enabled: slotFields.enabled.default(true),
+  allowTopNavigation: slotFields.allowTopNavigation.default(false)
 }).superRefine(withInArticleRule).meta({ id: 'CreateAdSlot', examples: [{ key: 'sidebar', name: 'Sidebar', placement: 'sidebar', sizes: [[300, 250], [300, 600]] }] })
 
 export const UpdateAdSlotSchema = z.strictObject(slotFields).partial()

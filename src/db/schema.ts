@@ -224,6 +224,8 @@ export const adSlots = sqliteTable('ad_slots', {
   label: text('label').notNull().default('Advertisement'),
   inArticle: text('in_article', { mode: 'json' }).$type<{ afterParagraph: number, repeatEvery: number | null, maxInsertions: number }>(),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** Lets html ads in this slot navigate the whole page after a click (off: a creative stays in its frame). */
+  allowTopNavigation: integer('allow_top_navigation', { mode: 'boolean' }).notNull().default(false),
   revision: integer('revision').notNull().default(1),
   ...timestamps
 }, (t) => [uniqueIndex('ad_slots_key_unique').on(t.key)])

@@ -20,7 +20,7 @@ function mulberry32 (seed: number): () => number {
 const T = '2031-03-01T12:00:00.000Z'
 
 function slot (key: string, sizes: SlotRow['sizes'] = [[300, 250]], sizeMapping: SlotRow['sizeMapping'] = null): SlotRow {
-  return { id: 1, key, name: key, description: null, placement: 'sidebar', sizes, sizeMapping, label: 'Advertisement', inArticle: null, enabled: true, revision: 1, createdAt: T, updatedAt: T }
+  return { id: 1, key, name: key, description: null, placement: 'sidebar', sizes, sizeMapping, label: 'Advertisement', inArticle: null, enabled: true, allowTopNavigation: false, revision: 1, createdAt: T, updatedAt: T }
 }
 
 function campaign (id: number, partial: Partial<CampaignRow> = {}): CampaignRow {

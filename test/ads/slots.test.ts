@@ -28,6 +28,7 @@ t.test('POST /v1/ad-slots → 201 with Location, ETag and every default filled i
     label: 'Advertisement',
     inArticle: null,
     enabled: true,
+    allowTopNavigation: false,
     createdAt: AT,
     updatedAt: AT
   })

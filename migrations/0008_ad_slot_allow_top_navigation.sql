@@ -1,0 +1,1 @@
+ALTER TABLE `ad_slots` ADD `allow_top_navigation` integer DEFAULT false NOT NULL;
