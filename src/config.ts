@@ -79,6 +79,9 @@ export const EnvSchema = z.object({
     .min(1, 'must be a number of seconds from 1 to 300').max(300, 'must be a number of seconds from 1 to 300').default(5),
   BROADSHEET_AD_EVENTS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(600),
+  // One serve call per page view: 10 a second per address still covers a newsroom behind one NAT.
+  BROADSHEET_AD_SERVES_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
+    .int('must be a positive integer').min(1, 'must be a positive integer').default(600),
   BROADSHEET_AUTH_FAILURES_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(20),
   BROADSHEET_EXPENSIVE_READS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
@@ -104,6 +107,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   authFailuresPerMinute: e.BROADSHEET_AUTH_FAILURES_PER_MINUTE,
   adFlushSeconds: e.BROADSHEET_AD_FLUSH_SECONDS,
   adEventsPerMinute: e.BROADSHEET_AD_EVENTS_PER_MINUTE,
+  adServesPerMinute: e.BROADSHEET_AD_SERVES_PER_MINUTE,
   searchWindow: e.BROADSHEET_SEARCH_WINDOW,
   expensiveReadsPerMinute: e.BROADSHEET_EXPENSIVE_READS_PER_MINUTE
 }))

@@ -17,6 +17,8 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     secret: undefined,
     demo: true,
     authFailuresPerMinute: 20,
+    adEventsPerMinute: 600,
+    adServesPerMinute: 600,
     searchWindow: 5000,
     expensiveReadsPerMinute: 120,
     trustProxy: false,
@@ -63,6 +65,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_DEMO: 'false',
     BROADSHEET_AD_FLUSH_SECONDS: '2',
     BROADSHEET_AD_EVENTS_PER_MINUTE: '100',
+    BROADSHEET_AD_SERVES_PER_MINUTE: '120',
     BROADSHEET_SEARCH_WINDOW: '2000',
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '30',
     UNRELATED: 'whatever'
@@ -82,6 +85,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     authFailuresPerMinute: 20,
     adFlushSeconds: 2,
     adEventsPerMinute: 100,
+    adServesPerMinute: 120,
     searchWindow: 2000,
     expensiveReadsPerMinute: 30
   })
@@ -94,6 +98,9 @@ const badValues: Array<[variable: string, value: string]> = [
   ['LOG_LEVEL', 'loud'],
   ['BROADSHEET_AD_FLUSH_SECONDS', '0'],
   ['BROADSHEET_AD_EVENTS_PER_MINUTE', 'many'],
+  ['BROADSHEET_AD_SERVES_PER_MINUTE', '0'],
+  ['BROADSHEET_AD_SERVES_PER_MINUTE', '2.5'],
+  ['BROADSHEET_AD_SERVES_PER_MINUTE', 'lots'],
   ['BROADSHEET_SEARCH_WINDOW', '0'],
   ['BROADSHEET_SEARCH_WINDOW', '100001'],
   ['BROADSHEET_SEARCH_WINDOW', 'all'],

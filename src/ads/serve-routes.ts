@@ -6,6 +6,7 @@ import { createArticlesRepository } from '../articles/repository.js'
 import { loadRefs } from '../articles/relations.js'
 import { isLive } from '../articles/workflow.js'
 import { FieldError } from '../http/errors.js'
+import { problemResponses } from '../http/problem.js'
 import { createVersionedMemo } from '../http/versioned-memo.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
@@ -137,6 +138,8 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   }
 
   app.get('/ads/serve', {
+    // Runs before the fast path below (address-limit.ts puts its hook first), repeated URLs included.
+    config: { addressLimit: { max: app.config.adServesPerMinute, timeWindow: 60_000, group: 'ad-serves' } },
     onRequest: (request, reply, done) => {
       const query = knownQueries.get(request.url)
       if (query === undefined) { done(); return }
@@ -145,9 +148,9 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     schema: {
       tags: ['Ad serving'],
       summary: 'Ads for all the slots of a page, in one call',
-      description: 'For each slot: the highest tier and priority among eligible creatives (active, in schedule, under limits, matching targeting, fitting the slot), weighted random inside; a creative or campaign fills at most one slot per call. Image ads come as data; html ads as an iframe srcdoc with a sandbox list (never allow-scripts with allow-same-origin). Serving counts requests and fills only; impressions count when `impressionUrl` is called. `Cache-Control: no-store`.',
+      description: 'For each slot: the highest tier and priority among eligible creatives (active, in schedule, under limits, matching targeting, fitting the slot), weighted random inside; a creative or campaign fills at most one slot per call. Image ads come as data; html ads as an iframe srcdoc with a sandbox list (never allow-scripts with allow-same-origin). Serving counts requests and fills only; impressions count when `impressionUrl` is called. `Cache-Control: no-store`. Limited per client address (BROADSHEET_AD_SERVES_PER_MINUTE, default 600): past it, 429 with Retry-After.',
       querystring: ServeQuerySchema,
-      response: { 200: ServeResponseSchema }
+      response: { 200: ServeResponseSchema, ...problemResponses(429) }
     }
   }, (request, reply) => {
     remember(request.url, request.query)

@@ -78,7 +78,9 @@ export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
     let hook = hooks.get(options.group)
     if (!hook) { hook = limiter(options); hooks.set(options.group, hook) }
     const { only } = options
-    if (!only) { addRouteHook(route, 'onRequest', hook); return }
+    // First of the route's own hooks: a route that answers from its onRequest hook (the ad
+    // serve fast path) must not answer past the limit.
+    if (!only) { addRouteHook(route, 'onRequest', hook, { first: true }); return }
     const counted = hook
     addRouteHook(route, 'preHandler', (request: FastifyRequest, reply: FastifyReply, done: Done) => {
       if (only(request)) counted(request, reply, done)
