@@ -11,16 +11,42 @@ const zero = (): Counts => ({ requests: 0, fills: 0, impressions: 0, clicks: 0, 
 
 export interface CountKey { day: string, slotKey: string, campaignId: number, creativeId: number }
 
+/** Used tokens waiting for a flush: at this many, the next new one flushes first. */
+export const PENDING_TOKENS_MAX = 10_000
+/** Flushed tokens kept in memory so a quick replay (a second beacon, a double click) reads no row. */
+export const RECENT_TOKENS_MAX = 10_000
+/** After a failed early flush, the next try waits this long (a broken database is not retried per event). */
+const EARLY_FLUSH_BACKOFF_MS = 1000
+
 /**
  * Ad counters buffered in memory and written in one transaction per flush (every few
  * seconds and at shutdown), so serving and beacons never write to the database. Campaign
  * totals stay in memory too (loaded once, then counted), so limits see unflushed events.
- * Used impression and click tokens are kept the same way and persisted at each flush.
+ *
+ * Used impression and click tokens: ad_used_tokens holds every used, unexpired token once
+ * flushed (expired rows are deleted at each flush, when the event route already refuses their
+ * links); memory holds only the tokens not yet flushed (at most PENDING_TOKENS_MAX: a new one
+ * past that flushes first, and counts as filtered if the flush fails) and the last
+ * RECENT_TOKENS_MAX flushed ones. A token in neither is looked up by primary key. So at most
+ * 20,000 ids of ~30 characters stay in memory (under 4 MB) whatever the traffic, and a replay
+ * never counts twice: a used token is always pending or in the table, and leaves the pending
+ * set only in the transaction that writes it.
  */
-export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimitsChanged: (campaignIds: number[]) => void, now: () => Date }) {
+export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: {
+  onLimitsChanged: (campaignIds: number[]) => void
+  now: () => Date
+  /** Called when the pending tokens reach their cap: flushes everything (the engine's flush). */
+  flushEarly: () => void
+  pendingTokensMax?: number
+  recentTokensMax?: number
+}) {
+  const pendingMax = opts.pendingTokensMax ?? PENDING_TOKENS_MAX
+  const recentMax = opts.recentTokensMax ?? RECENT_TOKENS_MAX
   let pending = new Map<string, { key: CountKey, counts: Counts }>()
-  let pendingTokens: Array<{ id: string, expiresAt: number }> = []
-  const usedTokens = new Map<string, number>()
+  let pendingTokens = new Map<string, number>()
+  const recentTokens = new Set<string>()
+  let earlyFlushAfter = 0
+  const storedToken = db.$client.prepare<[string], number>('select 1 from ad_used_tokens where id = ?').pluck()
   const totals = new Map<number, { impressions: number, clicks: number, daily: Map<string, number> }>()
 
   for (const row of db.all<{ campaignId: number, day: string, impressions: number, clicks: number }>(sql`
@@ -30,9 +56,6 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
     t.impressions += row.impressions
     t.clicks += row.clicks
     t.daily.set(row.day, (t.daily.get(row.day) ?? 0) + row.impressions)
-  }
-  for (const row of db.select().from(adUsedTokens).where(sql`${adUsedTokens.expiresAt} > ${Math.floor(opts.now().getTime() / 1000)}`).all()) {
-    usedTokens.set(row.id, row.expiresAt)
   }
 
   function totalsOf (campaignId: number) {
@@ -79,21 +102,34 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
     add,
     served,
 
-    /** True the first time a token id is seen (and remembers it until it expires). */
+    /** True the first time a token id is seen (remembered until it expires; see above for where). */
     firstUse (id: string, expiresAt: number): boolean {
-      if (usedTokens.has(id)) return false
-      usedTokens.set(id, expiresAt)
-      pendingTokens.push({ id, expiresAt })
+      if (pendingTokens.has(id) || recentTokens.has(id) || storedToken.get(id) !== undefined) return false
+      if (pendingTokens.size >= pendingMax) {
+        const now = Date.now()
+        if (now >= earlyFlushAfter) {
+          try { opts.flushEarly() } catch (err) { log.error({ err }, 'an early flush of ad counters failed') }
+        }
+        // Still full: the database refused the flush. Not remembering the token could let it
+        // count twice, so this use counts as filtered instead.
+        if (pendingTokens.size >= pendingMax) { earlyFlushAfter = now + EARLY_FLUSH_BACKOFF_MS; return false }
+      }
+      pendingTokens.set(id, expiresAt)
       return true
+    },
+
+    /** How many token ids memory holds (pending and recent); never above pendingTokensMax + recentTokensMax. */
+    tokensInMemory (): number {
+      return pendingTokens.size + recentTokens.size
     },
 
     /** Writes every buffered count and used token in one transaction; completes campaigns at a limit. */
     flush (campaigns: Array<{ id: number, status: string, limits: { impressions: number | null, clicks: number | null } }>): void {
       const batch = pending
       const tokens = pendingTokens
-      if (batch.size === 0 && tokens.length === 0) return
+      if (batch.size === 0 && tokens.size === 0) return
       pending = new Map()
-      pendingTokens = []
+      pendingTokens = new Map()
       const nowSeconds = Math.floor(opts.now().getTime() / 1000)
       let completed: number[] = []
       try {
@@ -111,7 +147,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
               }
             }).run()
           }
-          for (const token of tokens) tx.insert(adUsedTokens).values(token).onConflictDoNothing().run()
+          for (const [id, expiresAt] of tokens) tx.insert(adUsedTokens).values({ id, expiresAt }).onConflictDoNothing().run()
           tx.delete(adUsedTokens).where(sql`${adUsedTokens.expiresAt} <= ${nowSeconds}`).run()
           completed = campaigns.filter((c) => c.status === 'active' && (
             (c.limits.impressions !== null && delivered.impressions(c.id) >= c.limits.impressions) ||
@@ -127,11 +163,16 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
           if (!current) { pending.set(id, entry); continue }
           for (const metric of Object.keys(entry.counts) as Metric[]) current.counts[metric] += entry.counts[metric]
         }
-        pendingTokens = [...tokens, ...pendingTokens]
+        for (const [id, expiresAt] of pendingTokens) tokens.set(id, expiresAt)
+        pendingTokens = tokens
         log.error({ err }, 'flushing ad counters failed; keeping them for the next flush')
         return
       }
-      for (const [id, expiresAt] of usedTokens) if (expiresAt <= nowSeconds) usedTokens.delete(id)
+      // Oldest out first. An expired id left here is harmless: its link is refused before firstUse.
+      for (const id of tokens.keys()) {
+        if (recentTokens.size >= recentMax) recentTokens.delete(recentTokens.values().next().value!)
+        recentTokens.add(id)
+      }
       if (completed.length > 0) {
         log.info({ campaignIds: completed }, 'campaigns reached a limit and are completed')
         opts.onLimitsChanged(completed)
@@ -140,7 +181,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: { onLimi
 
     /** True when nothing waits to be written. */
     isEmpty (): boolean {
-      return pending.size === 0 && pendingTokens.length === 0
+      return pending.size === 0 && pendingTokens.size === 0
     },
 
     /** Counts not yet written, for tests and shutdown logs. */

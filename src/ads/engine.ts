@@ -13,7 +13,7 @@ export function createAdEngine (db: Db, log: FastifyBaseLogger, opts: { flushMs:
   let snapshot: Snapshot | undefined
   let timer: NodeJS.Timeout | undefined
   const invalidate = () => { snapshot = undefined }
-  const counters = createAdCounters(db, log, { onLimitsChanged: invalidate, now: opts.now })
+  const counters = createAdCounters(db, log, { onLimitsChanged: invalidate, now: opts.now, flushEarly: () => engine.flush() })
 
   const engine = {
     repo,
