@@ -46,7 +46,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: {
   let pendingTokens = new Map<string, number>()
   const recentTokens = new Set<string>()
   let earlyFlushAfter = 0
-  const storedToken = db.$client.prepare<[string], number>('select 1 from ad_used_tokens where id = ?').pluck()
+  const storedToken = db.$client.prepare<[number, string], number>('select 1 from ad_used_tokens where expires_at = ? and id = ?').pluck()
   const totals = new Map<number, { impressions: number, clicks: number, daily: Map<string, number> }>()
 
   for (const row of db.all<{ campaignId: number, day: string, impressions: number, clicks: number }>(sql`
@@ -104,7 +104,7 @@ export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: {
 
     /** True the first time a token id is seen (remembered until it expires; see above for where). */
     firstUse (id: string, expiresAt: number): boolean {
-      if (pendingTokens.has(id) || recentTokens.has(id) || storedToken.get(id) !== undefined) return false
+      if (pendingTokens.has(id) || recentTokens.has(id) || storedToken.get(expiresAt, id) !== undefined) return false
       if (pendingTokens.size >= pendingMax) {
         const now = Date.now()
         if (now >= earlyFlushAfter) {

@@ -31,7 +31,7 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     const now = app.now()
     const expires = event.issued + (kind === 'impressions' ? IMPRESSION_TTL_S : CLICK_TTL_S)
     const valid = !filtered(request) && expires * 1000 > now.getTime() &&
-      engine.counters.firstUse(`${kind === 'impressions' ? 'imp' : 'click'}:${event.id}`, expires)
+      engine.counters.firstUse(`${kind === 'impressions' ? 'i' : 'c'}${event.id}`, expires)
     const key = { day: now.toISOString().slice(0, 10), slotKey: event.slot, campaignId: event.campaign, creativeId: event.creative }
     engine.counters.add(key, valid ? kind : kind === 'impressions' ? 'filteredImpressions' : 'filteredClicks')
   }

@@ -286,8 +286,14 @@ export const adStatsDaily = sqliteTable('ad_stats_daily', {
   index('ad_stats_campaign_idx').on(t.campaignId, t.day)
 ])
 
-/** Impression and click tokens already counted, kept until they expire, so a replay counts once. */
+/**
+ * Impression and click tokens already counted, kept until they expire, so a replay counts once.
+ * Keyed by expiry first (every lookup knows it, from the token): pruning is a range delete of
+ * the key, with no second index, and the migration makes the table WITHOUT ROWID, so each id
+ * is stored once.
+ */
 export const adUsedTokens = sqliteTable('ad_used_tokens', {
-  id: text('id').primaryKey(),
-  expiresAt: integer('expires_at').notNull()
-}, (t) => [index('ad_used_tokens_expiry_idx').on(t.expiresAt)])
+  expiresAt: integer('expires_at').notNull(),
+  /** `i` (impression) or `c` (click), the decision id, a dot and the placement index. */
+  id: text('id').notNull()
+}, (t) => [primaryKey({ columns: [t.expiresAt, t.id] })])
