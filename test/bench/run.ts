@@ -126,6 +126,7 @@ try {
     BROADSHEET_DEMO: 'false',
     BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
     BROADSHEET_AD_EVENTS_PER_MINUTE: '100000000',
+    BROADSHEET_AD_SERVES_PER_MINUTE: '100000000',
     // The uncached search scenario measures the search itself, from one address.
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '100000000'
   }, '/health')

@@ -29,7 +29,8 @@ async function startServer (database: string): Promise<{ child: ChildProcess, ur
       BROADSHEET_DEMO_SITE: 'false',
       BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
       BROADSHEET_AD_FLUSH_SECONDS: String(FLUSH_SECONDS),
-      BROADSHEET_AD_EVENTS_PER_MINUTE: '1000000'
+      BROADSHEET_AD_EVENTS_PER_MINUTE: '1000000',
+      BROADSHEET_AD_SERVES_PER_MINUTE: '1000000'
     },
     stdio: 'ignore'
   })
