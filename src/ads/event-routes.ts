@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import type { AdEngine } from './engine.js'
+import { headerText } from '../http/headers.js'
 import { isBot } from './user-agent.js'
 import { CLICK_TTL_S, IMPRESSION_TTL_S, type AdEvent, type DecisionTokens } from './tokens.js'
 
@@ -18,8 +19,8 @@ function filtered (request: FastifyRequest): boolean {
   if (headers['sec-purpose'] !== undefined || headers.purpose !== undefined || headers['x-moz'] !== undefined) {
     if (PURPOSE_HEADER.test(`${headers['sec-purpose'] ?? ''} ${headers.purpose ?? ''} ${headers['x-moz'] ?? ''}`)) return true
   }
-  const ua = headers['user-agent']
-  return !ua || isBot(ua)
+  const ua = headerText(headers['user-agent'])
+  return ua.trim() === '' || isBot(ua)
 }
 
 /** Impression beacons and click redirects: counted in memory, flushed by the engine. */

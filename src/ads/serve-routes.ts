@@ -98,7 +98,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   function pageContext (request: FastifyRequest, query: ServeQuery): PageContext {
     const now = app.now()
     const article = query.article !== undefined ? articleContext(query.article, now) : null
-    return { article, device: query.device ?? deviceOf(request.headers['user-agent'] ?? ''), viewportWidth: query.viewportWidth, now }
+    return { article, device: query.device ?? deviceOf(request.headers['user-agent']), viewportWidth: query.viewportWidth, now }
   }
 
   /** One decision for the slots a query names, sent as the answer. */

@@ -13,6 +13,7 @@ import { createCommentsRepository, postedComment, publicComment, type CommentRow
 import { CommentListQuerySchema, CommentPageSchema, CommentTreePageSchema, NewCommentSchema, PostedCommentSchema, type CommentNode } from './schemas.js'
 import type { CommentSettingsStore } from './settings.js'
 import { moderationRoutes } from './moderation-routes.js'
+import { headerText } from '../http/headers.js'
 
 const tags = ['Comments']
 
@@ -106,7 +107,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       authorEmail: email,
       authorUrl,
       ip: request.ip,
-      userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
+      userAgent: headerText(request.headers['user-agent'], 500) || null,
       flags: verdict.flags
     }, now.toISOString(), duplicateSince)
     // A comment held for moderation (or as spam) changes no public read: cached pages stay.

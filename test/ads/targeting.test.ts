@@ -107,3 +107,18 @@ t.test('GET /v1/ads/serve → targeting follows a PATCH of the campaign at once'
   t.equal(await served(t, app, 'match-report'), false)
   t.equal(await served(t, app, 'ferry-news'), true)
 })
+
+t.test('GET /v1/ads/serve with no, an empty, a repeated or an 8 KB User-Agent → 200, targeted as a desktop (server-side renderers send none)', async (t) => {
+  const app = await buildAds(t)
+  await createAd(app, { slot: SIDEBAR, campaign: { targeting: { include: { devices: ['desktop'] } } } })
+  const cases: Array<[string, string | string[] | undefined]> = [
+    ['absent', undefined], ['empty', ''], ['blank', '  '], ['repeated', [IPHONE_UA, DESKTOP_UA]], ['8 KB', `${IPHONE_UA} ${'x'.repeat(8192)}`]
+  ]
+  for (const [label, ua] of cases) {
+    const res = await serveAds(app, 'slots=sidebar', { 'user-agent': ua } as Record<string, string | undefined>)
+    t.equal(res.statusCode, 200, `${label}: 200`)
+    const ad = (res.json() as { slots: Record<string, { ad: ServedAd | null }> }).slots.sidebar!.ad
+    // A repeated header counts as its first value (Node keeps the first User-Agent); an 8 KB one by its start.
+    t.equal(ad !== null, label !== 'repeated' && label !== '8 KB', `${label}: ${label === 'repeated' || label === '8 KB' ? 'mobile (its first 512 characters)' : 'desktop'}`)
+  }
+})
