@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'
+import { articleStatuses } from '../db/schema.js'
 import { publicSql } from '../db/visibility.js'
 import type { AuthContext } from '../http/auth.js'
 import { FieldError } from '../http/errors.js'
@@ -69,6 +70,16 @@ export function toRow (raw: Record<string, unknown>): ArticleRow {
     coverImage: parse(raw.coverImage),
     seo: parse(raw.seo)
   }
+}
+
+/**
+ * The statuses a list asks for: an explicit `status` wins; a token-bearing sync read
+ * (`updatedAfter`) means every status, as `status=any` does, so a mirror sees trashes and
+ * unpublishes (role limits still apply in visibility); otherwise the public view.
+ */
+function statusesOf (query: ArticleListQuery, auth: AuthContext | null): ArticleStatus[] | undefined {
+  if (query.status !== undefined || auth === null || query.updatedAfter === undefined) return query.status
+  return [...articleStatuses]
 }
 
 /** Which statuses the caller sees: the public sees live articles only; a token sees more by role. */
@@ -155,7 +166,7 @@ export interface ListFilters { where: SQL, publicOnly: boolean }
  * author, tag, featured and date filters.
  */
 export function listFilters (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number): ListFilters {
-  const { where: visible, publicOnly } = visibility(query.status, auth, now)
+  const { where: visible, publicOnly } = visibility(statusesOf(query, auth), auth, now)
   const conditions: SQL[] = [visible]
   if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
   if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)

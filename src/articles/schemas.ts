@@ -189,7 +189,8 @@ export const ArticleListQuerySchema = PageQuerySchema.extend({
       }
       return list as ArticleStatus[]
     })
-    .describe('With a token: a comma list of statuses or `any` (trashed included), limited by role. Without a token only published articles are visible.'),
+    .describe('With a token: a comma list of statuses or `any` (trashed included), limited by role. Without a token only published articles are visible. ' +
+      'Absent: published only, except a sync read (a token and `updatedAfter`), which means `any`.'),
   category: single('category').optional().describe('Category slug'),
   tag: repeatable(LIMITS.tagFilters, 'tag').optional()
     .describe(`Tag slug; repeat (or comma-separate) for articles having all of them. At most ${LIMITS.tagFilters} tags (repeats count), 200 characters each, ${FILTER_TEXT_MAX} characters per parameter`),
@@ -208,7 +209,9 @@ export const ArticleListQuerySchema = PageQuerySchema.extend({
       'and `meta.totalIsLowerBound` is true when more match.'),
   publishedAfter: datetime.optional(),
   publishedBefore: datetime.optional(),
-  updatedAfter: datetime.optional().describe('With sort=updatedAt: a sync feed of changes (with a token, trashed and unpublished ones too)'),
+  updatedAfter: datetime.optional().describe('Only articles changed strictly after this time; with sort=updatedAt, a sync feed a mirror can resume from the last `updatedAt` it saw. ' +
+      'With a token and no `status`, every status the token\'s role may see is included, as with `status=any` (editors and admins: all articles; authors and contributors: ' +
+      'published ones and their own), so trashed and unpublished articles appear with their status and a mirror can remove them. An explicit `status` still wins. Without a token: published articles only.'),
   sort: z.enum(sorts, { error: `sort must be one of ${sorts.join(', ')}` }).optional()
     .describe('Default -publishedAt, or relevance with q. Keyset-paged: pages never repeat or skip an article when others are published meanwhile (relevance pages walk the ranking made for the first page, kept 15 minutes). With q, the date, update and title sorts list every match, not only the newest 5,000 that relevance ranks.'),
   fields: fieldsQuery(ARTICLE_FIELDS)

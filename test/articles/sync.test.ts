@@ -2,8 +2,9 @@ import t, { type Test } from 'tap'
 import { createArticle, expectProblem, tokenFor } from '../fixtures.js'
 import { admin, buildWithClock } from '../helper.js'
 
-// The sync feed: sort=updatedAt&updatedAfter=X lets a script mirror changes; with a token and
-// status=any, trashed and unpublished articles appear with their status so a mirror can drop them.
+// The sync feed: sort=updatedAt&updatedAfter=X lets a script mirror changes; with a token (and
+// no status, or status=any), trashed and unpublished articles appear with their status so a
+// mirror can drop them, within what the token's role may see.
 
 const HOUR = 60 * 60_000
 const T0 = '2025-02-01T00:00:00.000Z'
@@ -98,13 +99,59 @@ t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X after a restore → the a
   t.same(feed(res), [{ id: ids.trashed, status: 'published', updatedAt: '2025-02-01T07:00:00.000Z' }])
 })
 
-t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X without status → only what the public sees changed', async (t) => {
+t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X with an editor token and no status → the mirror sees trashed and unpublished articles too, as with status=any', async (t) => {
   const { app, editor, ids } = await setup(t)
-  for (const headers of [{}, editor.headers]) {
-    const res = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}`, headers })
-    t.equal(res.statusCode, 200)
-    t.same(feed(res).map((a) => a.id), [ids.edited, ids.newLive])
-  }
+  const res = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}`, headers: editor.headers })
+  t.equal(res.statusCode, 200)
+  t.same(feed(res), [
+    { id: ids.edited, status: 'published', updatedAt: '2025-02-01T01:00:00.000Z' },
+    { id: ids.trashed, status: 'trashed', updatedAt: '2025-02-01T02:00:00.000Z' },
+    { id: ids.unpublished, status: 'draft', updatedAt: '2025-02-01T03:00:00.000Z' },
+    { id: ids.archived, status: 'archived', updatedAt: '2025-02-01T04:00:00.000Z' },
+    { id: ids.newDraft, status: 'draft', updatedAt: '2025-02-01T05:00:00.000Z' },
+    { id: ids.newLive, status: 'published', updatedAt: '2025-02-01T06:00:00.000Z' }
+  ])
+  const any = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}&status=any`, headers: editor.headers })
+  t.same(res.json(), any.json(), 'the same answer as status=any')
+})
+
+t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X without a token → only what the public sees changed', async (t) => {
+  const { app, ids } = await setup(t)
+  const res = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}` })
+  t.equal(res.statusCode, 200)
+  t.same(feed(res).map((a) => a.id), [ids.edited, ids.newLive])
+  t.equal(res.headers['cache-control'], 'public, max-age=60, stale-while-revalidate=300')
+})
+
+t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X&status=published with a token → the explicit status wins', async (t) => {
+  const { app, editor, ids } = await setup(t)
+  const res = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}&status=published`, headers: editor.headers })
+  t.equal(res.statusCode, 200)
+  t.same(feed(res).map((a) => a.id), [ids.edited, ids.newLive])
+  const trash = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}&status=trashed`, headers: editor.headers })
+  t.same(feed(trash), [{ id: ids.trashed, status: 'trashed', updatedAt: '2025-02-01T02:00:00.000Z' }])
+})
+
+t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X with a contributor token and no status → live changes and its own drafts and trash, never the newsroom\'s', async (t) => {
+  const { app, clock, ids } = await setup(t)
+  const contributor = await tokenFor(app, 'contributor')
+  clock.advance(HOUR)
+  const own = await createArticle(app, { title: 'My draft' }, contributor.headers)
+  clock.advance(HOUR)
+  const binned = await createArticle(app, { title: 'My binned draft' }, contributor.headers)
+  clock.advance(HOUR)
+  const trashed = await app.inject({ method: 'DELETE', url: `/v1/articles/${binned.id}`, headers: contributor.headers })
+  t.equal(trashed.statusCode, 204)
+  const res = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}`, headers: contributor.headers })
+  t.equal(res.statusCode, 200)
+  t.same(feed(res), [
+    { id: ids.edited, status: 'published', updatedAt: '2025-02-01T01:00:00.000Z' },
+    { id: ids.newLive, status: 'published', updatedAt: '2025-02-01T06:00:00.000Z' },
+    { id: own.id, status: 'draft', updatedAt: '2025-02-01T07:00:00.000Z' },
+    { id: binned.id, status: 'trashed', updatedAt: '2025-02-01T09:00:00.000Z' }
+  ])
+  const any = await app.inject({ url: `/v1/articles?sort=updatedAt&updatedAfter=${MARK}&status=any`, headers: contributor.headers })
+  t.same(res.json(), any.json(), 'the same limits as status=any')
 })
 
 t.test('GET /v1/articles?sort=updatedAt&updatedAfter=X&status=any without a token → 400 naming status', async (t) => {
