@@ -10,7 +10,7 @@ import { previewAllows } from './preview.js'
 import { listArticles, relatedArticles } from './queries.js'
 import { searchArticles } from './search-list.js'
 import type { ArticlesRepository } from './repository.js'
-import { type ArticleListQuery, ArticleListQuerySchema, ArticleListSchema, ArticlePageSchema, ArticleReadQuerySchema, ArticleSchema, RelatedQuerySchema } from './schemas.js'
+import { type ArticleListQuery, ArticleAnswerSchema, ArticleListAnswerSchema, ArticleListQuerySchema, ArticlePageAnswerSchema, ArticleReadQuerySchema, RelatedQuerySchema } from './schemas.js'
 import { isLive } from './workflow.js'
 import { revisionRoutes } from './revision-routes.js'
 import { writeRoutes } from './write-routes.js'
@@ -47,7 +47,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
         'Expensive reads without a token (any `q` search, any `count=true`) that the server cache cannot answer spend a per-address budget, `BROADSHEET_EXPENSIVE_READS_PER_MINUTE` (default 120 a minute), and carry RateLimit-* headers; past it they answer 429 with Retry-After until the minute ends. ' +
         'Answers from the cache, other list reads and requests with a token are never limited.',
       querystring: ArticleListQuerySchema,
-      response: { 200: ArticlePageSchema, ...notModifiedResponse, ...problemResponses(401, 429) }
+      response: { 200: ArticlePageAnswerSchema, ...notModifiedResponse, ...problemResponses(401, 429) }
     }
   }, async (request, reply) => {
     const query = request.query
@@ -75,7 +75,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token. A bad or expired preview token counts as a failed authentication: past BROADSHEET_AUTH_FAILURES_PER_MINUTE from one address, preview reads answer 429 until the window ends.',
       params: IdOrSlugParamsSchema,
       querystring: ArticleReadQuerySchema,
-      response: { 200: ArticleSchema, ...notModifiedResponse, ...problemResponses(401, 404, 429) }
+      response: { 200: ArticleAnswerSchema, ...notModifiedResponse, ...problemResponses(401, 404, 429) }
     }
   }, async (request, reply) => {
     const { idOrSlug } = request.params
@@ -108,7 +108,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       description: 'The most shared first (the category counts as one shared item), then the newest; never the article itself.',
       params: IdOrSlugParamsSchema,
       querystring: RelatedQuerySchema,
-      response: { 200: ArticleListSchema, ...notModifiedResponse, ...problemResponses(404) }
+      response: { 200: ArticleListAnswerSchema, ...notModifiedResponse, ...problemResponses(404) }
     }
   }, async (request, reply) => {
     const now = app.now().toISOString()

@@ -236,6 +236,18 @@ export const DeleteArticleQuerySchema = z.object({
 export const ArticlePageSchema = pageSchema(ArticleSchema).meta({ id: 'ArticleListPage', description: 'A page of articles' })
 export const ArticleListSchema = z.object({ data: z.array(ArticleSchema) }).meta({ id: 'ArticleList', description: 'Articles' })
 
+// `?fields=` answers hold only the named properties: documented as their own schemas, so a
+// projected body matches its document and a typed client gets a union to narrow.
+export const ArticlePartialSchema = ArticleSchema.partial().required({ id: true })
+  .meta({ id: 'ArticlePartial', description: 'An article projected by `fields`: the named properties only, and always `id`' })
+const ArticlePartialPageSchema = pageSchema(ArticlePartialSchema).meta({ id: 'ArticlePartialListPage', description: 'A page of articles projected by `fields`' })
+const ArticlePartialListSchema = z.object({ data: z.array(ArticlePartialSchema) }).meta({ id: 'ArticlePartialList', description: 'Articles projected by `fields`' })
+
+const PROJECTED = 'with `fields`, the projected form'
+export const ArticleAnswerSchema = z.union([ArticleSchema, ArticlePartialSchema]).describe(`An article (Article; ${PROJECTED}, ArticlePartial)`)
+export const ArticlePageAnswerSchema = z.union([ArticlePageSchema, ArticlePartialPageSchema]).describe(`A page of articles (ArticleListPage; ${PROJECTED}, ArticlePartialListPage)`)
+export const ArticleListAnswerSchema = z.union([ArticleListSchema, ArticlePartialListSchema]).describe(`Articles (ArticleList; ${PROJECTED}, ArticlePartialList)`)
+
 export const RevisionSummarySchema = z.object({
   revision: z.number().int(),
   createdAt: TimestampSchema,

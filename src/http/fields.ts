@@ -13,7 +13,7 @@ export function fieldsQuery (keys: readonly string[]) {
       }
       return ['id', ...names.filter((n) => n !== 'id')]
     })
-    .describe(`Comma-separated top-level fields to return (id always): ${keys.join(', ')}`)
+    .describe(`Comma-separated top-level fields to return (id always): ${keys.join(', ')}. The answer is then the projected (…Partial) schema: only these properties.`)
 }
 
 /** The object with only the named fields. */

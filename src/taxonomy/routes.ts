@@ -11,8 +11,8 @@ import { roleAtLeast } from '../tokens/secrets.js'
 import { authorKind, categoryKind, tagKind, type TaxonomyKind } from './kinds.js'
 import { createTaxonomyRepository, SlugConflict, type TaxonomyRepository, type TaxonomyRow, type TaxonomyView } from './repository.js'
 import {
-  AuthorPageSchema, AuthorSchema, CategoryPageSchema, CategorySchema, CreateAuthorSchema, CreateCategorySchema,
-  CreateTagSchema, DeleteQuerySchema, itemQuery, listQuery, TagPageSchema, TagSchema, UpdateAuthorSchema,
+  AuthorAnswers, AuthorSchema, CategoryAnswers, CategorySchema, CreateAuthorSchema, CreateCategorySchema,
+  CreateTagSchema, DeleteQuerySchema, itemQuery, listQuery, TagAnswers, TagSchema, UpdateAuthorSchema,
   UpdateCategorySchema, UpdateTagSchema
 } from './schemas.js'
 
@@ -21,7 +21,8 @@ interface Resource {
   tag: string
   kind: TaxonomyKind
   item: z.ZodObject
-  page: z.ZodType
+  /** The read answers, full or projected by ?fields= (schemas.ts). */
+  answers: { item: z.ZodType, page: z.ZodType }
   create: z.ZodType<Record<string, unknown> & { name: string, slug?: string | undefined }>
   update: z.ZodType<Record<string, unknown>>
   /** Cross-row checks a schema cannot make (a category's parent must exist, no cycles). */
@@ -38,9 +39,9 @@ function validateParent (repo: TaxonomyRepository, values: Record<string, unknow
 }
 
 const resources: Resource[] = [
-  { path: 'categories', tag: 'Categories', kind: categoryKind, item: CategorySchema, page: CategoryPageSchema, create: CreateCategorySchema, update: UpdateCategorySchema, validate: validateParent },
-  { path: 'tags', tag: 'Tags', kind: tagKind, item: TagSchema, page: TagPageSchema, create: CreateTagSchema, update: UpdateTagSchema },
-  { path: 'authors', tag: 'Authors', kind: authorKind, item: AuthorSchema, page: AuthorPageSchema, create: CreateAuthorSchema, update: UpdateAuthorSchema }
+  { path: 'categories', tag: 'Categories', kind: categoryKind, item: CategorySchema, answers: CategoryAnswers, create: CreateCategorySchema, update: UpdateCategorySchema, validate: validateParent },
+  { path: 'tags', tag: 'Tags', kind: tagKind, item: TagSchema, answers: TagAnswers, create: CreateTagSchema, update: UpdateTagSchema },
+  { path: 'authors', tag: 'Authors', kind: authorKind, item: AuthorSchema, answers: AuthorAnswers, create: CreateAuthorSchema, update: UpdateAuthorSchema }
 ]
 
 /** The API shape of a row: everything but the internal revision. */
@@ -85,7 +86,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         summary: `List ${resource.path} by name, with articleCount`,
         ...hiddenNote,
         querystring: listQuery(keys),
-        response: { 200: resource.page, 304: z.undefined().describe('Not modified'), ...problemResponses(400) }
+        response: { 200: resource.answers.page, 304: z.undefined().describe('Not modified'), ...problemResponses(400) }
       }
     }, async (request, reply) => {
       const { limit, cursor, count, q, fields } = request.query
@@ -108,7 +109,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         ...hiddenNote,
         params: IdOrSlugParamsSchema,
         querystring: itemQuery(keys),
-        response: { 200: resource.item, 304: z.undefined().describe('Not modified'), ...problemResponses(400, 404) }
+        response: { 200: resource.answers.item, 304: z.undefined().describe('Not modified'), ...problemResponses(400, 404) }
       }
     }, async (request, reply) => {
       const row = repo.findByIdOrSlug(request.params.idOrSlug, viewOf(request))

@@ -87,3 +87,19 @@ export const DeleteQuerySchema = z.object({
 export const CategoryPageSchema = pageSchema(CategorySchema).meta({ id: 'CategoryPage', description: 'A page of categories' })
 export const TagPageSchema = pageSchema(TagSchema).meta({ id: 'TagPage', description: 'A page of tags' })
 export const AuthorPageSchema = pageSchema(AuthorSchema).meta({ id: 'AuthorPage', description: 'A page of authors' })
+
+/**
+ * The answers of a kind's reads: the full item (page), or with `?fields=` its projection,
+ * documented as `<Name>Partial` (`<Name>PartialPage`) so projected bodies match the document.
+ */
+function answers<T extends z.ZodObject<typeof common>> (item: T, page: z.ZodType, name: string, plural: string) {
+  const partial = item.partial().required({ id: true }).meta({ id: `${name}Partial`, description: `A ${name.toLowerCase()} projected by \`fields\`: the named properties only, and always \`id\`` })
+  const partialPage = pageSchema(partial).meta({ id: `${name}PartialPage`, description: `A page of ${plural} projected by \`fields\`` })
+  return {
+    item: z.union([item, partial]).describe(`A ${name.toLowerCase()} (${name}; with \`fields\`, the projected form, ${name}Partial)`),
+    page: z.union([page, partialPage]).describe(`A page of ${plural} (${name}Page; with \`fields\`, the projected form, ${name}PartialPage)`)
+  }
+}
+export const CategoryAnswers = answers(CategorySchema, CategoryPageSchema, 'Category', 'categories')
+export const TagAnswers = answers(TagSchema, TagPageSchema, 'Tag', 'tags')
+export const AuthorAnswers = answers(AuthorSchema, AuthorPageSchema, 'Author', 'authors')
