@@ -107,7 +107,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       authorEmail: email,
       authorUrl,
       ip: request.ip,
-      userAgent: headerText(request.headers['user-agent'], 500) || null,
+      userAgent: headerText(request.headers['user-agent'], 500).trim() || null,
       flags: verdict.flags
     }, now.toISOString(), duplicateSince)
     // A comment held for moderation (or as spam) changes no public read: cached pages stay.

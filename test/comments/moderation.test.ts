@@ -166,3 +166,14 @@ t.test('GET /v1/comments with a bad cursor or limit → 400 naming it', async (t
   const limit = await app.inject({ url: '/v1/comments?limit=101', headers: admin })
   expectProblem(t, limit, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'limit', message: 'limit must be an integer from 1 to 100 (it is never silently capped)' }])
 })
+
+t.test('POST a comment with no, an empty or an 8 KB User-Agent → 201; the queue shows null for none and the first 500 characters of a long one', async (t) => {
+  const { app } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const article = await createPublishedArticle(app, { title: 'Odd clients' })
+  const long = `Reader/${'x'.repeat(8192)}`
+  const sent: Array<string | undefined> = [undefined, '', '   ', long]
+  for (const ua of sent) await createComment(app, article.id, {}, { headers: { 'user-agent': ua } as Record<string, string> })
+  const res = await app.inject({ url: '/v1/comments?sort=oldest', headers: admin })
+  t.equal(res.statusCode, 200)
+  t.same((res.json().data as Array<{ userAgent: string | null }>).map((c) => c.userAgent), [null, null, null, long.slice(0, 500)])
+})
