@@ -245,6 +245,7 @@ export interface PostedComment {
   html: string
   createdAt: string
   status: 'pending' | 'approved'
+  commenterToken: string
 }
 
 /** Posts `commentForm(partial)` and returns the 201 body; throws with the response otherwise. */

@@ -1,3 +1,4 @@
+import type { CommenterProof } from './commenter-token.js'
 import type { CommentSettings } from './settings.js'
 import { countLinks } from './render.js'
 
@@ -29,9 +30,11 @@ export function blocklistMatch (list: CommentSettings['blocklist'], s: Submissio
 /**
  * What the spam defences make of a submission: spam (honeypot, blocklist, too many links
  * when set so) is stored as spam; otherwise the moderation policy decides between pending
- * and approved. `flags` records why, for moderators.
+ * and approved. Under first-time moderation an email with an approved comment is approved
+ * only with a valid commenter token for it: the email alone is public knowledge (avatarHash),
+ * so anyone could post under it. `flags` records why, for moderators.
  */
-export function judge (settings: CommentSettings, s: Submission, hasApprovedBefore: () => boolean): { status: 'pending' | 'approved' | 'spam', flags: string[] } {
+export function judge (settings: CommentSettings, s: Submission, hasApprovedBefore: () => boolean, proof: () => CommenterProof): { status: 'pending' | 'approved' | 'spam', flags: string[] } {
   const flags: string[] = []
   if (s.homepage !== undefined && s.homepage.trim() !== '') flags.push('honeypot')
   const blocked = blocklistMatch(settings.blocklist, s)
@@ -43,5 +46,7 @@ export function judge (settings: CommentSettings, s: Submission, hasApprovedBefo
   if (tooManyLinks) return { status: 'pending', flags }
   if (settings.moderation === 'all') return { status: 'pending', flags: [...flags, 'moderation:all'] }
   if (settings.moderation === 'none') return { status: 'approved', flags }
-  return hasApprovedBefore() ? { status: 'approved', flags } : { status: 'pending', flags: [...flags, 'first-time'] }
+  if (!hasApprovedBefore()) return { status: 'pending', flags: [...flags, 'first-time'] }
+  const proven = proof()
+  return proven === 'valid' ? { status: 'approved', flags } : { status: 'pending', flags: [...flags, `unproven-email:${proven}`] }
 }

@@ -26,11 +26,15 @@ export function publicComment (row: CommentRow) {
   }
 }
 
-/** The answer to a post: the public shape and whether it shows now (spam is answered as pending). */
-export function postedComment (row: CommentRow) {
+/**
+ * The answer to a post: the public shape, whether it shows now (spam is answered as pending)
+ * and the commenter token for the next post.
+ */
+export function postedComment (row: CommentRow, commenterToken: string) {
   // A key added to the built object stays on V8's fast path; a spread plus a key did not.
-  const comment: ReturnType<typeof publicComment> & { status?: 'approved' | 'pending' } = publicComment(row)
+  const comment: ReturnType<typeof publicComment> & { status?: 'approved' | 'pending', commenterToken?: string } = publicComment(row)
   comment.status = row.status === 'approved' ? 'approved' : 'pending'
+  comment.commenterToken = commenterToken
   return comment as Required<typeof comment>
 }
 

@@ -7,6 +7,7 @@ import { FieldError, ForbiddenError, NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { createVersionedMemo } from '../http/versioned-memo.js'
+import { createCommenterTokens } from './commenter-token.js'
 import { judge } from './defences.js'
 import { normalizeEmail } from './render.js'
 import { createCommentsRepository, postedComment, publicComment, type CommentRow } from './repository.js'
@@ -32,6 +33,7 @@ function tree (roots: CommentRow[], descendants: CommentRow[]): CommentNode[] {
 export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsStore }> = async function (app, { settings }) {
   const repo = createCommentsRepository(app.db)
   const articles = createArticlesRepository(app.db)
+  const commenters = createCommenterTokens(app.secret)
 
   // An article's state per id or slug, for the content version it was read at: a post to a
   // busy article makes no query to find it again.
@@ -72,7 +74,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     schema: {
       tags,
       summary: 'Post a comment (public: the "Leave a reply" form)',
-      description: 'body, authorName and authorEmail are required; every missing or bad field is named with a message a form can show. The answer says `approved` (shown now) or `pending` (awaiting moderation). Spam defences: the `homepage` honeypot, a per-address rate limit (429), duplicate detection (409), a link limit, a length limit and a blocklist; spam is kept for moderators and answered like any other comment. Closed comments: 403; an article that is not published: 404.',
+      description: 'body, authorName and authorEmail are required; every missing or bad field is named with a message a form can show. The answer says `approved` (shown now) or `pending` (awaiting moderation), and carries a `commenterToken` for the next post: under first-time moderation, an email with an approved comment is approved at once only when the post sends a valid token for it. Spam defences: the `homepage` honeypot, a per-address rate limit (429), duplicate detection (409), a link limit, a length limit and a blocklist; spam is kept for moderators and answered like any other comment. Closed comments: 403; an article that is not published: 404.',
       params: IdOrSlugParamsSchema,
       body: NewCommentSchema,
       response: { 201: PostedCommentSchema, ...problemResponses(403, 404, 409, 429) }
@@ -96,7 +98,8 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     const now = app.now()
     const duplicateSince = config.duplicateWindowMinutes > 0 ? new Date(now.getTime() - config.duplicateWindowMinutes * 60_000).toISOString() : null
     const authorUrl = input.authorUrl ?? null
-    const verdict = judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip }, () => repo.hasApproved(email))
+    const verdict = judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip },
+      () => repo.hasApproved(email), () => commenters.check(input.commenterToken, email, now))
     const row = await repo.insert({
       articleId: article.id,
       parentId: input.parentId ?? null,
@@ -114,7 +117,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     if (row.status !== 'approved') request.contentUnchanged = true
     reply.header('cache-control', 'no-store')
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
-    return sendJson(reply, postedComment(row), 201)
+    return sendJson(reply, postedComment(row, commenters.issue(email, now)), 201)
   })
 
   await app.register(moderationRoutes, { repo, articles, settings })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { commentStatuses } from '../db/schema.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { TimestampSchema } from '../http/schemas.js'
+import { COMMENTER_TOKEN_DAYS, COMMENTER_TOKEN_MAX } from './commenter-token.js'
 
 export const CommentStatusSchema = z.enum(commentStatuses, { error: 'status must be pending, approved, spam or trash' })
 
@@ -40,7 +41,8 @@ export const CommentNodeSchema: z.ZodType<CommentNode> = z.lazy(() => CommentSch
 })).meta({ id: 'CommentNode', description: 'An approved comment with its approved replies nested' })
 
 export const PostedCommentSchema = CommentSchema.extend({
-  status: z.enum(['pending', 'approved']).describe('approved: shown now; pending: "awaiting moderation"')
+  status: z.enum(['pending', 'approved']).describe('approved: shown now; pending: "awaiting moderation"'),
+  commenterToken: z.string().describe(`Signed proof that this browser posted with this email, valid ${COMMENTER_TOKEN_DAYS} days. Store it (the demo form keeps it in localStorage) and send it back as \`commenterToken\` with later posts: under first-time moderation a returning commenter is approved at once only with it. Every post answers a fresh one.`)
 }).meta({ id: 'PostedComment', description: 'The comment just posted and whether it is shown yet' })
 
 export const ModerationCommentSchema = CommentSchema.extend({
@@ -72,6 +74,8 @@ export const NewCommentSchema = z.strictObject({
       .max(500, 'Please keep the website address under 500 characters')
   ]).nullable().optional(),
   parentId: z.number({ error: 'parentId must be the id of the comment you reply to' }).int().positive().nullable().optional(),
+  commenterToken: z.string().max(COMMENTER_TOKEN_MAX, `commenterToken is at most ${COMMENTER_TOKEN_MAX} characters: send back the one a post answered`).optional()
+    .describe(`The \`commenterToken\` of an earlier post's answer. With a valid one for this email, a commenter with an approved comment is approved at once (first-time moderation); without it, or with one that is forged, expired or for another email, the post waits for moderation like a first-timer (never an error). Over ${COMMENTER_TOKEN_MAX} characters: 400.`),
   homepage: z.string().max(2000).optional()
     .describe('Honeypot: leave empty. The demo form hides this field from people; a bot that fills it is stored as spam and answered like anyone else.')
 }).meta({

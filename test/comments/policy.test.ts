@@ -34,14 +34,14 @@ t.test('first-time (default): the first comment of an email → 201 pending, fla
   t.equal(second.status, 'pending', 'still pending while none of theirs is approved')
 })
 
-t.test('first-time: once one comment of an email is approved, the next from it (any case or spacing) → 201 approved at once', async (t) => {
+t.test('first-time: once one comment of an email is approved, the next from it (any case or spacing) with its commenterToken → 201 approved at once', async (t) => {
   const app = await build(t)
   const article = await createPublishedArticle(app)
   const other = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'Casey@Example.com' })
   await moderateComment(app, first.id, { status: 'approved' })
   for (const [articleId, authorEmail] of [[article.id, 'casey@example.com'], [article.id, '  CASEY@EXAMPLE.COM '], [other.id, 'cAsEy@example.com']] as const) {
-    const res = await postComment(app, articleId, commentForm({ authorEmail }))
+    const res = await postComment(app, articleId, commentForm({ authorEmail, commenterToken: first.commenterToken }))
     t.equal(res.statusCode, 201)
     t.equal(res.json().status, 'approved', `${JSON.stringify(authorEmail)} on article ${articleId}`)
     t.equal(storedCommentStatus(app, res.json().id), 'approved')

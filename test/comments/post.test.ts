@@ -44,7 +44,8 @@ t.test('POST comments → 201 with the whole public comment and status pending; 
     body: 'Dry floors for the first time in years.',
     html: '<p>Dry floors for the first time in years.</p>',
     createdAt: ISO_TIMESTAMP,
-    status: 'pending'
+    status: 'pending',
+    commenterToken: /^[\w-]+\.[\w-]{43}$/
   })
   t.equal(res.headers['cache-control'], 'no-store')
   t.same(commentRows(app), [{
