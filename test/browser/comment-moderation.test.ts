@@ -1,5 +1,6 @@
 // A good post shows "awaiting moderation"; once an editor approves it, it is on the page.
-// A returning commenter's post is approved at once and appears without a reload.
+// A returning commenter's post (with the commenterToken the form kept) is approved at once and
+// appears without a reload.
 import t from 'tap'
 import { approve, featuredArticle, openArticle, screenshot, screenshotOf, startSite, TOKEN } from './site.js'
 
@@ -40,6 +41,8 @@ t.test('a good post shows "awaiting moderation", and appears after an editor app
   t.equal(await page.locator('#comments-title').textContent(), '1 comment', 'counted')
 
   t.test('a returning commenter is approved at once: the reply appears nested without a reload', async (t) => {
+    // The first post's answer left its commenterToken in localStorage: the reply sends it back.
+    t.match(await page.evaluate('localStorage.getItem("broadsheet.commenterToken")'), /^[\w-]+\.[\w-]{43}$/, 'the form kept the commenter token')
     await comment.getByRole('button', { name: 'Reply to Jonas Weber' }).click()
     t.ok(await form.locator('[data-replying]').getByText('Jonas Weber').isVisible(), '"Replying to Jonas Weber"')
     const reply = 'Answering myself: the council meets on Thursday.'

@@ -1,11 +1,22 @@
 // Approved comments (threaded) and the "Leave a reply" form, which posts JSON to the API and
-// shows each validation message next to its field.
+// shows each validation message next to its field. The commenter token of each answer is kept
+// in localStorage and sent with the next post, so a returning commenter is shown at once.
 
 import { api, ApiError } from './api.js'
+import { rememberCommenterToken, replyBody } from './commenter.js'
 import { formatClock, formatShortDate, fragmentFromHtml, h, time } from './dom.js'
 
 /** Form fields by API path (the problem's errors[].path); the inputs carry the same names. */
 const FIELDS = ['body', 'authorName', 'authorEmail', 'authorUrl']
+
+// Reading localStorage itself throws where storage is blocked (some privacy settings).
+const storage = () => {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
 
 const countText = (n) => (n === 0 ? 'No comments yet' : n === 1 ? '1 comment' : `${n} comments`)
 
@@ -181,15 +192,7 @@ export function setupComments (section, { slug, article, commentCount, initial }
     event.preventDefault()
     clearErrors()
     const values = Object.fromEntries(new FormData(form).entries())
-    const body = {
-      body: String(values.body ?? ''),
-      authorName: String(values.authorName ?? ''),
-      authorEmail: String(values.authorEmail ?? ''),
-      homepage: String(values.homepage ?? '')
-    }
-    const website = String(values.authorUrl ?? '').trim()
-    if (website) body.authorUrl = website
-    if (parent) body.parentId = parent.id
+    const body = replyBody(values, { parentId: parent?.id ?? null, storage: storage() })
     // The same key for a retry of the same attempt: the API never stores it twice.
     idempotencyKey ??= globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`
     submit.disabled = true
@@ -198,6 +201,7 @@ export function setupComments (section, { slug, article, commentCount, initial }
     try {
       const posted = await api.postComment(slug, body, idempotencyKey)
       idempotencyKey = null
+      rememberCommenterToken(storage(), posted)
       form.elements.body.value = ''
       cancelReply()
       if (posted.status === 'approved') {
