@@ -86,7 +86,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     schema: {
       tags,
       summary: 'Erase everything stored for one commenter (by email)',
-      description: 'Deletes every comment stored with this email, whatever its status or article, and answers how many. Article comment counts follow.',
+      description: 'Deletes every comment stored with this email, whatever its status or article, and answers how many. Article comment counts follow. The stored Idempotency-Key answers of their posts (name, body, address) go too, so a retry with such a key posts anew; the deleted bytes are zeroed in the database file and its log. A blocklist entry naming the email stays: it is a moderator\'s decision, edited through the settings.',
       querystring: EraseQuerySchema,
       response: { 200: EraseResultSchema }
     }

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import { articles, comments } from '../db/schema.js'
+import { eraseForGood } from '../db/secure-delete.js'
 import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { avatarHash, commentHtml } from './render.js'
 
@@ -95,6 +96,11 @@ export function createCommentsRepository (db: Db) {
     avatar_hash, author_url, ip, user_agent, flags, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const bumpCount = c.prepare('update articles set comment_count = comment_count + ? where id = ?')
   const approvedByEmail = c.prepare("select 1 from comments where author_email = ? and status = 'approved' limit 1").pluck()
+  // Only a comment post's answer has an avatarHash, the SHA-256 of its email: matching it finds
+  // every stored answer of this commenter, also for comments deleted one by one before. CASE
+  // keeps json_extract off a body that is not JSON.
+  const forgetAnswers = c.prepare(`delete from idempotency_keys
+    where case when json_valid(body) then json_extract(body, '$.avatarHash') end = ?`)
   const duplicate = c.prepare('select 1 from comments where article_id = ? and author_email = ? and body = ? and created_at >= ? limit 1').pluck()
   // One post waiting for the group commit. What the repository adds to the caller's values sits
   // beside them, not spread into a copy (a spread plus three keys took V8's slow path: ~2 % of a post).
@@ -251,14 +257,19 @@ export function createCommentsRepository (db: Db) {
       }, { behavior: 'immediate' })
     },
 
-    /** Deletes every comment stored with this email; returns how many. */
+    /**
+     * Deletes every comment stored with this email and every stored idempotent answer to its
+     * posts (which hold the name, body and, in the scope, the IP), leaving no bytes of them in
+     * the database files; returns how many comments.
+     */
     eraseEmail (email: string): number {
-      return db.transaction(() => {
+      return eraseForGood(c, () => db.transaction(() => {
         const rows = db.select({ id: comments.id, articleId: comments.articleId, status: comments.status }).from(comments).where(eq(comments.authorEmail, email)).all()
         for (const row of rows) adjustCount(row.articleId, approvedDelta(row.status, undefined))
         if (rows.length > 0) db.delete(comments).where(eq(comments.authorEmail, email)).run()
+        forgetAnswers.run(avatarHash(email))
         return rows.length
-      }, { behavior: 'immediate' })
+      }, { behavior: 'immediate' }))
     },
 
     /** Approved comments of an article, keyset-paged by creation time; top-level only for trees. */
