@@ -104,7 +104,9 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   app.addHook('onClose', async () => { db.$client.close() })
   runMigrations(db)
   app.decorate('secret', loadSecret(db, config.secret))
-  if (config.bootstrapToken) createTokensRepository(db).ensureBootstrap(config.bootstrapToken)
+  if (config.bootstrapToken && createTokensRepository(db).ensureBootstrap(config.bootstrapToken) === 'revoked') {
+    app.log.warn('BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret')
+  }
   if (config.demo) seedDemo(db, now())
 
   await app.register(errorHandlerPlugin)

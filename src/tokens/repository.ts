@@ -62,16 +62,22 @@ export function createTokensRepository (db: Db) {
       db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id)).run()
     },
 
-    /** Makes sure an admin token with exactly this secret exists and is live. */
-    ensureBootstrap (secret: string) {
+    /**
+     * Makes sure an admin token with exactly this secret exists, unless it was revoked: a
+     * revocation must outlive restarts with the same environment (the secret may be what
+     * leaked). Says which case it met, so the caller can warn about a revoked one.
+     */
+    ensureBootstrap (secret: string): 'created' | 'live' | 'revoked' {
       const hash = hashSecret(secret)
       const existing = db.select({ id: apiTokens.id, role: apiTokens.role, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get()
       if (!existing) {
         // The bootstrap secret is chosen by a person: show none of it.
         this.create({ name: 'bootstrap', role: 'admin' }, secret, 'bootstrap')
-      } else if (existing.role !== 'admin' || existing.revokedAt) {
-        db.update(apiTokens).set({ role: 'admin', revokedAt: null }).where(eq(apiTokens.id, existing.id)).run()
+        return 'created'
       }
+      if (existing.revokedAt) return 'revoked'
+      if (existing.role !== 'admin') db.update(apiTokens).set({ role: 'admin' }).where(eq(apiTokens.id, existing.id)).run()
+      return 'live'
     },
 
     authorExists (authorId: number): boolean {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import t from 'tap'
-import type { App } from '../../src/app.js'
-import { admin, assertProblem, bearer, build, runNode, tempDir } from '../helper.js'
+import { Writable } from 'node:stream'
+import t, { type Test } from 'tap'
+import { buildApp, type App } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { admin, assertProblem, BOOTSTRAP, bearer, build, runNode, tempDir } from '../helper.js'
 
 function bootstrapRows (app: App) {
   return app.db.$client.prepare("select id, name, role, prefix, revoked_at from api_tokens where name = 'bootstrap'").all() as Array<Record<string, unknown>>
@@ -42,21 +44,38 @@ t.test('building twice on one database file with the same bootstrap secret keeps
   t.equal(res.statusCode, 200)
 })
 
-t.test('a revoked bootstrap token is live again after a restart with the same secret', async (t) => {
-  const dir = await tempDir(t)
-  const env = { DATABASE_URL: join(dir, 'broadsheet.db') }
-  const first = await build(t, env)
-  const [row] = bootstrapRows(first)
-  const revoke = await first.inject({ method: 'DELETE', url: `/v1/tokens/${String(row!.id)}`, headers: admin })
-  t.equal(revoke.statusCode, 204)
-  const refused = await first.inject({ url: '/v1/tokens', headers: admin })
-  assertProblem(t, refused, 401, 'unauthorized')
-  await first.close()
+/** Builds the production app on `databaseUrl` with its log lines captured (level info and up). */
+async function buildLogged (t: Test, databaseUrl: string) {
+  const chunks: string[] = []
+  const stream = new Writable({ write (chunk: Buffer | string, _encoding, callback) { chunks.push(chunk.toString()); callback() } })
+  const config = loadConfig({ DATABASE_URL: databaseUrl, BROADSHEET_DEMO: 'false', BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP })
+  const app = await buildApp({ config, logger: { level: 'info', stream } })
+  t.teardown(() => app.close())
+  await app.ready()
+  const text = () => chunks.join('')
+  const warnings = () => text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number, msg: string }).filter((l) => l.level >= 40)
+  return { app, text, warnings }
+}
 
-  const second = await build(t, env)
-  const res = await second.inject({ url: '/v1/tokens', headers: admin })
-  t.equal(res.statusCode, 200)
-  t.equal(bootstrapRows(second).length, 1)
+t.test('a revoked bootstrap token stays revoked after restarts with the same secret; each start logs one warning without the secret', async (t) => {
+  const dir = await tempDir(t)
+  const file = join(dir, 'broadsheet.db')
+  const first = await buildLogged(t, file)
+  t.same(first.warnings(), [], 'no warning while the token is live')
+  const [row] = bootstrapRows(first.app)
+  const revoke = await first.app.inject({ method: 'DELETE', url: `/v1/tokens/${String(row!.id)}`, headers: admin })
+  t.equal(revoke.statusCode, 204)
+  assertProblem(t, await first.app.inject({ url: '/v1/tokens', headers: admin }), 401, 'unauthorized')
+  await first.app.close()
+
+  for (const restart of [1, 2]) {
+    const again = await buildLogged(t, file)
+    assertProblem(t, await again.app.inject({ url: '/v1/tokens', headers: admin }), 401, 'unauthorized')
+    t.match(bootstrapRows(again.app), [{ id: row!.id, role: 'admin', revoked_at: String }], `restart ${restart}: still revoked, still one row`)
+    t.match(again.warnings(), [{ level: 40, msg: 'BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret' }], `restart ${restart}: one warning`)
+    t.notOk(again.text().includes(BOOTSTRAP), 'the secret is not logged')
+    await again.app.close()
+  }
 })
 
 t.test('CLI token create prints one bs_ secret line that the app then accepts', async (t) => {
