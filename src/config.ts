@@ -86,6 +86,8 @@ export const EnvSchema = z.object({
     .int('must be a positive integer').min(1, 'must be a positive integer').default(20),
   BROADSHEET_EXPENSIVE_READS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(120),
+  // Read only to warn about production set-ups that are unsafe, never to change behaviour.
+  NODE_ENV: z.string().trim().default('development'),
   BROADSHEET_SEARCH_WINDOW: z.coerce.number({ error: 'must be an integer from 1 to 100000' })
     .int('must be an integer from 1 to 100000').min(1, 'must be an integer from 1 to 100000').max(100_000, 'must be an integer from 1 to 100000')
     .default(5000)
@@ -109,7 +111,8 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   adEventsPerMinute: e.BROADSHEET_AD_EVENTS_PER_MINUTE,
   adServesPerMinute: e.BROADSHEET_AD_SERVES_PER_MINUTE,
   searchWindow: e.BROADSHEET_SEARCH_WINDOW,
-  expensiveReadsPerMinute: e.BROADSHEET_EXPENSIVE_READS_PER_MINUTE
+  expensiveReadsPerMinute: e.BROADSHEET_EXPENSIVE_READS_PER_MINUTE,
+  nodeEnv: e.NODE_ENV
 }))
 
 export type Config = z.output<typeof ConfigSchema>

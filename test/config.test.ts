@@ -68,6 +68,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_AD_SERVES_PER_MINUTE: '120',
     BROADSHEET_SEARCH_WINDOW: '2000',
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '30',
+    NODE_ENV: 'production',
     UNRELATED: 'whatever'
   })
   t.same(config, {
@@ -87,7 +88,8 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     adEventsPerMinute: 100,
     adServesPerMinute: 120,
     searchWindow: 2000,
-    expensiveReadsPerMinute: 30
+    expensiveReadsPerMinute: 30,
+    nodeEnv: 'production'
   })
 })
 
