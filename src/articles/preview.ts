@@ -2,13 +2,21 @@ import { sign, verify } from '../http/signing.js'
 
 const PURPOSE = 'article-preview'
 
-/** A signed token that shows one article, whatever its status, until `expiresAt`. */
-export function previewToken (secret: string, articleId: number, expiresAt: Date): string {
-  return sign(secret, PURPOSE, { a: articleId, e: Math.floor(expiresAt.getTime() / 1000) })
+/**
+ * A signed token that shows one article, whatever its status, until `expiresAt`, for as long
+ * as the API token that asked for it (`tokenId`) is not revoked.
+ */
+export function previewToken (secret: string, articleId: number, expiresAt: Date, tokenId: number): string {
+  return sign(secret, PURPOSE, { a: articleId, e: Math.floor(expiresAt.getTime() / 1000), t: tokenId })
 }
 
-/** True when the token was made for this article by this server and has not expired. */
-export function previewAllows (secret: string, token: string, articleId: number, now: Date): boolean {
+/**
+ * True when the token was made for this article by this server, has not expired and its
+ * issuing API token is still live. A token without an issuer (made before preview links named
+ * one) is refused: it could never be revoked, and a new link is one request away.
+ */
+export function previewAllows (secret: string, token: string, articleId: number, now: Date, tokenIsLive: (tokenId: number) => boolean): boolean {
   const payload = verify(secret, PURPOSE, token)
-  return payload !== undefined && payload.a === articleId && typeof payload.e === 'number' && payload.e * 1000 > now.getTime()
+  return payload !== undefined && payload.a === articleId && typeof payload.e === 'number' && payload.e * 1000 > now.getTime() &&
+    Number.isSafeInteger(payload.t) && tokenIsLive(payload.t as number)
 }

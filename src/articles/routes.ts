@@ -5,6 +5,7 @@ import { sendRead } from '../http/caching.js'
 import { NotFoundError, UnauthorizedError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
+import { createTokensRepository } from '../tokens/repository.js'
 import { canReadUnpublished } from './access.js'
 import { previewAllows } from './preview.js'
 import { listArticles, relatedArticles } from './queries.js'
@@ -34,6 +35,7 @@ function expensiveRead (request: FastifyRequest): boolean {
 
 /** /v1/articles: public reads here; writes in write-routes.ts, revisions in revision-routes.ts. */
 export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler, rankings }) {
+  const tokens = createTokensRepository(app.db)
   app.get('/', {
     config: {
       publicCache: true,
@@ -72,7 +74,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     schema: {
       tags,
       summary: 'Get an article by id or slug',
-      description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token. A bad or expired preview token counts as a failed authentication: past BROADSHEET_AUTH_FAILURES_PER_MINUTE from one address, preview reads answer 429 until the window ends.',
+      description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token. A preview token dies when it expires or when the API token that asked for it is revoked (links made before preview tokens named their issuer are refused too); a bad, expired or dead one is 401 and counts as a failed authentication: past BROADSHEET_AUTH_FAILURES_PER_MINUTE from one address, preview reads answer 429 until the window ends.',
       params: IdOrSlugParamsSchema,
       querystring: ArticleReadQuerySchema,
       response: { 200: ArticleAnswerSchema, ...notModifiedResponse, ...problemResponses(401, 404, 429) }
@@ -88,7 +90,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       if (preview === undefined) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
       // A preview token is a credential: bad ones spend the address's failed-authentication budget.
       await app.authFailures.assertAllowed(request, reply)
-      if (!previewAllows(app.secret, preview, row.id, now)) {
+      if (!previewAllows(app.secret, preview, row.id, now, tokens.isLive)) {
         await app.authFailures.record(request, reply)
         throw new UnauthorizedError('The preview token is invalid or has expired; ask for a new one')
       }

@@ -220,7 +220,7 @@ export type ArticleListQuery = z.infer<typeof ArticleListQuerySchema>
 
 export const ArticleReadQuerySchema = z.object({
   fields: fieldsQuery(ARTICLE_FIELDS),
-  preview: z.string().max(1000).optional().describe('A preview token from POST /v1/articles/{id}/preview-token: shows the draft without a bearer token')
+  preview: z.string().max(1000).optional().describe('A preview token from POST /v1/articles/{id}/preview-token: shows the draft without a bearer token until it expires or the API token that asked for it is revoked')
 })
 
 export const RelatedQuerySchema = z.object({

@@ -151,7 +151,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     schema: {
       tags,
       summary: 'Get a signed, expiring preview link for an article',
-      description: '`GET /v1/articles/{idOrSlug}?preview=<token>` then shows the article, draft or not, without a bearer token, until the token expires (default 24 hours).',
+      description: '`GET /v1/articles/{idOrSlug}?preview=<token>` then shows the article, draft or not, without a bearer token, until the token expires (default 24 hours) or the API token that asked for it is revoked, whichever comes first.',
       params: IdOrSlugParamsSchema,
       body: PreviewRequestSchema.nullish(),
       response: { 201: PreviewTokenSchema, ...problemResponses(404) }
@@ -161,7 +161,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     assertCanWrite(request.auth!, { authorId: row.authorId, status: 'draft' })
     const minutes = request.body?.expiresInMinutes ?? 60 * 24
     const expiresAt = new Date(app.now().getTime() + minutes * 60_000)
-    const token = previewToken(app.secret, row.id, expiresAt)
+    const token = previewToken(app.secret, row.id, expiresAt, request.auth!.tokenId)
     reply.header('cache-control', 'no-store')
     return reply.code(201).send({ token, expiresAt: expiresAt.toISOString(), url: `/v1/articles/${row.slug}?preview=${encodeURIComponent(token)}` })
   })

@@ -53,6 +53,11 @@ export function createTokensRepository (db: Db) {
       return result.changes > 0
     },
 
+    /** True when a token with this id exists and is not revoked (preview links die with it). */
+    isLive (id: number): boolean {
+      return db.select({ id: apiTokens.id }).from(apiTokens).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).get() !== undefined
+    },
+
     /** The live token with this secret, or undefined. */
     findActive (secret: string) {
       return byHash.get({ hash: hashSecret(secret) })
