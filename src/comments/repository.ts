@@ -74,6 +74,7 @@ export interface NewCommentRow {
   ip: string | null
   userAgent: string | null
   flags: string[]
+  commenterKey: string | null
 }
 
 /**
@@ -93,9 +94,10 @@ export function createCommentsRepository (db: Db) {
   // The public form is the hot write path: its statements and transaction are prepared once.
   const c = db.$client
   const insertComment = c.prepare(`insert into comments (article_id, parent_id, depth, status, body, author_name, author_email,
-    avatar_hash, author_url, ip, user_agent, flags, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    avatar_hash, author_url, ip, user_agent, flags, commenter_key, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const bumpCount = c.prepare('update articles set comment_count = comment_count + ? where id = ?')
   const approvedByEmail = c.prepare("select 1 from comments where author_email = ? and status = 'approved' limit 1").pluck()
+  const approvedInChain = c.prepare("select 1 from comments where author_email = ? and status = 'approved' and commenter_key = ? limit 1").pluck()
   // Only a comment post's answer has an avatarHash, the SHA-256 of its email: matching it finds
   // every stored answer of this commenter, also for comments deleted one by one before. CASE
   // keeps json_extract off a body that is not JSON.
@@ -124,7 +126,7 @@ export function createCommentsRepository (db: Db) {
       throw new DuplicateCommentError()
     }
     const { lastInsertRowid } = insertComment.run(v.articleId, v.parentId, v.depth, v.status, v.body, v.authorName, v.authorEmail,
-      avatar, v.authorUrl, v.ip, v.userAgent, JSON.stringify(v.flags), now, now)
+      avatar, v.authorUrl, v.ip, v.userAgent, JSON.stringify(v.flags), v.commenterKey, now, now)
     return {
       id: Number(lastInsertRowid),
       articleId: v.articleId,
@@ -139,6 +141,7 @@ export function createCommentsRepository (db: Db) {
       ip: v.ip,
       userAgent: v.userAgent,
       flags: v.flags,
+      commenterKey: v.commenterKey,
       createdAt: now,
       updatedAt: now
     }
@@ -217,6 +220,11 @@ export function createCommentsRepository (db: Db) {
     /** True when this email already has an approved comment (the first-time policy). */
     hasApproved (email: string): boolean {
       return approvedByEmail.get(email) !== undefined
+    },
+
+    /** True when a comment of this email posted with this commenter token chain is approved. */
+    hasApprovedInChain (email: string, commenterKey: string): boolean {
+      return approvedInChain.get(email, commenterKey) !== undefined
     },
 
     /** Changes status and/or body; undefined when there is no such comment. */

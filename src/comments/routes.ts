@@ -74,7 +74,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     schema: {
       tags,
       summary: 'Post a comment (public: the "Leave a reply" form)',
-      description: 'body, authorName and authorEmail are required; every missing or bad field is named with a message a form can show. The answer says `approved` (shown now) or `pending` (awaiting moderation), and carries a `commenterToken` for the next post: under first-time moderation, an email with an approved comment is approved at once only when the post sends a valid token for it. Spam defences: the `homepage` honeypot, a per-address rate limit (429), duplicate detection (409), a link limit, a length limit and a blocklist; spam is kept for moderators and answered like any other comment. Closed comments: 403; an article that is not published: 404.',
+      description: 'body, authorName and authorEmail are required; every missing or bad field is named with a message a form can show. The answer says `approved` (shown now) or `pending` (awaiting moderation), and carries a `commenterToken` for the next post: under first-time moderation, a post is approved at once only when it sends back a valid token for its email and a comment posted with that token was approved (the email alone is public through avatarHash). Spam defences: the `homepage` honeypot, a per-address rate limit (429), duplicate detection (409), a link limit, a length limit and a blocklist; spam is kept for moderators and answered like any other comment. Closed comments: 403; an article that is not published: 404.',
       params: IdOrSlugParamsSchema,
       body: NewCommentSchema,
       response: { 201: PostedCommentSchema, ...problemResponses(403, 404, 409, 429) }
@@ -98,8 +98,11 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     const now = app.now()
     const duplicateSince = config.duplicateWindowMinutes > 0 ? new Date(now.getTime() - config.duplicateWindowMinutes * 60_000).toISOString() : null
     const authorUrl = input.authorUrl ?? null
+    // A genuine token keeps its chain; approval needs an approved comment in that chain.
+    const presented = commenters.read(input.commenterToken, email, now)
     const verdict = judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip },
-      () => repo.hasApproved(email), () => commenters.check(input.commenterToken, email, now))
+      () => repo.hasApproved(email),
+      () => presented.proof !== 'genuine' ? presented.proof : repo.hasApprovedInChain(email, presented.key) ? 'valid' : 'unapproved')
     const row = await repo.insert({
       articleId: article.id,
       parentId: input.parentId ?? null,
@@ -111,13 +114,14 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       authorUrl,
       ip: request.ip,
       userAgent: headerText(request.headers['user-agent'], 500).trim() || null,
-      flags: verdict.flags
+      flags: verdict.flags,
+      commenterKey: presented.key
     }, now.toISOString(), duplicateSince)
     // A comment held for moderation (or as spam) changes no public read: cached pages stay.
     if (row.status !== 'approved') request.contentUnchanged = true
     reply.header('cache-control', 'no-store')
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
-    return sendJson(reply, postedComment(row, commenters.issue(email, now)), 201)
+    return sendJson(reply, postedComment(row, commenters.issue(email, presented.key, now)), 201)
   })
 
   await app.register(moderationRoutes, { repo, articles, settings })

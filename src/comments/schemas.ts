@@ -42,7 +42,7 @@ export const CommentNodeSchema: z.ZodType<CommentNode> = z.lazy(() => CommentSch
 
 export const PostedCommentSchema = CommentSchema.extend({
   status: z.enum(['pending', 'approved']).describe('approved: shown now; pending: "awaiting moderation"'),
-  commenterToken: z.string().describe(`Signed proof that this browser posted with this email, valid ${COMMENTER_TOKEN_DAYS} days. Store it (the demo form keeps it in localStorage) and send it back as \`commenterToken\` with later posts: under first-time moderation a returning commenter is approved at once only with it. Every post answers a fresh one.`)
+  commenterToken: z.string().describe(`Signed proof that this browser posted with this email, valid ${COMMENTER_TOKEN_DAYS} days. Store it (the demo form keeps it in localStorage) and send it back as \`commenterToken\` with later posts: under first-time moderation a returning commenter is approved at once only with it, once a comment posted with it was approved. Every post answers a fresh one, renewing the one it was sent.`)
 }).meta({ id: 'PostedComment', description: 'The comment just posted and whether it is shown yet' })
 
 export const ModerationCommentSchema = CommentSchema.extend({
@@ -75,7 +75,7 @@ export const NewCommentSchema = z.strictObject({
   ]).nullable().optional(),
   parentId: z.number({ error: 'parentId must be the id of the comment you reply to' }).int().positive().nullable().optional(),
   commenterToken: z.string().max(COMMENTER_TOKEN_MAX, `commenterToken is at most ${COMMENTER_TOKEN_MAX} characters: send back the one a post answered`).optional()
-    .describe(`The \`commenterToken\` of an earlier post's answer. With a valid one for this email, a commenter with an approved comment is approved at once (first-time moderation); without it, or with one that is forged, expired or for another email, the post waits for moderation like a first-timer (never an error). Over ${COMMENTER_TOKEN_MAX} characters: 400.`),
+    .describe(`The \`commenterToken\` of an earlier post's answer. Under first-time moderation a post is approved at once only when it sends a valid token for its email and a comment posted with that token (or an earlier one it was renewed from) has been approved. Without it, or with one that is forged, expired, for another email or never approved, the post waits for moderation like a first-timer, flagged \`unproven-email:<why>\` for moderators: never an error. Over ${COMMENTER_TOKEN_MAX} characters or not a string: 400.`),
   homepage: z.string().max(2000).optional()
     .describe('Honeypot: leave empty. The demo form hides this field from people; a bot that fills it is stored as spam and answered like anyone else.')
 }).meta({

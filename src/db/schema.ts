@@ -199,6 +199,9 @@ export const comments = sqliteTable('comments', {
   userAgent: text('user_agent'),
   // Why the spam defences decided what they did (honeypot, blocklist, links …), for moderators.
   flags: text('flags', { mode: 'json' }).$type<string[]>(),
+  // The random key of the commenter token chain this was posted with (one per browser and
+  // email): a returning commenter is trusted only if a comment of the same chain was approved.
+  commenterKey: text('commenter_key'),
   ...timestamps
 }, (t) => [
   index('comments_article_idx').on(t.articleId, t.status, t.createdAt, t.id),

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sign } from '../../src/http/signing.js'
 import { commentForm, commentRows, commentTotal, createApprovedComment, createComment, createPublishedArticle, expectProblem, expectedAvatarHash, moderateComment, postComment, storedCommentStatus } from '../fixtures.js'
-import { build, buildWithClock } from '../helper.js'
+import { admin, build, buildWithClock } from '../helper.js'
 
 // First-time moderation trusts a returning commenter only with proof: the 201 of a post carries
 // a signed commenterToken bound to the email; a later post approved at once must send it back.
@@ -25,8 +25,11 @@ t.test('POST comment → 201 carries a commenterToken bound to the email, reveal
   t.match(commenterToken, /^[\w-]+\.[\w-]{43}$/)
   t.notOk(commenterToken.length > 200, 'short enough for localStorage and the 500-character limit')
   const payload = JSON.parse(Buffer.from(commenterToken.split('.')[0], 'base64url').toString('utf8'))
-  t.same(Object.keys(payload).sort(), ['h', 'x'])
+  t.same(Object.keys(payload).sort(), ['h', 'k', 'x'])
   t.equal(payload.h, expectedAvatarHash('rosa@example.net'))
+  t.match(payload.k, /^[\w-]{22}$/, 'a random chain key')
+  t.equal(commentRows(app)[0]!.commenter_key, payload.k, 'stored with the comment, never answered')
+  t.notOk(JSON.stringify((await app.inject({ url: '/v1/comments?status=any', headers: admin })).json()).includes(payload.k), 'not even to moderators')
   t.notOk(Buffer.from(commenterToken.split('.')[0], 'base64url').toString('utf8').includes('@'), 'no email in clear')
 })
 
@@ -57,6 +60,30 @@ t.test('a returning commenter who sends back the token of an earlier post → 20
   t.not(again.json().commenterToken, undefined, 'a fresh token comes with every answer')
 })
 
+t.test('the impostor\'s own token does not help: a token from posting as a known email → pending, flagged unproven-email:unapproved', async (t) => {
+  const app = await build(t)
+  const article = await createPublishedArticle(app)
+  await createApprovedComment(app, article.id, { authorEmail: 'victim@example.com' })
+  const probe = await createComment(app, article.id, { authorEmail: 'victim@example.com', authorName: 'Impostor' })
+  t.equal(probe.status, 'pending')
+  t.match(probe.commenterToken, /\./, 'every post gets a token, the impostor\'s too')
+  const res = await postComment(app, article.id, commentForm({ authorEmail: 'victim@example.com', authorName: 'Impostor', commenterToken: probe.commenterToken }))
+  t.equal(res.json().status, 'pending')
+  t.same(flagsOf(app, res.json().id), ['unproven-email:unapproved'])
+})
+
+t.test('a chain: any approved comment posted with the token chain approves its later posts, whichever token of the chain is sent', async (t) => {
+  const app = await build(t)
+  const article = await createPublishedArticle(app)
+  const first = await createComment(app, article.id, { authorEmail: 'chain@example.com' })
+  const second = await createComment(app, article.id, { authorEmail: 'chain@example.com', commenterToken: first.commenterToken })
+  t.equal(second.status, 'pending', 'nothing of the chain approved yet')
+  t.same(flagsOf(app, second.id), ['first-time'])
+  await moderateComment(app, first.id, { status: 'approved' })
+  const third = await postComment(app, article.id, commentForm({ authorEmail: 'chain@example.com', commenterToken: second.commenterToken }))
+  t.equal(third.json().status, 'approved', 'the token of the second post carries the chain of the first')
+})
+
 t.test('a token alone does not approve: a first-timer with a valid token → 201 pending, flagged first-time', async (t) => {
   const app = await build(t)
   const article = await createPublishedArticle(app)
@@ -83,7 +110,8 @@ t.test('a forged token (changed signature, another secret, garbage) → 201 pend
   const known = await createApprovedComment(app, article.id, { authorEmail: 'victim@example.com' })
   const forgeries = {
     'changed signature': tamper(known.commenterToken),
-    'another secret': sign('not-the-server-secret-0123456789abcdef', 'commenter', { h: expectedAvatarHash('victim@example.com'), x: 4_000_000_000 }),
+    'another secret': sign('not-the-server-secret-0123456789abcdef', 'commenter', { h: expectedAvatarHash('victim@example.com'), k: 'AAAAAAAAAAAAAAAAAAAAAA', x: 4_000_000_000 }),
+    'the real chain key under another secret': sign('not-the-server-secret-0123456789abcdef', 'commenter', { h: expectedAvatarHash('victim@example.com'), k: commentRows(app)[0]!.commenter_key, x: 4_000_000_000 }),
     garbage: 'not a token at all'
   }
   for (const [name, commenterToken] of Object.entries(forgeries)) {

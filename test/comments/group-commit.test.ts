@@ -35,7 +35,7 @@ t.test('an insert that fails inside a batch (a broken reference) fails alone: no
   const app = await build(t)
   const article = await createPublishedArticle(app)
   const repo = createCommentsRepository(app.db)
-  const row = (articleId: number, body: string) => ({ articleId, parentId: null, depth: 1, status: 'approved' as const, body, authorName: 'Rosa', authorEmail: 'rosa@example.org', authorUrl: null, ip: null, userAgent: null, flags: [] })
+  const row = (articleId: number, body: string) => ({ articleId, parentId: null, depth: 1, status: 'approved' as const, body, authorName: 'Rosa', authorEmail: 'rosa@example.org', authorUrl: null, ip: null, userAgent: null, flags: [], commenterKey: null })
   const now = new Date().toISOString()
   const [before, broken, after] = await Promise.allSettled([
     repo.insert(row(article.id, 'Before the broken one'), now),

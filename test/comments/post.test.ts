@@ -63,7 +63,8 @@ t.test('POST comments → 201 with the whole public comment and status pending; 
     user_agent: 'FormTest/1.0',
     flags: '["first-time"]',
     created_at: body.createdAt,
-    updated_at: body.createdAt
+    updated_at: body.createdAt,
+    commenter_key: JSON.parse(Buffer.from(body.commenterToken.split('.')[0], 'base64url').toString('utf8')).k
   }])
 })
 
