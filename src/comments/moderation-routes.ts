@@ -5,7 +5,8 @@ import { FieldError, NotFoundError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdParamsSchema } from '../http/schemas.js'
 import { normalizeEmail } from './render.js'
-import { moderationComment, type CommentsRepository } from './repository.js'
+import type { CommentsRepository } from './repository.js'
+import { moderationComment } from './shapes.js'
 import {
   BulkResultSchema, BulkStatusSchema, EraseQuerySchema, EraseResultSchema, ModerationCommentSchema, ModerationPageSchema,
   ModerationQuerySchema, UpdateCommentSchema

@@ -5,39 +5,12 @@ import type { Db } from '../db/client.js'
 import { articles, comments } from '../db/schema.js'
 import { eraseForGood } from '../db/secure-delete.js'
 import { decodeCursor, encodeCursor } from '../http/pagination.js'
-import { avatarHash, commentHtml } from './render.js'
+import { avatarHash } from './render.js'
 
 export const DuplicateCommentError = createError('CMS_ERR_DUPLICATE', 'You already posted this comment on this article', 409)
 
 export type CommentRow = typeof comments.$inferSelect
 export type CommentStatus = CommentRow['status']
-
-/** The public shape of a comment: never the email, IP or user agent. */
-export function publicComment (row: CommentRow) {
-  return {
-    id: row.id,
-    articleId: row.articleId,
-    parentId: row.parentId,
-    authorName: row.authorName,
-    authorUrl: row.authorUrl,
-    avatarHash: row.avatarHash,
-    body: row.body,
-    html: commentHtml(row.body),
-    createdAt: row.createdAt
-  }
-}
-
-/**
- * The answer to a post: the public shape, whether it shows now (spam is answered as pending)
- * and the commenter token for the next post.
- */
-export function postedComment (row: CommentRow, commenterToken: string) {
-  // A key added to the built object stays on V8's fast path; a spread plus a key did not.
-  const comment: ReturnType<typeof publicComment> & { status?: 'approved' | 'pending', commenterToken?: string } = publicComment(row)
-  comment.status = row.status === 'approved' ? 'approved' : 'pending'
-  comment.commenterToken = commenterToken
-  return comment as Required<typeof comment>
-}
 
 /**
  * The ids of the approved comments below the given ones (an article's reply threads). Each
@@ -55,11 +28,6 @@ export function descendantsSql (articleId: number, rootIds: number[]): SQL {
       select c.id from tree cross join comments c indexed by comments_parent_idx on c.parent_id = tree.id where c.status = 'approved'
     )
     select id from tree`
-}
-
-/** The moderators' shape: everything. */
-export function moderationComment (row: CommentRow) {
-  return { ...publicComment(row), status: row.status, authorEmail: row.authorEmail, ip: row.ip, userAgent: row.userAgent, flags: row.flags ?? [], updatedAt: row.updatedAt }
 }
 
 export interface NewCommentRow {
