@@ -7,7 +7,7 @@ const PURPOSE = 'commenter'
 /** How long a commenter token proves an email: one year from the post that issued it. */
 export const COMMENTER_TOKEN_DAYS = 365
 
-/** The most characters a `commenterToken` may have: real ones are about 170. */
+/** The most characters a `commenterToken` may have: real ones have 199. */
 export const COMMENTER_TOKEN_MAX = 500
 
 /**

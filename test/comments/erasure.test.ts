@@ -56,11 +56,14 @@ t.test('DELETE /v1/comments?email= also erases the stored idempotent answers of 
   const other = await postComment(app, article.id, commentForm({ body: 'Someone else entirely' }), { ip: '203.0.113.9', headers: { 'idempotency-key': 'key-other' } })
   t.equal(other.statusCode, 201)
   t.same(Object.keys(traces(app)).sort(), ['comments', 'idempotency_keys'], 'before: comments and stored answers hold the person')
+  const list = `/v1/articles/${article.id}/comments`
+  for (let i = 0; i < 2; i++) t.match((await app.inject({ url: list })).body, PERSON.authorName, 'shown (and cached) before')
 
   const res = await app.inject({ method: 'DELETE', url: `/v1/comments?email=${encodeURIComponent(PERSON.authorEmail)}`, headers: admin })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { erased: 2 })
   t.same(traces(app), {}, 'no table holds any trace of the person')
+  t.notMatch((await app.inject({ url: list })).body, PERSON.authorName, 'the cached public list is gone too')
   t.same(idempotencyRows(app), [{ scope: 'ip:203.0.113.9', key: 'key-other' }], 'another commenter\'s stored answer stays')
 
   // Erased answers are not replayed: a retry of the same key and body posts the comment anew.
