@@ -105,7 +105,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   runMigrations(db)
   app.decorate('secret', loadSecret(db, config.secret))
   if (!config.secret && config.nodeEnv === 'production') {
-    app.log.warn('BROADSHEET_SECRET is not set: the signing key is kept in the database, so anyone with a copy of it can forge preview and ad links; set BROADSHEET_SECRET')
+    app.log.warn('BROADSHEET_SECRET is not set: the signing key is kept in the database, so anyone with a copy of it can forge preview links, ad links and commenter tokens; set BROADSHEET_SECRET')
   }
   if (config.bootstrapToken && createTokensRepository(db).ensureBootstrap(config.bootstrapToken) === 'revoked') {
     app.log.warn('BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret')

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js'
 // Without BROADSHEET_SECRET the signing key is generated and kept in the database, so a copy of
 // the database (a backup) is enough to forge preview and ad links: in production, say so at start.
 
-const WARNING = 'BROADSHEET_SECRET is not set: the signing key is kept in the database, so anyone with a copy of it can forge preview and ad links; set BROADSHEET_SECRET'
+const WARNING = 'BROADSHEET_SECRET is not set: the signing key is kept in the database, so anyone with a copy of it can forge preview links, ad links and commenter tokens; set BROADSHEET_SECRET'
 
 /** Builds the production app with `env` and its log captured; returns the log lines and the stored key. */
 async function start (t: Test, env: Record<string, string>) {
