@@ -31,8 +31,8 @@ export function blocklistMatch (list: CommentSettings['blocklist'], s: Submissio
  * What the spam defences make of a submission: spam (honeypot, blocklist, too many links
  * when set so) is stored as spam; otherwise the moderation policy decides between pending
  * and approved. Under first-time moderation an email with an approved comment is approved
- * only with a valid commenter token for it: the email alone is public knowledge (avatarHash),
- * so anyone could post under it. `flags` records why, for moderators.
+ * only when `proof` is valid (a commenter token for it whose chain holds an approved comment):
+ * the email alone is public knowledge (avatarHash). `flags` records why, for moderators.
  */
 export function judge (settings: CommentSettings, s: Submission, hasApprovedBefore: () => boolean, proof: () => CommenterProof): { status: 'pending' | 'approved' | 'spam', flags: string[] } {
   const flags: string[] = []
