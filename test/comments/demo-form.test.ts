@@ -87,3 +87,10 @@ t.test('the demo site serves commenter.js, and its comment form uses it to build
   t.match(form.body, /const body = replyBody\(values, \{ parentId: parent\?\.id \?\? null, storage: storage\(\) \}\)/)
   t.match(form.body, /rememberCommenterToken\(storage\(\), posted\)/)
 })
+
+t.test('demo form: missing form values are sent as empty strings, so the API names each missing field', async (t) => {
+  t.same(replyBody({}), { body: '', authorName: '', authorEmail: '', homepage: '' })
+  t.same(replyBody({ body: 'Hi', authorName: 'Rosa', authorEmail: 'rosa@example.com', authorUrl: '   ' }), {
+    body: 'Hi', authorName: 'Rosa', authorEmail: 'rosa@example.com', homepage: ''
+  })
+})
