@@ -51,7 +51,7 @@ t.test('npm run cli -- backup FILE copies a live database consistently while wri
   copy.close()
   await app.close()
 
-  // Restore as the README says: stop the server, replace the file (and its -wal/-shm), start.
+  // Restore as docs/operations.md says: stop the server, replace the file (and its -wal/-shm), start.
   rmSync(`${file}-wal`, { force: true })
   rmSync(`${file}-shm`, { force: true })
   copyFileSync(backupFile, file)

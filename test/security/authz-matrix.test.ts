@@ -1,7 +1,7 @@
 // Authorization matrix (OWASP API1/API5), generated from the app's own route table.
 //
 // Every operation of app.swagger() (built from the registered routes) must have an entry in
-// EXPECTED, written from API.md "Auth and roles": a new route without one fails this test. For
+// EXPECTED, written from docs/api.md "Auth and roles": a new route without one fails this test. For
 // each operation the test reads the role the route declares (`config.auth`, recorded by an
 // onRequest hook) and checks it against the table, then calls it with no token, an unknown token,
 // a revoked token, every role below the required one and the required role itself.
@@ -14,7 +14,7 @@ type Role = 'contributor' | 'author' | 'editor' | 'admin'
 type Level = 'public' | Role
 const ROLES: Role[] = ['contributor', 'author', 'editor', 'admin']
 
-/** The least role each operation needs, from API.md. */
+/** The least role each operation needs, from docs/api.md. */
 const EXPECTED: Record<string, Level> = {
   'GET /health': 'public',
   'GET /ready': 'public',
@@ -79,7 +79,7 @@ const EXPECTED: Record<string, Level> = {
   'GET /v1/ads/click/{token}': 'public',
   'GET /v1/ads/stats': 'editor',
   // Settings are read by editors (as GET /v1/settings/comments) but written by admins only:
-  // API.md "admin: everything, including tokens and settings".
+  // docs/api.md "admin: everything, including tokens and settings".
   'GET /v1/settings/ads-txt': 'editor',
   'PUT /v1/settings/ads-txt': 'admin',
   'GET /v1/article-pages/{slug}': 'public'
@@ -186,7 +186,7 @@ t.test('authorization matrix over every operation of the route table', async (t)
     const key = `${method} ${path}`
     const expected = EXPECTED[key]
     if (expected === undefined) {
-      t.fail(`${key} has no entry in the expectation table: add the role API.md gives it`)
+      t.fail(`${key} has no entry in the expectation table: add the role docs/api.md gives it`)
       continue
     }
     const routeKey = `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`

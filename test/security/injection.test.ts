@@ -143,7 +143,7 @@ t.test('SQL injection through every query and path parameter', async (t) => {
 
   let tried = 0
   const failures: string[] = []
-  // API.md: every error is application/problem+json. Kept apart from the injection checks above.
+  // docs/api.md: every error is application/problem+json. Kept apart from the injection checks above.
   const notProblem = new Set<string>()
   for (const param of PARAMS) {
     const headers = param.caller === 'editor' ? editor.headers : {}
