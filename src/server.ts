@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
-import { tuneHeap } from './http/heap.js'
+import { tuneHeap } from './lib/heap.js'
 
 /** Entry point: load config, build the app, listen, and close gracefully on signals. */
 async function main () {

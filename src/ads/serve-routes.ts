@@ -7,14 +7,14 @@ import { loadRefs } from '../articles/relations.js'
 import { isLive } from '../articles/workflow.js'
 import { FieldError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
-import { createVersionedMemo } from '../http/versioned-memo.js'
+import { createVersionedMemo } from '../lib/versioned-memo.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
 import { SlotKeySchema } from './schemas.js'
 import { isoTime, selectAds, type PageContext } from './selection.js'
 import type { DecisionTokens, Placement } from './tokens.js'
 import { deviceOf } from './user-agent.js'
-import { setBounded } from '../http/bounded-map.js'
+import { setBounded } from '../lib/bounded-map.js'
 
 const MAX_SLOTS = 20
 /** How many distinct serve URLs keep their parsed query (the oldest goes first). */

@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto'
-import { setBounded } from '../http/bounded-map.js'
+import { setBounded } from '../lib/bounded-map.js'
 
 /** How long an impression link counts, and a click link (from the time the ad was served). */
 export const IMPRESSION_TTL_S = 60 * 60

@@ -1,7 +1,7 @@
 import Bowser from 'bowser'
 import { isbot } from 'isbot'
 import type { Device } from './selection.js'
-import { setBounded } from '../http/bounded-map.js'
+import { setBounded } from '../lib/bounded-map.js'
 import { headerText } from '../http/headers.js'
 
 /**

@@ -8,7 +8,7 @@ import { sendRead } from '../http/caching.js'
 import { NotFoundError } from '../http/errors.js'
 import { pick } from '../http/fields.js'
 import { problemResponses } from '../http/problem.js'
-import { SlugSchema } from '../http/slug.js'
+import { SlugSchema } from '../lib/slug.js'
 import { AdSlotSchema } from '../ads/schemas.js'
 
 const RELATED = 4

@@ -1,4 +1,4 @@
-import { sign, verify } from '../http/signing.js'
+import { sign, verify } from '../lib/signing.js'
 
 const PURPOSE = 'article-preview'
 

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleTags, authors, categories, tags } from '../db/schema.js'
 import { FieldError } from '../http/errors.js'
-import { slugify, uniqueSlug } from '../http/slug.js'
+import { slugify, uniqueSlug } from '../lib/slug.js'
 
 export interface Ref { id: number, slug: string, name: string }
 

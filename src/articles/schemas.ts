@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { articleStatuses } from '../db/schema.js'
 import { fieldsQuery } from '../http/fields.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
-import { SlugSchema } from '../http/slug.js'
+import { SlugSchema } from '../lib/slug.js'
 import { TimestampSchema } from '../http/schemas.js'
 import { MAX_WORDS } from './search-plan.js'
 

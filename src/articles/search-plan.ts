@@ -10,8 +10,8 @@ import { allRows, firstRow } from '../db/statements.js'
 // So: the last word is expanded from the search_terms dictionary into at most
 // MAX_EXPANSIONS whole words; words found in very many articles still have to match but are
 // left out of bm25 (which gives them almost no weight anyway); and a search matching more
-// than `window` articles ranks only the newest `window` matches, found by reading the
-// index backwards from the newest id (rowid = article id, growing with creation).
+// than `window` articles ranks only the newest `window` matches, found by reading ranges of
+// the index forwards (rowid = article id, growing with creation), the newest range first.
 
 /** The most words a search takes. */
 export const MAX_WORDS = 12
@@ -32,7 +32,7 @@ export interface SearchPlan {
   rank: string | null
   /** `match` within titles: with only common words, title matches come first. */
   title: string
-  /** The newest article id, where backward reads start. */
+  /** The newest article id: the top of the first range a search window reads. */
   newestId: number
 }
 

@@ -1,5 +1,5 @@
 import { createSecretKey, randomBytes } from 'node:crypto'
-import { sign, verify } from '../http/signing.js'
+import { sign, verify } from '../lib/signing.js'
 import { avatarHash } from './render.js'
 
 const PURPOSE = 'commenter'
@@ -21,7 +21,7 @@ export type CommenterProof = 'valid' | 'unapproved' | 'missing' | 'invalid' | 'e
 export interface PresentedToken { proof: Exclude<CommenterProof, 'valid' | 'unapproved'> | 'genuine', key: string }
 
 /**
- * Signs and checks commenter tokens: HMAC-SHA256 (src/http/signing.ts) over the SHA-256 of the
+ * Signs and checks commenter tokens: HMAC-SHA256 (src/lib/signing.ts) over the SHA-256 of the
  * normalised email (the public avatarHash, so the token reveals nothing more), a random chain
  * key and an expiry. Any post gets a token, an impostor's too, so a token alone proves only
  * that its holder posted with that email; trust comes from a comment of the same chain (same

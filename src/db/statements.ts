@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client.js'
-import { setBounded } from '../http/bounded-map.js'
+import { setBounded } from '../lib/bounded-map.js'
 
 const dialect = new SQLiteSyncDialect()
 /** Distinct statement texts kept per connection: list and search shapes, not their values. */

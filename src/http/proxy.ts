@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
-import { setBounded } from './bounded-map.js'
+import { setBounded } from '../lib/bounded-map.js'
 import { BadHostError } from './errors.js'
 
 declare module 'fastify' {

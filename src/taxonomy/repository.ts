@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articles } from '../db/schema.js'
-import { slugify, uniqueSlug } from '../http/slug.js'
+import { slugify, uniqueSlug } from '../lib/slug.js'
 import { parseIdOrSlug } from '../http/schemas.js'
 import { selectList, type TaxonomyKind } from './kinds.js'
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema } from '../http/pagination.js'
-import { SlugSchema } from '../http/slug.js'
+import { SlugSchema } from '../lib/slug.js'
 import { TimestampSchema } from '../http/schemas.js'
 import { fieldsQuery } from '../http/fields.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sign } from '../../src/http/signing.js'
+import { sign } from '../../src/lib/signing.js'
 import { createArticle, expectJson, expectProblem, tokenFor } from '../fixtures.js'
 import { admin, buildWithClock } from '../helper.js'
 

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { tuneHeap } from '../../src/http/heap.js'
+import { tuneHeap } from '../../src/lib/heap.js'
 import { benchDatabase, type BenchSearch } from './seed.js'
 
 const { values } = parseArgs({

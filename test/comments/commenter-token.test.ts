@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sign } from '../../src/http/signing.js'
+import { sign } from '../../src/lib/signing.js'
 import { commentForm, commentRows, commentTotal, createApprovedComment, createComment, createPublishedArticle, expectProblem, expectedAvatarHash, moderateComment, postComment, storedCommentStatus } from '../fixtures.js'
 import { admin, build, buildWithClock } from '../helper.js'
 

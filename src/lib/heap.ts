@@ -2,12 +2,9 @@ import { setFlagsFromString } from 'node:v8'
 
 /**
  * How far V8 lets the old generation grow past what survived its last full collection before
- * it collects again: 50 % here. V8 picks up to 300 % on its own when collections are cheap, and
- * under a stream of requests whose garbage partly outlives a scavenge the heap then swings
- * between ~35 and ~140 MB. Measured (bench scenarios in runs of their own, two alternations):
- * peak RSS of uncached reads by slug 236–237 → 176–178 MB, of the warm list 185 → 134–137 MB;
- * 50 clients posting comments (before their objects lost a spread) 263–265 → 181–184 MB; the
- * same throughput (the extra full collections take a few ms each).
+ * collecting again. V8 alone picks up to 300 %, so under steady traffic the heap swings far
+ * above what it holds; 50 % keeps peak memory low at the same throughput (a few ms more of
+ * full collections).
  */
 export const HEAP_GROWING_PERCENT = 50
 

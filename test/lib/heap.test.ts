@@ -1,5 +1,5 @@
 import t from 'tap'
-import { HEAP_GROWING_PERCENT, heapFlags } from '../../src/http/heap.js'
+import { HEAP_GROWING_PERCENT, heapFlags } from '../../src/lib/heap.js'
 
 t.test('the server caps how far the heap grows between full collections', async (t) => {
   t.same(heapFlags([]), [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`])

@@ -2,9 +2,10 @@ import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto'
 
 /**
  * Compact signed tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256). Used for
- * preview links and ad click and impression links; `purpose` keeps one kind from being
- * accepted as another. A hot signer passes a KeyObject made once (createSecretKey): the same
- * MAC as the string, without importing the key on every call.
+ * preview links and commenter tokens (ad links have their own scheme, src/ads/tokens.ts);
+ * `purpose` keeps one kind from being accepted as another. A hot signer passes a KeyObject
+ * made once (createSecretKey): the same MAC as the string, without importing the key on
+ * every call.
  */
 export function sign (secret: string | KeyObject, purpose: string, payload: Record<string, unknown>): string {
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')

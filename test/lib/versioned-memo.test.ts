@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createVersionedMemo } from '../../src/http/versioned-memo.js'
+import { createVersionedMemo } from '../../src/lib/versioned-memo.js'
 
 t.test('a value is read once per content version and read again after any change', async (t) => {
   let version = 'v1'

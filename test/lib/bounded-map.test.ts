@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setBounded } from '../../src/http/bounded-map.js'
+import { setBounded } from '../../src/lib/bounded-map.js'
 
 // The bounded memos of hot paths (parsed ad queries, verified tokens, user agents, prepared
 // statements, versioned reads) keep at most `max` entries, dropping the oldest.
