@@ -88,7 +88,7 @@ export const authPlugin = fp(async function authPlugin (app) {
       throw new UnauthorizedError(match ? 'The API token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"')
     }
     request.auth = { tokenId: found.id, role: found.role, authorId: found.authorId }
-    const now = new Date()
+    const now = app.now()
     if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) {
       tokens.touch(found.id, now.toISOString())
     }

@@ -46,7 +46,7 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
     }
     const scope = request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`
     const hash = digest('sha256', `${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`, 'hex')
-    const since = new Date(Date.now() - TTL_MS).toISOString()
+    const since = new Date(app.now().getTime() - TTL_MS).toISOString()
     const stored = db.select().from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, header))).get()
     if (stored && stored.createdAt >= since) {
@@ -76,9 +76,11 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
+    // Stamped by app.now(), not the column default: expiry is then read on one clock.
+    const now = app.now()
     db.transaction((tx) => {
-      tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - TTL_MS).toISOString())).run()
-      tx.insert(idempotencyKeys).values({ scope: pending.scope, key: pending.key, requestHash: pending.hash, status: reply.statusCode, body: payload, headers })
+      tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - TTL_MS).toISOString())).run()
+      tx.insert(idempotencyKeys).values({ scope: pending.scope, key: pending.key, requestHash: pending.hash, status: reply.statusCode, body: payload, headers, createdAt: now.toISOString() })
         .onConflictDoNothing().run()
     })
     done(null, payload)

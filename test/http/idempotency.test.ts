@@ -1,5 +1,6 @@
 import t from 'tap'
-import { admin, build } from '../helper.js'
+import { admin, build, buildWithClock } from '../helper.js'
+import { idempotencyKeys } from '../../src/db/schema.js'
 import { tokenFor } from '../fixtures.js'
 
 const post = (headers: Record<string, string>, payload: Record<string, unknown>) => ({ method: 'POST' as const, url: '/v1/tags', headers, payload })
@@ -67,4 +68,19 @@ t.test('without a token the key is not checked before authentication: 401', asyn
   t.equal((await app.inject(post({ ...admin, 'idempotency-key': 'a' }, { name: 'Climate' }))).statusCode, 201)
   const res = await app.inject(post({ 'idempotency-key': 'a' }, { name: 'Climate' }))
   t.equal(res.statusCode, 401)
+})
+
+t.test('a key older than 24 hours by the app clock is forgotten: it may then create again', async (t) => {
+  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const headers = { ...admin, 'idempotency-key': 'daily-import' }
+  t.equal((await app.inject(post(headers, { name: 'Climate' }))).statusCode, 201)
+  clock.advance(24 * 60 * 60 * 1000 - 1000)
+  t.equal((await app.inject(post(headers, { name: 'Climate' }))).headers['idempotent-replayed'], 'true', 'still kept a second before 24 hours')
+  clock.advance(2000)
+  const res = await app.inject(post(headers, { name: 'Energy' }))
+  t.equal(res.statusCode, 201, 'another body under the expired key is no mismatch')
+  t.notOk(res.headers['idempotent-replayed'])
+  t.equal(await tagCount(app), 2)
+  const rows = app.db.select().from(idempotencyKeys).all()
+  t.same(rows.map((r) => r.createdAt), ['2025-02-02T00:00:01.000Z'], 'the expired key was deleted; the new one is stamped by the app clock')
 })

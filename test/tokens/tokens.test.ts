@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon } from '../fixtures.js'
-import { admin, assertProblem, bearer, build } from '../helper.js'
+import { admin, assertProblem, bearer, build, buildWithClock } from '../helper.js'
 
 /** The token rows, minus last_used_at (the admin caller's own use moves it). */
 function tokenRows (app: App) {
@@ -202,4 +202,15 @@ t.test('using a token records lastUsedAt', async (t) => {
   t.equal(res.statusCode, 200)
   const self = res.json().data.find((item: { id: number }) => item.id === created.id)
   t.match(self, { lastUsedAt: /^\d{4}-\d{2}-\d{2}T/ })
+})
+
+t.test('lastUsedAt is read from the app clock, touched at most once a minute', async (t) => {
+  const { app, clock } = await buildWithClock(t, '2025-02-01T08:00:00.000Z')
+  const lastUsed = async () => (await app.inject({ url: '/v1/tokens', headers: admin })).json().data
+    .find((item: { name: string }) => item.name === 'bootstrap').lastUsedAt as string | null
+  t.equal(await lastUsed(), '2025-02-01T08:00:00.000Z')
+  clock.advance(30_000)
+  t.equal(await lastUsed(), '2025-02-01T08:00:00.000Z', 'not written again within a minute')
+  clock.advance(31_000)
+  t.equal(await lastUsed(), '2025-02-01T08:01:01.000Z')
 })
