@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Db } from '../db/client.js'
@@ -7,6 +7,7 @@ import { FieldError } from '../http/errors.js'
 import { listEtag, notModified } from '../http/caching.js'
 import { validateAdsTxt } from './ads-txt.js'
 import type { AdEngine } from './engine.js'
+import { createAdStatsRepository } from './stats-repository.js'
 
 const day = z.string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date such as 2025-01-29', abort: true })
@@ -41,10 +42,9 @@ function readAdsTxtSetting (db: Db): string {
   return db.select({ value: settings.value }).from(settings).where(eq(settings.key, 'ads-txt')).get()?.value ?? ''
 }
 
-const columns: Record<string, string> = { day: 'day', slot: 'slot_key', campaign: 'campaign_id', creative: 'creative_id' }
-
 /** Ad statistics and ads.txt. */
 export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async function (app, { engine }) {
+  const stats = createAdStatsRepository(app.db)
   app.get('/ads/stats', {
     config: { auth: 'editor' },
     schema: {
@@ -61,14 +61,8 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1
     if (days > 366) throw new FieldError('from', 'At most 366 days at once')
     engine.flush()
-    const column = sql.raw(columns[request.query.groupBy]!)
-    const rows = app.db.all<Omit<z.infer<typeof StatsRowSchema>, 'ctr'>>(sql`
-      select cast(${column} as text) as key, sum(requests) as requests, sum(fills) as fills, sum(impressions) as impressions,
-        sum(clicks) as clicks, sum(filtered_impressions) as filteredImpressions, sum(filtered_clicks) as filteredClicks
-      from ad_stats_daily where day >= ${from} and day <= ${to}
-      group by ${column} order by ${column}`)
     reply.header('cache-control', 'private, no-store')
-    return { data: rows.map((r) => ({ ...r, ctr: r.impressions > 0 ? Math.round((r.clicks / r.impressions) * 10_000) / 10_000 : 0 })) }
+    return { data: stats.totals(from, to, request.query.groupBy) }
   })
 
   const readAdsTxt = () => readAdsTxtSetting(app.db)
