@@ -16,7 +16,7 @@ import { securityHeadersPlugin } from './http/security-headers.js'
 import { publicOriginPlugin, trustProxyOption } from './http/proxy.js'
 import { idempotencyPlugin } from './http/idempotency.js'
 import { responseCachePlugin } from './http/response-cache.js'
-import { lazyChildLogger, logRedactPaths, requestSerializer } from './http/logging.js'
+import { lazyChildLogger, logRedactPaths, prettyTransport, requestSerializer } from './http/logging.js'
 import { swaggerPlugin } from './http/swagger.js'
 import { validatorCompiler } from './http/validation.js'
 import './http/zod-messages.js'
@@ -57,6 +57,7 @@ const REQUEST_ID = /^[\w.:@-]{1,128}$/
 
 /** Builds the Broadsheet app: the same factory serves production and every test. */
 export async function buildApp ({ config, logger, now = () => new Date(), random = Math.random }: BuildOptions) {
+  const pretty = logger === undefined ? prettyTransport(process.stdout.isTTY === true, config.logLevel) : undefined
   const app = Fastify({
     // A logger given by a caller (tests capture lines with a stream) keeps the redaction.
     logger: logger === undefined || (typeof logger === 'object' && logger !== null)
@@ -64,7 +65,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
           level: config.logLevel,
           redact: { paths: logRedactPaths, censor: '[redacted]' },
           serializers: { req: requestSerializer },
-          ...(logger === undefined && process.stdout.isTTY && config.logLevel !== 'silent' ? { transport: { target: 'pino-pretty' } } : {}),
+          ...(pretty ? { transport: pretty } : {}),
           ...logger
         }
       : logger,

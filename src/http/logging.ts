@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 
 /** Log paths pino replaces with [redacted]: secrets, tokens and emails never reach a log line. */
@@ -14,6 +15,22 @@ export const logRedactPaths = [
   'authorEmail',
   'email'
 ]
+
+const resolvePackage = createRequire(import.meta.url).resolve
+
+/**
+ * pino-pretty's transport when logs go to a terminal and it is installed. It is a dev
+ * dependency: a production install (`npm ci --omit=dev`) lacks it, and then logs JSON lines
+ * on a TTY too instead of failing to start.
+ */
+export function prettyTransport (isTTY: boolean, level: string, resolve: (name: string) => string = resolvePackage): { target: string } | undefined {
+  if (!isTTY || level === 'silent') return undefined
+  try {
+    return { target: resolve('pino-pretty') }
+  } catch {
+    return undefined
+  }
+}
 
 const SENSITIVE_QUERY = /([?&](?:email|token|preview|secret)=)[^&#]*/gi
 
