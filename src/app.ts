@@ -8,6 +8,7 @@ import type { Config } from './config.js'
 import { openDatabase, type Db } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { loadSecret } from './db/secret.js'
+import { createSettingsRepository, type SettingsRepository } from './db/settings.js'
 import { authPlugin } from './http/auth.js'
 import { addressLimitPlugin } from './http/address-limit.js'
 import { errorHandlerPlugin } from './http/error-handler.js'
@@ -40,6 +41,8 @@ declare module 'fastify' {
     secret: string
     /** The clock every time-dependent rule reads (tests pass a controllable one). */
     now: () => Date
+    /** The settings table (secret, comment policy, ads.txt): its one repository. */
+    settings: SettingsRepository
   }
 }
 
@@ -104,7 +107,9 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   app.decorate('now', now)
   app.addHook('onClose', async () => { db.$client.close() })
   runMigrations(db)
-  app.decorate('secret', loadSecret(db, config.secret))
+  const settings = createSettingsRepository(db)
+  app.decorate('settings', settings)
+  app.decorate('secret', loadSecret(settings, config.secret))
   if (!config.secret && config.nodeEnv === 'production') {
     app.log.warn('BROADSHEET_SECRET is not set: the signing key is kept in the database, so anyone with a copy of it can forge preview links, ad links and commenter tokens; set BROADSHEET_SECRET')
   }

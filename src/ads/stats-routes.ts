@@ -1,8 +1,5 @@
-import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Db } from '../db/client.js'
-import { settings } from '../db/schema.js'
 import { FieldError } from '../http/errors.js'
 import { listEtag, notModified } from '../http/caching.js'
 import { validateAdsTxt } from './ads-txt.js'
@@ -37,11 +34,6 @@ const AdsTxtSchema = z.strictObject({
   content: z.string().max(100_000, 'ads.txt has at most 100000 characters').describe('The whole file; each line is checked')
 }).meta({ id: 'AdsTxt', examples: [{ content: 'contact=ads@news.example\ngoogle.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n' }] })
 
-/** The stored ads.txt, empty until someone sets it. */
-function readAdsTxtSetting (db: Db): string {
-  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, 'ads-txt')).get()?.value ?? ''
-}
-
 /** Ad statistics and ads.txt. */
 export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async function (app, { engine }) {
   const stats = createAdStatsRepository(app.db)
@@ -65,7 +57,8 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     return { data: stats.totals(from, to, request.query.groupBy) }
   })
 
-  const readAdsTxt = () => readAdsTxtSetting(app.db)
+  // Empty until someone sets it.
+  const readAdsTxt = () => app.settings.get('ads-txt') ?? ''
 
   app.get('/settings/ads-txt', {
     config: { auth: 'editor' },
@@ -86,15 +79,14 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     const error = FieldError.of(errors)
     if (error) throw error
     const value = request.body.content
-    app.db.insert(settings).values({ key: 'ads-txt', value })
-      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: app.now().toISOString() } }).run()
+    app.settings.put('ads-txt', value, app.now().toISOString())
     return { content: value }
   })
 }
 
 /** GET /ads.txt at the site root, as text/plain. */
 export const adsTxtRoute: FastifyPluginAsyncZod = async function (app) {
-  const readAdsTxt = () => readAdsTxtSetting(app.db)
+  const readAdsTxt = () => app.settings.get('ads-txt') ?? ''
   app.get('/ads.txt', {
     schema: { hide: true }
   }, async (request, reply) => {

@@ -4,5 +4,5 @@ import { createCommentSettings } from './settings.js'
 
 /** Comments: the public form and list, moderation and settings, all under /v1. */
 export const commentsPlugin: FastifyPluginAsync = async function (app) {
-  await app.register(commentsRoutes, { settings: createCommentSettings(app.db) })
+  await app.register(commentsRoutes, { settings: createCommentSettings(app.settings, app.now) })
 }

@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Db } from '../db/client.js'
-import { settings } from '../db/schema.js'
+import type { SettingsRepository } from '../db/settings.js'
 
-const KEY = 'comments'
+const KEY = 'comments' as const
 
 /** How comments are moderated and defended; stored in the settings table, edited by admins. */
 export const CommentSettingsSchema = z.strictObject({
@@ -29,20 +27,18 @@ export const CommentSettingsSchema = z.strictObject({
 export type CommentSettings = z.infer<typeof CommentSettingsSchema>
 
 /** Reads and writes the comment settings, keeping the parsed value in memory between writes. */
-export function createCommentSettings (db: Db) {
+export function createCommentSettings (settings: SettingsRepository, now: () => Date) {
   let cached: CommentSettings | undefined
   return {
     get (): CommentSettings {
       if (cached) return cached
-      const row = db.select({ value: settings.value }).from(settings).where(eq(settings.key, KEY)).get()
-      const parsed = CommentSettingsSchema.safeParse(row ? JSON.parse(row.value) : {})
+      const stored = settings.get(KEY)
+      const parsed = CommentSettingsSchema.safeParse(stored !== undefined ? JSON.parse(stored) : {})
       cached = parsed.success ? parsed.data : CommentSettingsSchema.parse({})
       return cached
     },
     set (value: CommentSettings): CommentSettings {
-      const text = JSON.stringify(value)
-      db.insert(settings).values({ key: KEY, value: text })
-        .onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt: new Date().toISOString() } }).run()
+      settings.put(KEY, JSON.stringify(value), now().toISOString())
       cached = value
       return value
     }
