@@ -19,14 +19,10 @@ export function databasePath (databaseUrl: string): string {
 }
 
 /**
- * How long the write-ahead log grows (in pages: 64 MiB of 4 KiB pages) before the commit that reaches
- * it copies the log into the database file and fsyncs it, there and then, on the server's
- * thread. SQLite's default, 1,000 pages, meant under a stream of comment posts one ~7 ms
- * stall every ~1,900 posts; at 16,384 pages a page written again and again (an index's tail,
- * a busy commenter's entry) is copied once per checkpoint, not once per 1,000 pages, and
- * there are 16 times fewer fsyncs: POST comment 13,402 → 15,513 req/s, p99 14 → 9 ms (eight
- * alternating runs, medians), for one ~70 ms stall every ~24,000 posts. A worker thread
- * checkpointing in the background did as well (15,346 req/s) but cost ~12 MB of RSS.
+ * How long the write-ahead log grows (in pages: 64 MiB of 4 KiB pages) before the commit that
+ * reaches it checkpoints, on the server's thread. Well above SQLite's default of 1,000: a page
+ * written again and again (an index's tail) is copied once per checkpoint, and fsyncs are
+ * rarer, so write throughput rises and tail latency falls, for a rarer, longer stall.
  */
 export const WAL_CHECKPOINT_PAGES = 16_384
 
@@ -39,11 +35,9 @@ export function openDatabase (databaseUrl: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  // 32 MiB of pages kept in-process (the default is 2 MiB): a search reads a few thousand
-  // index pages, and with a big database each miss is a read from the OS; a stream of
-  // comment posts would otherwise push the hot articles' pages out. 64 MiB made warm
-  // mid-frequency searches at a million articles ~30 % faster but took the server past the
-  // 250 MB RSS budget of the benchmark.
+  // 32 MiB of pages kept in-process (the default is 2 MiB): a search reads thousands of index
+  // pages, and writes must not push the hot articles' pages out. Larger pushes memory past
+  // the server's budget.
   sqlite.pragma('cache_size = -32768')
   sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
   // A log grown past this by one big write is cut back to it when it starts over.

