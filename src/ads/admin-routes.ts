@@ -36,7 +36,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/ad-slots', {
     config: { publicCache: true },
-    schema: { tags: ['Ad slots'], summary: 'List ad slots', querystring: CampaignListQuerySchema.omit({ status: true }), response: { 200: AdSlotPageSchema, ...notModifiedResponse } }
+    schema: { tags: ['Ad slots'], operationId: 'listAdSlots', summary: 'List ad slots', querystring: CampaignListQuerySchema.omit({ status: true }), response: { 200: AdSlotPageSchema, ...notModifiedResponse } }
   }, async (request, reply) => {
     const { limit, cursor } = request.query
     const body = toPage(repo.slots.list({ limit, afterId: afterId(cursor) }), limit, strip, (r) => [r.id])
@@ -46,7 +46,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/ad-slots/:idOrSlug', {
     config: { publicCache: true },
-    schema: { tags: ['Ad slots'], summary: 'Get an ad slot by id or key', params: IdOrSlugParamsSchema, response: { 200: AdSlotSchema, ...notModifiedResponse, ...problemResponses(404) } }
+    schema: { tags: ['Ad slots'], operationId: 'getAdSlot', summary: 'Get an ad slot by id or key', params: IdOrSlugParamsSchema, response: { 200: AdSlotSchema, ...notModifiedResponse, ...problemResponses(404) } }
   }, async (request, reply) => {
     const row = repo.slots.findByIdOrKey(request.params.idOrSlug)
     if (!row) throw slotNotFound(request.params.idOrSlug)
@@ -57,7 +57,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.post('/ad-slots', {
     config: { ...editor, idempotent: true },
-    schema: { tags: ['Ad slots'], summary: 'Create an ad slot', body: CreateAdSlotSchema, response: { 201: AdSlotSchema, ...problemResponses(409) } }
+    schema: { tags: ['Ad slots'], operationId: 'createAdSlot', summary: 'Create an ad slot', body: CreateAdSlotSchema, response: { 201: AdSlotSchema, ...problemResponses(409) } }
   }, async (request, reply) => {
     if (repo.slots.keyTaken(request.body.key)) throw new KeyTakenError(request.body.key)
     const row = repo.slots.create(request.body, app.now().toISOString())
@@ -68,7 +68,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.patch('/ad-slots/:idOrSlug', {
     config: editor,
-    schema: { tags: ['Ad slots'], summary: 'Change an ad slot (partial; If-Match honoured)', params: IdOrSlugParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdSlotSchema, response: { 200: AdSlotSchema, ...problemResponses(404, 409, 412) } }
+    schema: { tags: ['Ad slots'], operationId: 'updateAdSlot', summary: 'Change an ad slot (partial; If-Match honoured)', params: IdOrSlugParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdSlotSchema, response: { 200: AdSlotSchema, ...problemResponses(404, 409, 412) } }
   }, async (request, reply) => {
     const current = repo.slots.findByIdOrKey(request.params.idOrSlug)
     if (!current) throw slotNotFound(request.params.idOrSlug)
@@ -95,7 +95,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.delete('/ad-slots/:idOrSlug', {
     config: editor,
-    schema: { tags: ['Ad slots'], summary: 'Delete an ad slot', description: 'A slot that campaigns list in slotKeys is 409: remove it from them first.', params: IdOrSlugParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 409, 412) } }
+    schema: { tags: ['Ad slots'], operationId: 'deleteAdSlot', summary: 'Delete an ad slot', description: 'A slot that campaigns list in slotKeys is 409: remove it from them first.', params: IdOrSlugParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 409, 412) } }
   }, async (request, reply) => {
     const current = repo.slots.findByIdOrKey(request.params.idOrSlug)
     if (!current) throw slotNotFound(request.params.idOrSlug)
@@ -117,7 +117,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/ad-campaigns', {
     config: editor,
-    schema: { tags: ['Ad campaigns'], summary: 'List ad campaigns', querystring: CampaignListQuerySchema, response: { 200: AdCampaignPageSchema } }
+    schema: { tags: ['Ad campaigns'], operationId: 'listAdCampaigns', summary: 'List ad campaigns', querystring: CampaignListQuerySchema, response: { 200: AdCampaignPageSchema } }
   }, async (request, reply) => {
     const { limit, cursor, status } = request.query
     reply.header('cache-control', 'private, no-store')
@@ -126,7 +126,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/ad-campaigns/:id', {
     config: editor,
-    schema: { tags: ['Ad campaigns'], summary: 'Get an ad campaign', params: IdParamsSchema, response: { 200: AdCampaignSchema, ...problemResponses(404) } }
+    schema: { tags: ['Ad campaigns'], operationId: 'getAdCampaign', summary: 'Get an ad campaign', params: IdParamsSchema, response: { 200: AdCampaignSchema, ...problemResponses(404) } }
   }, async (request, reply) => {
     const row = repo.campaigns.get(request.params.id)
     if (!row) throw campaignNotFound(request.params.id)
@@ -136,7 +136,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.post('/ad-campaigns', {
     config: { ...editor, idempotent: true },
-    schema: { tags: ['Ad campaigns'], summary: 'Create an ad campaign', body: CreateAdCampaignSchema, response: { 201: AdCampaignSchema } }
+    schema: { tags: ['Ad campaigns'], operationId: 'createAdCampaign', summary: 'Create an ad campaign', body: CreateAdCampaignSchema, response: { 201: AdCampaignSchema } }
   }, async (request, reply) => {
     checkSlotKeys(request.body.slotKeys)
     const row = repo.campaigns.create(request.body, app.now().toISOString())
@@ -147,7 +147,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.patch('/ad-campaigns/:id', {
     config: editor,
-    schema: { tags: ['Ad campaigns'], summary: 'Change an ad campaign (partial; If-Match honoured)', params: IdParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdCampaignSchema, response: { 200: AdCampaignSchema, ...problemResponses(404, 412) } }
+    schema: { tags: ['Ad campaigns'], operationId: 'updateAdCampaign', summary: 'Change an ad campaign (partial; If-Match honoured)', params: IdParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdCampaignSchema, response: { 200: AdCampaignSchema, ...problemResponses(404, 412) } }
   }, async (request, reply) => {
     checkSlotKeys(request.body.slotKeys)
     const row = repo.campaigns.update(request.params.id, request.body, app.now().toISOString(), (current: CampaignRow) => {
@@ -164,7 +164,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.delete('/ad-campaigns/:id', {
     config: editor,
-    schema: { tags: ['Ad campaigns'], summary: 'Delete an ad campaign and its creatives', params: IdParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 412) } }
+    schema: { tags: ['Ad campaigns'], operationId: 'deleteAdCampaign', summary: 'Delete an ad campaign and its creatives', params: IdParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 412) } }
   }, async (request, reply) => {
     if (!repo.campaigns.remove(request.params.id, (r: CampaignRow) => assertIfMatch(request, r.revision))) throw campaignNotFound(request.params.id)
     engine.invalidate()
@@ -190,7 +190,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/ad-creatives', {
     config: editor,
-    schema: { tags: ['Ad creatives'], summary: 'List ad creatives', querystring: CreativeListQuerySchema, response: { 200: AdCreativePageSchema } }
+    schema: { tags: ['Ad creatives'], operationId: 'listAdCreatives', summary: 'List ad creatives', querystring: CreativeListQuerySchema, response: { 200: AdCreativePageSchema } }
   }, async (request, reply) => {
     const { limit, cursor, campaignId } = request.query
     reply.header('cache-control', 'private, no-store')
@@ -199,7 +199,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/ad-creatives/:id', {
     config: editor,
-    schema: { tags: ['Ad creatives'], summary: 'Get an ad creative', params: IdParamsSchema, response: { 200: AdCreativeSchema, ...problemResponses(404) } }
+    schema: { tags: ['Ad creatives'], operationId: 'getAdCreative', summary: 'Get an ad creative', params: IdParamsSchema, response: { 200: AdCreativeSchema, ...problemResponses(404) } }
   }, async (request, reply) => {
     const row = repo.creatives.get(request.params.id)
     if (!row) throw creativeNotFound(request.params.id)
@@ -209,7 +209,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.post('/ad-creatives', {
     config: { ...editor, idempotent: true },
-    schema: { tags: ['Ad creatives'], summary: 'Create an ad creative', description: 'Its size must fit a size of one of its campaign\'s slots. An html ad may use `{{clickUrl}}` where its link goes: it becomes the counted click URL when served.', body: CreateAdCreativeSchema, response: { 201: AdCreativeSchema } }
+    schema: { tags: ['Ad creatives'], operationId: 'createAdCreative', summary: 'Create an ad creative', description: 'Its size must fit a size of one of its campaign\'s slots. An html ad may use `{{clickUrl}}` where its link goes: it becomes the counted click URL when served.', body: CreateAdCreativeSchema, response: { 201: AdCreativeSchema } }
   }, async (request, reply) => {
     checkCreative(request.body)
     const row = repo.creatives.create(request.body, app.now().toISOString())
@@ -220,7 +220,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.patch('/ad-creatives/:id', {
     config: editor,
-    schema: { tags: ['Ad creatives'], summary: 'Change an ad creative (partial; If-Match honoured)', params: IdParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdCreativeSchema, response: { 200: AdCreativeSchema, ...problemResponses(404, 412) } }
+    schema: { tags: ['Ad creatives'], operationId: 'updateAdCreative', summary: 'Change an ad creative (partial; If-Match honoured)', params: IdParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdCreativeSchema, response: { 200: AdCreativeSchema, ...problemResponses(404, 412) } }
   }, async (request, reply) => {
     const row = repo.creatives.update(request.params.id, request.body, app.now().toISOString(), (current: CreativeRow) => {
       assertIfMatch(request, current.revision)
@@ -234,7 +234,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.delete('/ad-creatives/:id', {
     config: editor,
-    schema: { tags: ['Ad creatives'], summary: 'Delete an ad creative', params: IdParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 412) } }
+    schema: { tags: ['Ad creatives'], operationId: 'deleteAdCreative', summary: 'Delete an ad creative', params: IdParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 412) } }
   }, async (request, reply) => {
     if (!repo.creatives.remove(request.params.id, (r: CreativeRow) => assertIfMatch(request, r.revision))) throw creativeNotFound(request.params.id)
     engine.invalidate()

@@ -54,13 +54,15 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     reply.header('cache-control', 'no-store')
     return reply.code(204).send()
   }
-  app.get('/ads/impression/:token', impression, countImpression)
-  app.post('/ads/impression/:token', impression, countImpression)
+  // Two methods, one operation each: a generated client needs distinct operationIds.
+  app.get('/ads/impression/:token', { ...impression, schema: { ...impression.schema, operationId: 'countAdImpressionByGet' } }, countImpression)
+  app.post('/ads/impression/:token', { ...impression, schema: { ...impression.schema, operationId: 'countAdImpression' } }, countImpression)
 
   app.get('/ads/click/:token', {
     config: { addressLimit: { max: events, timeWindow: 60_000, group: 'ad-events' } },
     schema: {
       tags: ['Ad serving'],
+      operationId: 'followAdClick',
       summary: 'Follow an ad click: counts it and redirects to the advertiser',
       description: 'Answers 302 to the creative\'s targetUrl as stored in the database; nothing in the request can change the destination. A tampered token is 404. Bots, prefetches, HEAD, expired (after 24 hours) or repeated clicks still redirect but count as filtered.',
       params: TokenParamsSchema,

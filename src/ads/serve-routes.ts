@@ -147,6 +147,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     },
     schema: {
       tags: ['Ad serving'],
+      operationId: 'serveAds',
       summary: 'Ads for all the slots of a page, in one call',
       description: 'For each slot: the highest tier and priority among eligible creatives (active, in schedule, under limits, matching targeting, fitting the slot), weighted random inside; a creative or campaign fills at most one slot per call. Image ads come as data; html ads as an iframe srcdoc with a sandbox list (never allow-scripts with allow-same-origin). Serving counts requests and fills only; impressions count when `impressionUrl` is called. `Cache-Control: no-store`. Limited per client address (BROADSHEET_AD_SERVES_PER_MINUTE, default 600): past it, 429 with Retry-After.',
       querystring: ServeQuerySchema,

@@ -41,6 +41,7 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: { auth: 'editor' },
     schema: {
       tags: ['Ad serving'],
+      operationId: 'getAdStats',
       summary: 'Ad statistics by day, slot, campaign or creative',
       description: 'Counts up to this moment: the buffer is flushed first. Requests that nothing filled count under campaign and creative 0.',
       querystring: StatsQuerySchema,
@@ -62,13 +63,14 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
 
   app.get('/settings/ads-txt', {
     config: { auth: 'editor' },
-    schema: { tags: ['Ad serving'], summary: 'The ads.txt content', response: { 200: AdsTxtSchema } }
+    schema: { tags: ['Ad serving'], operationId: 'getAdsTxt', summary: 'The ads.txt content', response: { 200: AdsTxtSchema } }
   }, async () => ({ content: readAdsTxt() }))
 
   app.put('/settings/ads-txt', {
     config: { auth: 'admin' },
     schema: {
       tags: ['Ad serving'],
+      operationId: 'replaceAdsTxt',
       summary: 'Replace ads.txt (each line validated)',
       description: 'Blank lines, # comments, variables (contact, subdomain, inventorypartnerdomain, ownerdomain, managerdomain) and records `domain, publisher id, DIRECT|RESELLER[, certification id]`. Every bad line is named.',
       body: AdsTxtSchema,

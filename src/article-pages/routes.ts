@@ -34,6 +34,7 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
     config: { publicCache: true },
     schema: {
       tags: ['Article page'],
+      operationId: 'getArticlePage',
       summary: 'Everything an article page needs, in one request',
       description: 'The article, "More articles" (4), "Latest article" (5 newest others), the ad slots for article pages and the comment count. Cacheable like any public read (ETag, 304). Ads themselves come from /v1/ads/serve, which is never cached.',
       params: z.object({ slug: SlugSchema.or(z.string().regex(/^\d+$/)).describe('The article slug (or id)') }),

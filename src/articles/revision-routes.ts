@@ -29,6 +29,7 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
     config: { auth: 'contributor' },
     schema: {
       tags,
+      operationId: 'listArticleRevisions',
       summary: 'List the revisions of an article, newest first',
       params: IdOrSlugParamsSchema,
       response: { 200: RevisionListSchema, ...problemResponses(404) }
@@ -50,6 +51,7 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
     config: { auth: 'contributor' },
     schema: {
       tags,
+      operationId: 'getArticleRevision',
       summary: 'Read an article as it was after one change',
       params: RevisionParamsSchema,
       response: { 200: RevisionSchema, 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
@@ -74,6 +76,7 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
     config: { auth: 'contributor' },
     schema: {
       tags,
+      operationId: 'restoreArticleRevision',
       summary: 'Restore the content of a revision (as a new revision)',
       description: 'Title, slug, subtitle, excerpt, body, format, featured, category, tags, author, cover image, SEO and commentsEnabled return to what they were; status and dates stay as they are. The restore is itself a new revision.',
       params: RevisionParamsSchema,

@@ -43,6 +43,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     },
     schema: {
       tags,
+      operationId: 'listArticles',
       summary: 'List articles (public: published only, newest first)',
       description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results; on a big index relevance covers the newest matches (see `q`). ' +
         'Query parameters not listed here are ignored, and do not make a new cache entry. ' +
@@ -73,6 +74,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     config: { publicCache: true },
     schema: {
       tags,
+      operationId: 'getArticle',
       summary: 'Get an article by id or slug',
       description: 'Published articles are public. Others need a token that may see them (editors any, authors and contributors their own) or a `preview` token. A preview token dies when it expires or when the API token that asked for it is revoked (links made before preview tokens named their issuer are refused too); a bad, expired or dead one is 401 and counts as a failed authentication: past BROADSHEET_AUTH_FAILURES_PER_MINUTE from one address, preview reads answer 429 until the window ends.',
       params: IdOrSlugParamsSchema,
@@ -106,6 +108,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     config: { publicCache: true },
     schema: {
       tags,
+      operationId: 'listRelatedArticles',
       summary: '"More articles": published articles sharing the category or a tag',
       description: 'The most shared first (the category counts as one shared item), then the newest; never the article itself.',
       params: IdOrSlugParamsSchema,

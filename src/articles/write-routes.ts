@@ -46,6 +46,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     config: { auth: 'contributor', idempotent: true },
     schema: {
       tags,
+      operationId: 'createArticle',
       summary: 'Create an article',
       description: 'Contributors create drafts under their byline; authors may also publish or schedule their own; editors anything. Send `Idempotency-Key` to make retries safe.',
       body: CreateArticleSchema,
@@ -63,6 +64,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     config: { auth: 'contributor' },
     schema: {
       tags,
+      operationId: 'updateArticle',
       summary: 'Change an article (partial; If-Match honoured)',
       description: 'Only the fields sent change, as one new revision. A stale `If-Match` answers 412 and changes nothing.',
       params: IdOrSlugParamsSchema,
@@ -83,6 +85,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       config: { auth: 'author' },
       schema: {
         tags,
+        operationId: `${action}Article`,
         summary: action === 'publish' ? 'Publish an article now' : 'Unpublish an article (back to draft)',
         description: action === 'publish'
           ? 'Sets status published; publishedAt becomes now unless the article was published before (it keeps its date).'
@@ -106,6 +109,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     config: { auth: 'contributor' },
     schema: {
       tags,
+      operationId: 'deleteArticle',
       summary: 'Move an article to the trash (or delete it for good)',
       description: 'The article gets status trashed and disappears from public reads; `POST …/restore` brings it back with its former status. `?permanent=true` (admin only) deletes it and its revisions for good.',
       params: IdOrSlugParamsSchema,
@@ -129,6 +133,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     config: { auth: 'contributor' },
     schema: {
       tags,
+      operationId: 'restoreArticle',
       summary: 'Bring an article back from the trash',
       description: 'It returns with the status it had when it was trashed.',
       params: IdOrSlugParamsSchema,
@@ -150,6 +155,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     config: { auth: 'author' },
     schema: {
       tags,
+      operationId: 'createArticlePreviewToken',
       summary: 'Get a signed, expiring preview link for an article',
       description: '`GET /v1/articles/{idOrSlug}?preview=<token>` then shows the article, draft or not, without a bearer token, until the token expires (default 24 hours) or the API token that asked for it is revoked, whichever comes first.',
       params: IdOrSlugParamsSchema,

@@ -21,6 +21,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'editor' },
     schema: {
       tags,
+      operationId: 'listComments',
       summary: 'The moderation queue across articles (email and IP shown)',
       querystring: ModerationQuerySchema,
       response: { 200: ModerationPageSchema }
@@ -45,6 +46,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'editor' },
     schema: {
       tags,
+      operationId: 'updateComments',
       summary: 'Set one status on many comments at once',
       body: BulkStatusSchema,
       response: { 200: BulkResultSchema }
@@ -58,6 +60,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'editor' },
     schema: {
       tags,
+      operationId: 'updateComment',
       summary: 'Moderate one comment: change its status or edit its body',
       params: IdParamsSchema,
       body: UpdateCommentSchema,
@@ -73,6 +76,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'editor' },
     schema: {
       tags,
+      operationId: 'deleteComment',
       summary: 'Delete a comment for good (trash is a status)',
       params: IdParamsSchema,
       response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404) }
@@ -86,6 +90,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'admin' },
     schema: {
       tags,
+      operationId: 'eraseCommenter',
       summary: 'Erase everything stored for one commenter (by email)',
       description: 'Deletes every comment stored with this email, whatever its status or article, and answers how many. Article comment counts follow. The stored Idempotency-Key answers of their posts (name, body, address) go too, so a retry with such a key posts anew; the deleted bytes are zeroed in the database file and its log. A blocklist entry naming the email stays: it is a moderator\'s decision, edited through the settings.',
       querystring: EraseQuerySchema,
@@ -101,6 +106,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'editor' },
     schema: {
       tags,
+      operationId: 'getCommentSettings',
       summary: 'Comment moderation policy and spam defences',
       response: { 200: CommentSettingsSchema }
     }
@@ -113,6 +119,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     config: { auth: 'admin' },
     schema: {
       tags,
+      operationId: 'replaceCommentSettings',
       summary: 'Replace the comment settings (absent fields take their defaults)',
       body: CommentSettingsSchema,
       response: { 200: CommentSettingsSchema }

@@ -51,6 +51,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     config: { publicCache: true },
     schema: {
       tags,
+      operationId: 'listArticleComments',
       summary: 'Approved comments of an article',
       description: 'Oldest first by default. With `tree=true` the page holds top-level comments, each with its approved replies nested (a reply whose parent is not shown stands at the top level).',
       params: IdOrSlugParamsSchema,
@@ -74,6 +75,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     },
     schema: {
       tags,
+      operationId: 'createComment',
       summary: 'Post a comment (public: the "Leave a reply" form)',
       description: 'body, authorName and authorEmail are required; every missing or bad field is named with a message a form can show. The answer says `approved` (shown now) or `pending` (awaiting moderation), and carries a `commenterToken` for the next post: under first-time moderation, a post is approved at once only when it sends back a valid token for its email and a comment posted with that token was approved (the email alone is public through avatarHash). Spam defences: the `homepage` honeypot, a per-address rate limit (429), duplicate detection (409), a link limit, a length limit and a blocklist; spam is kept for moderators and answered like any other comment. Closed comments: 403; an article that is not published: 404.',
       params: IdOrSlugParamsSchema,

@@ -11,6 +11,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
   app.get('/health', {
     schema: {
       tags: ['Operations'],
+      operationId: 'getHealth',
       summary: 'Liveness: the process answers',
       response: { 200: HealthSchema, ...problemResponses(500) }
     }
@@ -22,6 +23,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
   app.get('/ready', {
     schema: {
       tags: ['Operations'],
+      operationId: 'getReadiness',
       summary: 'Readiness: the database answers a query',
       response: { 200: ReadySchema, ...problemResponses(500, 503) }
     }

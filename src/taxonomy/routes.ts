@@ -64,6 +64,10 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
   for (const resource of resources) {
     const repo = createTaxonomyRepository(app.db, resource.kind, () => app.now())
     const { noun } = resource.kind
+    // Stable operationIds for generated clients: listCategories, getCategory, createCategory …
+    const Noun = noun[0]!.toUpperCase() + noun.slice(1)
+    const Plural = resource.path[0]!.toUpperCase() + resource.path.slice(1)
+    const aNoun = `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`
     const keys = Object.keys(resource.item.shape)
     const tags = [resource.tag]
     const base = `/${resource.path}`
@@ -83,6 +87,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       config: { publicCache: true },
       schema: {
         tags,
+        operationId: `list${Plural}`,
         summary: `List ${resource.path} by name, with articleCount`,
         ...hiddenNote,
         querystring: listQuery(keys),
@@ -105,6 +110,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       config: { publicCache: true },
       schema: {
         tags,
+        operationId: `get${Noun}`,
         summary: `Get one ${noun} by id or slug`,
         ...hiddenNote,
         params: IdOrSlugParamsSchema,
@@ -123,7 +129,8 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       config: { auth: 'editor', idempotent: true },
       schema: {
         tags,
-        summary: `Create a ${noun}`,
+        operationId: `create${Noun}`,
+        summary: `Create ${aNoun}`,
         body: resource.create,
         response: { 201: resource.item, ...problemResponses(400, 409, 415) }
       }
@@ -140,7 +147,8 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       config: { auth: 'editor' },
       schema: {
         tags,
-        summary: `Change a ${noun} (partial; If-Match honoured)`,
+        operationId: `update${Noun}`,
+        summary: `Change ${aNoun} (partial; If-Match honoured)`,
         description: 'Only the fields sent change. Renaming keeps the slug: send `slug` to change the URL.',
         params: IdOrSlugParamsSchema,
         headers: IfMatchHeadersSchema,
@@ -161,7 +169,8 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       config: { auth: 'editor' },
       schema: {
         tags,
-        summary: `Delete a ${noun}`,
+        operationId: `delete${Noun}`,
+        summary: `Delete ${aNoun}`,
         description: resource.kind.articleRef
           ? `Articles keep one ${noun}: deleting one they use is 409 unless \`reassignTo\` names the ${noun} that takes them over.`
           : `Articles simply lose this ${noun}.`,

@@ -16,6 +16,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
     config: { auth: 'admin' },
     schema: {
       tags,
+      operationId: 'createToken',
       summary: 'Create a token (its secret is shown once)',
       body: CreateTokenSchema,
       response: { 201: CreatedTokenSchema, ...problemResponses(400, 415) }
@@ -34,6 +35,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
     config: { auth: 'admin' },
     schema: {
       tags,
+      operationId: 'listTokens',
       summary: 'List tokens (never their secrets)',
       querystring: TokenListQuerySchema,
       response: { 200: TokenPageSchema, ...problemResponses(400) }
@@ -50,6 +52,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
     config: { auth: 'admin' },
     schema: {
       tags,
+      operationId: 'revokeToken',
       summary: 'Revoke a token (it answers 401 from now on)',
       params: IdParamsSchema,
       response: { 204: z.undefined().describe('Revoked'), ...problemResponses(400, 404) }
