@@ -26,3 +26,32 @@ t.test('summaries use the right article before a vowel', async (t) => {
     t.notMatch(op.summary, /\ba [aeiou]/i, `${name}: "${op.summary}"`)
   }
 })
+
+/** Every schema object in the document with where it sits, for checks that look at all of them. */
+function schemasIn (node: unknown, where: string, out: Array<{ where: string, schema: Json }> = []): Array<{ where: string, schema: Json }> {
+  if (Array.isArray(node)) { node.forEach((item, i) => schemasIn(item, `${where}/${i}`, out)); return out }
+  if (node === null || typeof node !== 'object') return out
+  out.push({ where, schema: node as Json })
+  for (const [key, value] of Object.entries(node)) schemasIn(value, `${where}/${key}`, out)
+  return out
+}
+const everything = schemasIn(document, '#')
+
+/** The non-null branches of a property's schema (a nullable one is anyOf [T, null]). */
+function branches (schema: Json): Json[] {
+  return schema.anyOf ? schema.anyOf.filter((s: Json) => s.type !== 'null') : [schema]
+}
+
+t.test('every timestamp property (*At) is a string with format date-time', async (t) => {
+  let seen = 0
+  for (const { where, schema } of everything) {
+    for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
+      if (!/[a-z]At$/.test(name) || where.includes('/examples')) continue
+      seen++
+      for (const branch of branches(property)) {
+        t.equal(branch.format, 'date-time', `${where}.${name} has format date-time`)
+      }
+    }
+  }
+  t.ok(seen > 40, 'the check saw the timestamps')
+})

@@ -10,7 +10,8 @@ export const IdOrSlugParamsSchema = z.object({
   idOrSlug: z.string().min(1).max(200, 'idOrSlug is too long').describe('A numeric id or a slug')
 })
 
-export const TimestampSchema = z.string().describe('ISO 8601 timestamp in UTC').meta({ examples: ['2025-01-29T08:00:00.000Z'] })
+/** Answers only: `format` documents the shape for clients and leaves validation as it was. */
+export const TimestampSchema = z.string().describe('ISO 8601 timestamp in UTC').meta({ format: 'date-time', examples: ['2025-01-29T08:00:00.000Z'] })
 
 /** `If-Match` / `If-None-Match` documented on the routes that honour them. */
 export const IfMatchHeadersSchema = z.looseObject({
