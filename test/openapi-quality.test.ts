@@ -55,3 +55,29 @@ t.test('every timestamp property (*At) is a string with format date-time', async
   }
   t.ok(seen > 40, 'the check saw the timestamps')
 })
+
+/** A lower bound of 0 or more, given as minimum or exclusiveMinimum. */
+const boundedBelow = (schema: Json) => (schema.minimum ?? schema.exclusiveMinimum ?? -1) >= 0
+
+t.test('integers have real bounds: never zod\'s safe-integer default, ids and counts never negative', async (t) => {
+  for (const { where, schema } of everything) {
+    if (schema.type === 'integer') t.not(schema.minimum, -Number.MAX_SAFE_INTEGER, `${where} has a real minimum`)
+  }
+  const named: Array<{ where: string, name: string, schema: Json }> = []
+  for (const { where, schema } of everything) {
+    for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
+      named.push({ where: `${where}.${name}`, name, schema: property })
+    }
+    if (typeof schema.name === 'string' && schema.in && schema.schema) named.push({ where, name: schema.name, schema: schema.schema })
+  }
+  let seen = 0
+  for (const { where, name, schema } of named) {
+    if (!/^(id|count|limit|total|revision)$|(Id|Count)$/.test(name)) continue
+    for (const branch of branches(schema).flatMap((s) => (s.type === 'array' ? [s.items] : [s]))) {
+      if (branch?.type !== 'integer') continue
+      seen++
+      t.ok(boundedBelow(branch), `${where} is at least 0`)
+    }
+  }
+  t.ok(seen > 40, 'the check saw the ids and counts')
+})

@@ -32,6 +32,13 @@ const InArticleSchema = z.strictObject({
   maxInsertions: z.number().int().min(1).max(20).default(1)
 })
 
+/** The same bounds as InArticleSchema, for answers (no defaults, not strict). */
+export const InArticleAnswerSchema = z.object({
+  afterParagraph: z.number().int().min(1).max(100),
+  repeatEvery: z.number().int().min(1).max(100).nullable(),
+  maxInsertions: z.number().int().min(1).max(20)
+})
+
 const slotFields = {
   key: SlotKeySchema,
   name: z.string().trim().min(1).max(100),
@@ -48,9 +55,9 @@ const slotFields = {
 }
 
 export const AdSlotSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().positive(),
   ...slotFields,
-  inArticle: z.object({ afterParagraph: z.number().int(), repeatEvery: z.number().int().nullable(), maxInsertions: z.number().int() }).nullable(),
+  inArticle: InArticleAnswerSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema
 }).meta({
@@ -132,11 +139,11 @@ const TargetingSetOutSchema = z.object({
 const TargetingOutSchema = z.object({ include: TargetingSetOutSchema, exclude: TargetingSetOutSchema })
 
 export const AdCampaignSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().positive(),
   ...campaignFields,
   startsAt: TimestampSchema.nullable(),
   endsAt: TimestampSchema.nullable(),
-  limits: z.object({ impressions: z.number().int().nullable(), clicks: z.number().int().nullable(), dailyImpressions: z.number().int().nullable() }),
+  limits: z.object({ impressions: z.number().int().positive().nullable(), clicks: z.number().int().positive().nullable(), dailyImpressions: z.number().int().positive().nullable() }),
   targeting: TargetingOutSchema,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema
@@ -189,7 +196,7 @@ const kindRule = (value: { kind?: string, imageUrl?: string | null, alt?: string
 }
 
 export const AdCreativeSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().positive(),
   ...creativeFields,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema

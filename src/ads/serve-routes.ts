@@ -10,7 +10,7 @@ import { problemResponses } from '../http/problem.js'
 import { createVersionedMemo } from '../lib/versioned-memo.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
-import { SlotKeySchema } from './schemas.js'
+import { InArticleAnswerSchema, SlotKeySchema } from './schemas.js'
 import { isoTime, selectAds, type PageContext } from './selection.js'
 import type { DecisionTokens, Placement } from './tokens.js'
 import { deviceOf } from './user-agent.js'
@@ -40,15 +40,15 @@ const SlotInfoSchema = z.object({
   label: z.string(),
   sizes: z.union([z.array(z.tuple([z.number(), z.number()])), z.literal('fluid')]),
   placement: z.string(),
-  inArticle: z.object({ afterParagraph: z.number().int(), repeatEvery: z.number().int().nullable(), maxInsertions: z.number().int() }).nullable()
+  inArticle: InArticleAnswerSchema.nullable()
 })
 
 const AdSchema = z.object({
-  creativeId: z.number().int(),
-  campaignId: z.number().int(),
+  creativeId: z.number().int().positive(),
+  campaignId: z.number().int().positive(),
   kind: z.enum(['image', 'html']),
-  width: z.number().int(),
-  height: z.number().int(),
+  width: z.number().int().min(1).max(4000),
+  height: z.number().int().min(1).max(4000),
   image: z.object({ src: z.string(), alt: z.string() }).optional(),
   html: z.object({ srcdoc: z.string(), sandbox: z.string().describe('Use as the iframe sandbox attribute, as is') }).optional(),
   clickUrl: z.string().describe('Send clicks here: it counts the click and redirects to the advertiser'),

@@ -19,12 +19,12 @@ const StatsQuerySchema = z.object({
 
 const StatsRowSchema = z.object({
   key: z.string().describe('The day, slot key, campaign id or creative id'),
-  requests: z.number().int(),
-  fills: z.number().int(),
-  impressions: z.number().int(),
-  clicks: z.number().int(),
-  filteredImpressions: z.number().int().describe('Replays, prefetches, HEAD requests, bots, expired tokens'),
-  filteredClicks: z.number().int(),
+  requests: z.number().int().nonnegative(),
+  fills: z.number().int().nonnegative(),
+  impressions: z.number().int().nonnegative(),
+  clicks: z.number().int().nonnegative(),
+  filteredImpressions: z.number().int().nonnegative().describe('Replays, prefetches, HEAD requests, bots, expired tokens'),
+  filteredClicks: z.number().int().nonnegative(),
   ctr: z.number().describe('clicks / impressions, 0 when there are none')
 })
 

@@ -23,7 +23,7 @@ const ArticlePageSchema = z.object({
   related: z.array(ArticleTeaserSchema).describe('"More articles": up to 4 sharing the category or a tag, most shared first'),
   latest: z.array(ArticleTeaserSchema).describe('"Latest article": the 5 newest published articles other than this one'),
   adSlots: z.array(PageSlotSchema).describe('The enabled ad slots for article pages; ask /v1/ads/serve for their ads'),
-  commentCount: z.number().int().describe('Approved comments')
+  commentCount: z.number().int().nonnegative().describe('Approved comments')
 }).meta({ id: 'ArticlePage', description: 'Everything an article page needs, in one answer' })
 
 /** GET /v1/article-pages/{slug}: the whole article page in one request, in a fixed number of queries. */

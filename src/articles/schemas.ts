@@ -14,7 +14,7 @@ export const StatusSchema = z.enum(articleStatuses)
   .describe('draft → scheduled (publishAt in the future) → published → archived; trashed while in the trash')
 export type ArticleStatus = z.infer<typeof StatusSchema>
 
-const RefSchema = z.object({ id: z.number().int(), slug: z.string(), name: z.string() }).meta({ id: 'Ref', description: 'A category, tag or author as an article shows it' })
+const RefSchema = z.object({ id: z.number().int().positive(), slug: z.string(), name: z.string() }).meta({ id: 'Ref', description: 'A category, tag or author as an article shows it' })
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'Use an http or https URL' }).max(2000, 'A URL has at most 2000 characters')
 
@@ -38,7 +38,7 @@ const SeoPatchSchema = z.strictObject({
 }).meta({ id: 'SeoChange' })
 
 export const ArticleSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().positive(),
   slug: z.string(),
   title: z.string(),
   subtitle: z.string().nullable(),
@@ -54,14 +54,14 @@ export const ArticleSchema = z.object({
   coverImage: z.object({ url: z.string(), alt: z.string(), caption: z.string().nullable() }).nullable(),
   seo: z.object({ title: z.string().nullable(), description: z.string().nullable(), canonicalUrl: z.string().nullable() }),
   commentsEnabled: z.boolean(),
-  commentCount: z.number().int().describe('Approved comments'),
-  wordCount: z.number().int().describe('Words in the plain text of `html`'),
-  readingTimeMinutes: z.number().int(),
+  commentCount: z.number().int().nonnegative().describe('Approved comments'),
+  wordCount: z.number().int().nonnegative().describe('Words in the plain text of `html`'),
+  readingTimeMinutes: z.number().int().nonnegative(),
   publishAt: TimestampSchema.nullable().describe('When a scheduled article goes live'),
   publishedAt: TimestampSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
-  revision: z.number().int().describe('1 on creation, +1 on every change')
+  revision: z.number().int().positive().describe('1 on creation, +1 on every change')
 }).meta({
   id: 'Article',
   description: 'An article',
@@ -249,9 +249,9 @@ export const ArticlePageAnswerSchema = z.union([ArticlePageSchema, ArticlePartia
 export const ArticleListAnswerSchema = z.union([ArticleListSchema, ArticlePartialListSchema]).describe(`Articles (ArticleList; ${PROJECTED}, ArticlePartialList)`)
 
 export const RevisionSummarySchema = z.object({
-  revision: z.number().int(),
+  revision: z.number().int().positive(),
   createdAt: TimestampSchema,
-  tokenId: z.number().int().nullable().describe('The token that made the change; null for the scheduler or a deleted token'),
+  tokenId: z.number().int().positive().nullable().describe('The token that made the change; null for the scheduler or a deleted token'),
   status: StatusSchema,
   title: z.string()
 }).meta({ id: 'RevisionSummary', description: 'One change of an article' })

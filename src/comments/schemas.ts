@@ -7,9 +7,9 @@ import { COMMENTER_TOKEN_DAYS, COMMENTER_TOKEN_MAX } from './commenter-token.js'
 export const CommentStatusSchema = z.enum(commentStatuses, { error: 'status must be pending, approved, spam or trash' })
 
 const publicFields = {
-  id: z.number().int(),
-  articleId: z.number().int(),
-  parentId: z.number().int().nullable(),
+  id: z.number().int().positive(),
+  articleId: z.number().int().positive(),
+  parentId: z.number().int().positive().nullable(),
   authorName: z.string(),
   authorUrl: z.string().nullable(),
   avatarHash: z.string().describe('SHA-256 of the trimmed, lower-cased email: use it for Gravatar-style avatars'),
@@ -124,8 +124,8 @@ export const BulkStatusSchema = z.strictObject({
 }).meta({ id: 'BulkCommentStatus', examples: [{ ids: [12, 13, 14], status: 'approved' }] })
 
 export const BulkResultSchema = z.object({
-  updated: z.number().int().describe('Comments whose status changed'),
-  notFound: z.array(z.number().int()).describe('Ids that match no comment')
+  updated: z.number().int().nonnegative().describe('Comments whose status changed'),
+  notFound: z.array(z.number().int().positive()).describe('Ids that match no comment')
 }).meta({ id: 'BulkCommentResult' })
 
 export const EraseQuerySchema = z.object({
@@ -134,5 +134,5 @@ export const EraseQuerySchema = z.object({
 })
 
 export const EraseResultSchema = z.object({
-  erased: z.number().int().describe('Comments deleted')
+  erased: z.number().int().nonnegative().describe('Comments deleted')
 }).meta({ id: 'EraseResult' })

@@ -18,9 +18,9 @@ export const PageQuerySchema = z.object({
 })
 
 export const PageMetaSchema = z.object({
-  limit: z.number().int(),
+  limit: z.number().int().min(1).max(100),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-  total: z.number().int().optional().describe('Number of matching items, when `count=true`'),
+  total: z.number().int().nonnegative().optional().describe('Number of matching items, when `count=true`'),
   totalIsLowerBound: z.literal(true).optional()
     .describe('Present (true) when `total` is a lower bound: a full-text search (`q`) counts its matches among the newest 5,000 (`BROADSHEET_SEARCH_WINDOW`) and more articles match')
 }).meta({ id: 'PageMeta' })

@@ -10,7 +10,7 @@ export const FieldErrorSchema = z.object({
 export const ProblemSchema = z.object({
   type: z.string().describe('A URI naming the kind of problem, e.g. `urn:broadsheet:problem:validation`'),
   title: z.string().describe('Short summary of the kind of problem'),
-  status: z.number().int().describe('The HTTP status code'),
+  status: z.number().int().min(100).max(599).describe('The HTTP status code'),
   detail: z.string().describe('What went wrong with this request'),
   requestId: z.string().optional().describe('The X-Request-Id of the request, to quote when reporting a problem'),
   errors: z.array(FieldErrorSchema).optional().describe('Every invalid field (validation errors only)')

@@ -8,17 +8,17 @@ const name = z.string().trim().min(1, 'name must not be empty').max(100, 'name h
 const httpUrl = z.url({ protocol: /^https?$/, error: 'Use an http or https URL' }).max(2000, 'A URL has at most 2000 characters')
 
 const common = {
-  id: z.number().int(),
+  id: z.number().int().positive(),
   slug: z.string(),
   name: z.string(),
-  articleCount: z.number().int().describe('Published articles in this group')
+  articleCount: z.number().int().nonnegative().describe('Published articles in this group')
 }
 const stamps = { createdAt: TimestampSchema, updatedAt: TimestampSchema }
 
 export const CategorySchema = z.object({
   ...common,
   description: z.string().nullable(),
-  parentId: z.number().int().nullable().describe('The parent category, for nested sections'),
+  parentId: z.number().int().positive().nullable().describe('The parent category, for nested sections'),
   ...stamps
 }).meta({
   id: 'Category',

@@ -8,10 +8,10 @@ export const RoleSchema = z.enum(roles, { error: 'role must be one of admin, edi
   .describe('admin: everything; editor: all content, moderation, ads; author: own articles incl. publishing; contributor: own drafts')
 
 export const TokenSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().positive(),
   name: z.string(),
   role: RoleSchema,
-  authorId: z.number().int().nullable().describe('The byline an author or contributor token writes as'),
+  authorId: z.number().int().positive().nullable().describe('The byline an author or contributor token writes as'),
   prefix: z.string().describe('The first characters of the secret, to tell tokens apart'),
   createdAt: TimestampSchema,
   lastUsedAt: TimestampSchema.nullable().describe('Last use, to the minute'),
