@@ -81,3 +81,38 @@ t.test('integers have real bounds: never zod\'s safe-integer default, ids and co
   }
   t.ok(seen > 40, 'the check saw the ids and counts')
 })
+
+/** Keys under which a value is a schema (or a map of schemas) rather than data such as an example. */
+const SCHEMA_KEYS = new Set(['schema', 'items', 'additionalProperties', 'not', 'propertyNames', 'contains'])
+
+t.test('every schema is typed: no {} that accepts anything', async (t) => {
+  const untyped: string[] = []
+  const visit = (node: unknown, where: string, isSchema: boolean): void => {
+    if (Array.isArray(node)) { node.forEach((item, i) => visit(item, `${where}/${i}`, isSchema)); return }
+    if (node === null || typeof node !== 'object') return
+    if (isSchema && Object.keys(node).filter((k) => !['description', 'title', 'examples', 'default'].includes(k)).length === 0) untyped.push(where)
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'examples' || key === 'example' || key === 'default') continue
+      if (key === 'properties' || key === 'schemas' || key === '$defs') {
+        for (const [name, child] of Object.entries(value as Json)) visit(child, `${where}/${key}/${name}`, true)
+      } else {
+        visit(value, `${where}/${key}`, SCHEMA_KEYS.has(key) || key === 'anyOf' || key === 'oneOf' || key === 'allOf' || key === 'prefixItems')
+      }
+    }
+  }
+  visit(document, '#', false)
+  t.same(untyped, [], 'no untyped schema')
+})
+
+t.test('one cover-image type: every coverImage is the CoverImage schema', async (t) => {
+  let seen = 0
+  for (const { where, schema } of everything) {
+    const property = schema.properties?.coverImage
+    if (!property) continue
+    for (const branch of branches(property)) {
+      seen++
+      t.match(branch.$ref, /^#\/components\/schemas\/CoverImage(Input)?$/, `${where}.coverImage is a CoverImage`)
+    }
+  }
+  t.ok(seen >= 4, 'the check saw the cover images')
+})

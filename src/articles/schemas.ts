@@ -51,7 +51,7 @@ export const ArticleSchema = z.object({
   category: RefSchema.nullable(),
   tags: z.array(RefSchema),
   author: RefSchema.nullable(),
-  coverImage: z.object({ url: z.string(), alt: z.string(), caption: z.string().nullable() }).nullable(),
+  coverImage: CoverImageSchema.nullable(),
   seo: z.object({ title: z.string().nullable(), description: z.string().nullable(), canonicalUrl: z.string().nullable() }),
   commentsEnabled: z.boolean(),
   commentCount: z.number().int().nonnegative().describe('Approved comments'),
@@ -256,8 +256,29 @@ export const RevisionSummarySchema = z.object({
   title: z.string()
 }).meta({ id: 'RevisionSummary', description: 'One change of an article' })
 
+// What the repository's snapshot() records. Partial: a revision written before a field existed lacks it.
+const positiveId = z.number().int().positive()
+const RevisionArticleSchema = z.object({
+  title: z.string(),
+  slug: z.string(),
+  subtitle: z.string().nullable(),
+  excerpt: z.string().nullable().describe('null when derived from the body'),
+  body: z.string(),
+  format: z.enum(['markdown', 'html']),
+  status: StatusSchema,
+  featured: z.boolean(),
+  categoryId: positiveId.nullable(),
+  authorId: positiveId.nullable(),
+  tagIds: z.array(positiveId),
+  coverImage: CoverImageSchema.nullable(),
+  seo: ArticleSchema.shape.seo.nullable(),
+  commentsEnabled: z.boolean(),
+  publishAt: TimestampSchema.nullable(),
+  publishedAt: TimestampSchema.nullable()
+}).partial().meta({ id: 'RevisionArticle', description: 'The editable fields as they were after this change' })
+
 export const RevisionSchema = RevisionSummarySchema.extend({
-  article: z.record(z.string(), z.unknown()).describe('The editable fields as they were after this change')
+  article: RevisionArticleSchema
 }).meta({ id: 'Revision', description: 'An article as it was after one change' })
 
 export const RevisionListSchema = z.object({ data: z.array(RevisionSummarySchema) }).meta({ id: 'RevisionList', description: 'Every change of an article, newest first' })
