@@ -116,3 +116,15 @@ t.test('one cover-image type: every coverImage is the CoverImage schema', async 
   }
   t.ok(seen >= 4, 'the check saw the cover images')
 })
+
+t.test('public reads declare an optional token, so Swagger UI sends one and drafts can be tried', async (t) => {
+  let publicReads = 0
+  for (const { name, method, op } of operations) {
+    const needsToken = op.security?.length > 0 && op.security.every((r: Json) => Object.keys(r).length > 0)
+    if (method !== 'get' || needsToken) continue
+    publicReads++
+    t.same(op.security, [{}, { bearerAuth: [] }], `${name} takes a token optionally`)
+    t.ok(op.responses['401'], `${name} documents the 401 of a bad token`)
+  }
+  t.ok(publicReads >= 15, `the check saw ${publicReads} public reads`)
+})

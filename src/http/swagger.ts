@@ -2,6 +2,8 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import type { RouteOptions } from 'fastify'
+import { problemResponses } from './problem.js'
 
 const description = `Broadsheet serves a news site's articles, comments and ad slots as JSON.
 
@@ -71,6 +73,21 @@ function describeResponses (document: OpenApiDocument) {
   }
 }
 
+const zodTransform = createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] })
+
+/**
+ * Public reads take a token too (a token shows drafts and hidden tags). Without a security
+ * requirement Swagger UI never sends the token, so they declare it optional; a bad token on
+ * them answers 401, and too many bad ones 429, like anywhere else.
+ */
+function optionalSecurityOnPublicReads (input: Parameters<typeof zodTransform>[0] & { route?: RouteOptions }) {
+  const schema = input.schema as Record<string, unknown> | undefined
+  const methods = [input.route?.method ?? []].flat()
+  if (!schema || schema.hide || schema.security || !methods.includes('GET')) return zodTransform(input)
+  const response = { ...problemResponses(401, 429), ...(schema.response as object | undefined) }
+  return zodTransform({ ...input, schema: { ...schema, security: [{}, { bearerAuth: [] }], response } })
+}
+
 /** OpenAPI 3.1 generated from the zod route schemas, served at /openapi.json, and Swagger UI at /docs. */
 export const swaggerPlugin = fp(async function swaggerPlugin (app) {
   await app.register(swagger, {
@@ -100,7 +117,7 @@ export const swaggerPlugin = fp(async function swaggerPlugin (app) {
         }
       }
     },
-    transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
+    transform: optionalSecurityOnPublicReads,
     transformObject: (document) => pruneUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<typeof jsonSchemaTransformObject>
   })
   await app.register(swaggerUi, {
