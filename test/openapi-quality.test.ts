@@ -128,3 +128,28 @@ t.test('public reads declare an optional token, so Swagger UI sends one and draf
   }
   t.ok(publicReads >= 15, `the check saw ${publicReads} public reads`)
 })
+
+t.test('response headers are documented: X-Request-Id everywhere, Location on 201, Retry-After on 429, ETag on reads', async (t) => {
+  const header = (response: Json, name: string) => response.headers?.[name]?.$ref
+  for (const { name, method, op } of operations) {
+    for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
+      t.equal(header(response, 'X-Request-Id'), '#/components/headers/XRequestId', `${name} ${status} documents X-Request-Id`)
+      if (status === '201') t.equal(header(response, 'Location'), '#/components/headers/Location', `${name} 201 documents Location`)
+      if (status === '429') {
+        t.equal(header(response, 'Retry-After'), '#/components/headers/RetryAfter', `${name} 429 documents Retry-After`)
+        t.ok(header(response, 'RateLimit-Remaining'), `${name} 429 documents RateLimit-*`)
+      }
+      if (method === 'get' && status === '200' && op.responses['304']) {
+        t.ok(header(response, 'ETag') && header(response, 'Cache-Control'), `${name} 200 documents ETag and Cache-Control`)
+      }
+    }
+  }
+  for (const id of ['serveAds', 'createComment', 'countAdImpression']) {
+    const op = operations.find((o) => o.op.operationId === id)!.op
+    const success = Object.entries(op.responses as Record<string, Json>).find(([status]) => status.startsWith('2'))![1]
+    t.ok(header(success, 'RateLimit-Limit'), `${id} documents RateLimit-* on its answer`)
+  }
+  for (const name of Object.keys(document.components.headers)) {
+    t.ok(document.components.headers[name].schema, `components.headers.${name} has a schema`)
+  }
+})

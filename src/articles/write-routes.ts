@@ -168,7 +168,9 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     const minutes = request.body?.expiresInMinutes ?? 60 * 24
     const expiresAt = new Date(app.now().getTime() + minutes * 60_000)
     const token = previewToken(app.secret, row.id, expiresAt, request.auth!.tokenId)
-    reply.header('cache-control', 'no-store')
-    return reply.code(201).send({ token, expiresAt: expiresAt.toISOString(), url: `/v1/articles/${row.slug}?preview=${encodeURIComponent(token)}` })
+    const url = `/v1/articles/${row.slug}?preview=${encodeURIComponent(token)}`
+    // What was created is the preview link itself: Location names it, as every 201 does.
+    reply.header('cache-control', 'no-store').header('location', url)
+    return reply.code(201).send({ token, expiresAt: expiresAt.toISOString(), url })
   })
 }

@@ -123,6 +123,8 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     // A comment held for moderation (or as spam) changes no public read: cached pages stay.
     if (row.status !== 'approved') request.contentUnchanged = true
     reply.header('cache-control', 'no-store')
+    // Where moderators reach this comment (PATCH/DELETE); every 201 names what it created.
+    reply.header('location', `/v1/comments/${row.id}`)
     // Spam is answered exactly like a comment awaiting moderation: a bot learns nothing.
     return sendJson(reply, postedComment(row, commenters.issue(email, presented.key, now)), 201)
   })

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import type { RouteOptions } from 'fastify'
 import { problemResponses } from './problem.js'
+import { documentResponseHeaders } from './openapi-headers.js'
 
 const description = `Broadsheet serves a news site's articles, comments and ad slots as JSON.
 
@@ -80,9 +81,10 @@ const zodTransform = createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', 
  * requirement Swagger UI never sends the token, so they declare it optional; a bad token on
  * them answers 401, and too many bad ones 429, like anywhere else.
  */
-function optionalSecurityOnPublicReads (input: Parameters<typeof zodTransform>[0] & { route?: RouteOptions }) {
+function optionalSecurityOnPublicReads (input: Parameters<typeof zodTransform>[0] & { route?: RouteOptions }, rateLimited: Set<string>) {
   const schema = input.schema as Record<string, unknown> | undefined
   const methods = [input.route?.method ?? []].flat()
+  if (input.route?.config?.addressLimit && typeof schema?.operationId === 'string') rateLimited.add(schema.operationId)
   if (!schema || schema.hide || schema.security || !methods.includes('GET')) return zodTransform(input)
   const response = { ...problemResponses(401, 429), ...(schema.response as object | undefined) }
   return zodTransform({ ...input, schema: { ...schema, security: [{}, { bearerAuth: [] }], response } })
@@ -90,6 +92,8 @@ function optionalSecurityOnPublicReads (input: Parameters<typeof zodTransform>[0
 
 /** OpenAPI 3.1 generated from the zod route schemas, served at /openapi.json, and Swagger UI at /docs. */
 export const swaggerPlugin = fp(async function swaggerPlugin (app) {
+  // Operations with a per-address limit, noted by the route transform for the headers they send.
+  const rateLimited = new Set<string>()
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -117,8 +121,12 @@ export const swaggerPlugin = fp(async function swaggerPlugin (app) {
         }
       }
     },
-    transform: optionalSecurityOnPublicReads,
-    transformObject: (document) => pruneUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<typeof jsonSchemaTransformObject>
+    transform: (input) => optionalSecurityOnPublicReads(input, rateLimited),
+    transformObject: (document) => {
+      const out = pruneUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument)
+      documentResponseHeaders(out, rateLimited)
+      return out as ReturnType<typeof jsonSchemaTransformObject>
+    }
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
