@@ -8,6 +8,7 @@ import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { createTokensRepository } from '../tokens/repository.js'
 import { canReadUnpublished } from './access.js'
 import { previewAllows } from './preview.js'
+import { resolveListFilters } from './list-filters.js'
 import { listArticles, relatedArticles } from './queries.js'
 import { searchArticles } from './search-list.js'
 import type { ArticlesRepository } from './repository.js'
@@ -53,8 +54,8 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       response: { 200: ArticlePageAnswerSchema, ...notModifiedResponse, ...problemResponses(401, 429) }
     }
   }, async (request, reply) => {
-    const query = request.query
     const now = app.now().toISOString()
+    const query = resolveListFilters(app.db, request.query, request.auth, now)
     const page = query.q !== undefined
       ? searchArticles(app.db, { ...query, q: query.q }, request.auth, now, { rankings, window: app.config.searchWindow })
       : listArticles(app.db, query, request.auth, now)

@@ -191,10 +191,10 @@ export const ArticleListQuerySchema = PageQuerySchema.extend({
     })
     .describe('With a token: a comma list of statuses or `any` (trashed included), limited by role. Without a token only published articles are visible. ' +
       'Absent: published only, except a sync read (a token and `updatedAfter`), which means `any`.'),
-  category: single('category').optional().describe('Category slug'),
+  category: single('category').optional().describe('Category id or slug; one that names no category is a 400'),
   tag: repeatable(LIMITS.tagFilters, 'tag').optional()
-    .describe(`Tag slug; repeat (or comma-separate) for articles having all of them. At most ${LIMITS.tagFilters} tags (repeats count), 200 characters each, ${FILTER_TEXT_MAX} characters per parameter`),
-  author: single('author').optional().describe('Author slug'),
+    .describe(`Tag id or slug (one that names no tag is a 400); repeat (or comma-separate) for articles having all of them. At most ${LIMITS.tagFilters} tags (repeats count), 200 characters each, ${FILTER_TEXT_MAX} characters per parameter`),
+  author: single('author').optional().describe('Author id or slug; one that names no author is a 400'),
   featured: queryBoolean.optional().describe('Only "Must read" articles (true) or only the others (false)'),
   q: z.string().trim().min(1, 'q must not be empty').max(200, 'q has at most 200 characters').optional()
     .describe('Full-text search over title, excerpt and body (SQLite FTS5; case and accents folded). Every word is required; ' +

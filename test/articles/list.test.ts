@@ -4,7 +4,7 @@ import { createArticle, createTaxon, expectProblem, ISO_TIMESTAMP, dataIds } fro
 import { admin, buildWithClock, type TestClock } from '../helper.js'
 
 // GET /v1/articles for the public: what is visible, the order, every filter alone and with q,
-// the sorts, count, fields and the 400s for bad parameters.
+// the sorts, count, fields and the 400s for bad parameters (unknown filter values: list-filters.test.ts).
 
 const day = (d: number) => `2025-01-${String(d).padStart(2, '0')}T08:00:00.000Z`
 const MINUTE = 60_000
@@ -119,10 +119,7 @@ t.test('GET /v1/articles with one filter → only the matching published article
     ['publishedBefore=2025-01-14T08:00:00.000Z', [s.a2, s.a1]],
     ['publishedAfter=2025-01-11T00:00:00Z&publishedBefore=2025-01-17T00:00:00Z', [s.a4, s.a3, s.a2]],
     ['updatedAfter=2025-02-01T00:30:00Z', [s.a5, s.a2]],
-    ['category=world&author=bob-roy&tag=energy', [s.a3]],
-    ['category=no-such-category', []],
-    ['author=no-such-author', []],
-    ['tag=no-such-tag', []]
+    ['category=world&author=bob-roy&tag=energy', [s.a3]]
   ]
   for (const [query, expected] of cases) {
     const res = await app.inject({ url: `/v1/articles?${query}` })
@@ -153,8 +150,7 @@ t.test('GET /v1/articles with each filter and q → the articles matching both',
     ['publishedAfter=2025-01-13T00:00:00Z', [s.a4, s.a3]],
     ['publishedBefore=2025-01-13T00:00:00Z', [s.a2, s.a1]],
     ['updatedAfter=2025-02-01T00:30:00Z', [s.a2]],
-    ['category=sport', [s.a2]],
-    ['category=no-such-category', []]
+    ['category=sport', [s.a2]]
   ]
   for (const [filter, expected] of cases) {
     const res = await app.inject({ url: `/v1/articles?${q}&${filter}` })
@@ -170,7 +166,7 @@ t.test('GET /v1/articles?count=true → meta.total is the number of matches, not
     ['count=true&category=world&limit=1', 4, [s.a5]],
     ['count=true&q=harbour&sort=-publishedAt&limit=3', 4, [s.a4, s.a3, s.a2]],
     ['count=true&tag=climate&tag=coast', 1, [s.a1]],
-    ['count=true&category=no-such-category', 0, []]
+    ['count=true&category=sport&tag=climate', 0, []]
   ]
   for (const [query, total, expected] of cases) {
     const res = await app.inject({ url: `/v1/articles?${query}` })
@@ -234,6 +230,7 @@ t.test('GET /v1/articles with an invalid parameter → 400 naming it', async (t)
 
 t.test('GET /v1/articles with exactly ten tag filters → 200 (ten is allowed)', async (t) => {
   const { app } = await setup(t)
+  for (let i = 0; i < 10; i++) await createTaxon(app, 'tags', { name: `t${i}` })
   const res = await app.inject({ url: '/v1/articles?tag=' + Array.from({ length: 10 }, (_, i) => `t${i}`).join('&tag=') })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { data: [], meta: { limit: 20, nextCursor: null } })

@@ -42,8 +42,8 @@ t.test('a contributor\'s draft tag is hidden from the public until the article i
   const searched = await app.inject({ url: '/v1/tags?q=acme' })
   t.same(searched.json().data, [], 'nor does a search by name find it')
   const filtered = await app.inject({ url: '/v1/articles?tag=acme-takeover' })
-  t.equal(filtered.statusCode, 200)
-  t.same(filtered.json().data, [], 'the tag filter shows nothing, as for an unknown tag')
+  expectProblem(t, filtered, 400, 'validation', 'There is no tag "acme-takeover"', [{ path: 'tag', message: 'There is no tag "acme-takeover"' }])
+  t.pass('the tag filter answers as for an unknown tag')
 
   const published = await app.inject({ method: 'PATCH', url: `/v1/articles/${draft.id}`, headers: admin, payload: { status: 'published' } })
   t.equal(published.statusCode, 200)
