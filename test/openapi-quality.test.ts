@@ -1,4 +1,6 @@
 import t from 'tap'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
 import { generateOpenApi } from '../src/openapi.js'
 
 // What a client generator (openapi-typescript, openapi-generator) needs from the document,
@@ -152,4 +154,26 @@ t.test('response headers are documented: X-Request-Id everywhere, Location on 20
   for (const name of Object.keys(document.components.headers)) {
     t.ok(document.components.headers[name].schema, `components.headers.${name} has a schema`)
   }
+})
+
+t.test('every request body has an example, and every example of a named schema fits that schema', async (t) => {
+  const schemas = document.components.schemas as Record<string, Json>
+  const named = (schema: Json): Json[] => (schema.anyOf ?? [schema]).map((s: Json) => (s.$ref ? schemas[s.$ref.split('/').pop()] : s))
+  for (const { name, op } of operations) {
+    const body = op.requestBody?.content?.['application/json']?.schema
+    if (body) t.ok(named(body).some((s) => s?.examples?.length > 0), `${name} has a request body example`)
+  }
+  const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
+  const ajv = addFormats(new Ajv2020({ strict: false, validateFormats: true }))
+  const id = 'urn:broadsheet:openapi'
+  ajv.addSchema({ $id: id, components: document.components })
+  let checked = 0
+  for (const [schemaName, schema] of Object.entries(schemas)) {
+    const validate = ajv.compile({ $ref: `${id}#/components/schemas/${schemaName}` })
+    for (const example of schema.examples ?? []) {
+      checked++
+      t.ok(validate(example), `the example of ${schemaName} fits it`, { errors: validate.errors })
+    }
+  }
+  t.ok(checked >= 20, `checked ${checked} examples`)
 })

@@ -84,7 +84,7 @@ export const CreateAdSlotSchema = z.strictObject({
 
 export const UpdateAdSlotSchema = z.strictObject(slotFields).partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' })
-  .meta({ id: 'UpdateAdSlot' })
+  .meta({ id: 'UpdateAdSlot', examples: [{ enabled: false }] })
 
 const tiers = ['sponsorship', 'standard', 'house'] as const
 const TARGETING_LIST_MAX = 200
@@ -168,7 +168,7 @@ export const CreateAdCampaignSchema = z.strictObject({
 export const UpdateAdCampaignSchema = z.strictObject(campaignFields).partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' })
   .superRefine(scheduleRule)
-  .meta({ id: 'UpdateAdCampaign' })
+  .meta({ id: 'UpdateAdCampaign', examples: [{ status: 'paused', priority: 7 }] })
 
 const creativeFields = {
   campaignId: z.number().int().positive(),
@@ -216,7 +216,7 @@ export const CreateAdCreativeSchema = z.strictObject({
 
 export const UpdateAdCreativeSchema = z.strictObject(creativeFields).partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' })
-  .meta({ id: 'UpdateAdCreative' })
+  .meta({ id: 'UpdateAdCreative', examples: [{ alt: 'A ferry at the quay at dawn', weight: 2 }] })
 
 export const CampaignListQuerySchema = PageQuerySchema.omit({ count: true }).extend({
   status: z.enum(['draft', 'active', 'paused', 'completed']).optional()

@@ -291,7 +291,7 @@ export const PreviewTokenSchema = z.object({
 
 export const PreviewRequestSchema = z.strictObject({
   expiresInMinutes: z.number().int().min(1).max(60 * 24 * 7, 'A preview token lives at most 7 days (10080 minutes)').default(60 * 24)
-}).meta({ id: 'PreviewRequest' })
+}).meta({ id: 'PreviewRequest', examples: [{ expiresInMinutes: 120 }] })
 
 export const TEASER_FIELDS = ['id', 'slug', 'title', 'subtitle', 'excerpt', 'featured', 'category', 'tags', 'author', 'coverImage', 'commentCount', 'readingTimeMinutes', 'publishedAt'] as const
 

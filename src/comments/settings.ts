@@ -22,7 +22,11 @@ export const CommentSettingsSchema = z.strictObject({
     ips: z.array(z.string().trim().min(1).max(64, 'A blocked address has at most 64 characters')).max(1000, 'At most 1000 blocked addresses').default([])
       .describe('Addresses, or prefixes ending in . or : (203.0.113.) (at most 1000)')
   }).default({ words: [], emails: [], ips: [] }).describe('A match stores the comment as spam')
-}).meta({ id: 'CommentSettings', description: 'Comment moderation and spam defences' })
+}).meta({
+  id: 'CommentSettings',
+  description: 'Comment moderation and spam defences',
+  examples: [{ moderation: 'first-time', maxDepth: 5, maxLength: 5000, maxLinks: 2, linkAction: 'pending', duplicateWindowMinutes: 10, postsPerMinute: 5, blocklist: { words: ['casino'], emails: ['@spam.example'], ips: ['203.0.113.'] } }]
+})
 
 export type CommentSettings = z.infer<typeof CommentSettingsSchema>
 

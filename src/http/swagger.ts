@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { z } from 'zod'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
@@ -54,7 +55,21 @@ function pruneUnusedSchemas (document: OpenApiDocument): OpenApiDocument {
   }
   const out = JSON.parse(text) as OpenApiDocument
   describeResponses(out)
+  restoreInputExamples(out)
   return out
+}
+
+/**
+ * zod drops a schema's examples from its input copy when any field transforms (they could be
+ * output-shaped); ours are written as a client sends them, so request bodies keep them.
+ */
+function restoreInputExamples (document: OpenApiDocument) {
+  for (const [name, schema] of Object.entries((document.components?.schemas ?? {}) as Record<string, { examples?: unknown[] }>)) {
+    if (schema.examples) continue
+    const source = z.globalRegistry._idmap.get(name.replace(/Input$/, ''))
+    const examples = source && z.globalRegistry.get(source)?.examples
+    if (examples) schema.examples = examples as unknown[]
+  }
 }
 
 /** A response documented only as "Default Response" takes the description of the schema it returns. */

@@ -64,9 +64,9 @@ export const CreateAuthorSchema = z.strictObject({
 const atLeastOne = (value: object) => Object.keys(value).length > 0
 const atLeastOneMessage = { message: 'Send at least one field to change' }
 
-export const UpdateCategorySchema = CreateCategorySchema.partial().refine(atLeastOne, atLeastOneMessage).meta({ id: 'UpdateCategory' })
-export const UpdateTagSchema = CreateTagSchema.partial().refine(atLeastOne, atLeastOneMessage).meta({ id: 'UpdateTag' })
-export const UpdateAuthorSchema = CreateAuthorSchema.partial().refine(atLeastOne, atLeastOneMessage).meta({ id: 'UpdateAuthor' })
+export const UpdateCategorySchema = CreateCategorySchema.partial().refine(atLeastOne, atLeastOneMessage).meta({ id: 'UpdateCategory', examples: [{ description: 'News from every continent' }] })
+export const UpdateTagSchema = CreateTagSchema.partial().refine(atLeastOne, atLeastOneMessage).meta({ id: 'UpdateTag', examples: [{ name: 'Climate crisis' }] })
+export const UpdateAuthorSchema = CreateAuthorSchema.partial().refine(atLeastOne, atLeastOneMessage).meta({ id: 'UpdateAuthor', examples: [{ bio: 'Foreign correspondent, based in Lagos.' }] })
 
 export function listQuery (keys: readonly string[]) {
   return PageQuerySchema.extend({
