@@ -177,3 +177,20 @@ t.test('every request body has an example, and every example of a named schema f
   }
   t.ok(checked >= 20, `checked ${checked} examples`)
 })
+
+// Composite answers still without an example: the serve decision and the article page.
+const ANSWERS_WITHOUT_EXAMPLE = new Set(['serveAds', 'getArticlePage'])
+
+t.test('every main answer (200 or 201 JSON) has an example', async (t) => {
+  const schemas = document.components.schemas as Record<string, Json>
+  const exampled = (schema: Json | undefined): boolean => {
+    const s = schema?.$ref ? schemas[schema.$ref.split('/').pop()] : schema
+    return Boolean(s?.examples?.length) || (s?.anyOf ?? []).some(exampled)
+  }
+  for (const { name, op } of operations) {
+    const [status, answer] = Object.entries(op.responses as Record<string, Json>).find(([s]) => s === '200' || s === '201') ?? []
+    const media = answer?.content?.['application/json']
+    if (!media || ANSWERS_WITHOUT_EXAMPLE.has(op.operationId)) continue
+    t.ok(media.example !== undefined || media.examples || exampled(media.schema), `${name} ${status} has an example`)
+  }
+})

@@ -147,7 +147,11 @@ export const AdCampaignSchema = z.object({
   targeting: TargetingOutSchema,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema
-}).meta({ id: 'AdCampaign', description: 'What an advertiser bought' })
+}).meta({
+  id: 'AdCampaign',
+  description: 'What an advertiser bought',
+  examples: [{ id: 1, name: 'Spring ferries', advertiser: 'Harbour Lines', tier: 'standard', priority: 6, weight: 1, status: 'active', startsAt: null, endsAt: null, limits: { impressions: 100000, clicks: null, dailyImpressions: null }, targeting: { include: { categories: ['world'] }, exclude: { devices: ['mobile'] } }, slotKeys: ['article-top', 'sidebar'], createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
+})
 
 export const CreateAdCampaignSchema = z.strictObject({
   ...campaignFields,
@@ -200,7 +204,11 @@ export const AdCreativeSchema = z.object({
   ...creativeFields,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema
-}).meta({ id: 'AdCreative', description: 'An ad that fills slots' })
+}).meta({
+  id: 'AdCreative',
+  description: 'An ad that fills slots',
+  examples: [{ id: 1, campaignId: 1, name: 'Ferry 300x250', kind: 'image', imageUrl: 'https://cdn.example.com/ferry.webp', alt: 'A ferry leaving the harbour at sunset', html: null, targetUrl: 'https://harbourlines.example/spring', width: 300, height: 250, weight: 1, status: 'active', createdAt: '2025-01-29T08:00:00.000Z', updatedAt: '2025-01-29T08:00:00.000Z' }]
+})
 
 export const CreateAdCreativeSchema = z.strictObject({
   ...creativeFields,

@@ -28,7 +28,11 @@ const StatsRowSchema = z.object({
   ctr: z.number().describe('clicks / impressions, 0 when there are none')
 })
 
-const StatsSchema = z.object({ data: z.array(StatsRowSchema) }).meta({ id: 'AdStats', description: 'Ad counters per group over the days asked' })
+const StatsSchema = z.object({ data: z.array(StatsRowSchema) }).meta({
+  id: 'AdStats',
+  description: 'Ad counters per group over the days asked',
+  examples: [{ data: [{ key: '2025-01-29', requests: 1200, fills: 1100, impressions: 950, clicks: 19, filteredImpressions: 40, filteredClicks: 2, ctr: 0.02 }] }]
+})
 
 const AdsTxtSchema = z.strictObject({
   content: z.string().max(100_000, 'ads.txt has at most 100000 characters').describe('The whole file; each line is checked')

@@ -254,7 +254,7 @@ export const RevisionSummarySchema = z.object({
   tokenId: z.number().int().positive().nullable().describe('The token that made the change; null for the scheduler or a deleted token'),
   status: StatusSchema,
   title: z.string()
-}).meta({ id: 'RevisionSummary', description: 'One change of an article' })
+}).meta({ id: 'RevisionSummary', description: 'One change of an article', examples: [{ revision: 2, createdAt: '2025-01-29T09:30:00.000Z', tokenId: 3, status: 'draft', title: 'Storm surge tests the new sea wall' }] })
 
 // What the repository's snapshot() records. Partial: a revision written before a field existed lacks it.
 const positiveId = z.number().int().positive()
@@ -279,7 +279,18 @@ const RevisionArticleSchema = z.object({
 
 export const RevisionSchema = RevisionSummarySchema.extend({
   article: RevisionArticleSchema
-}).meta({ id: 'Revision', description: 'An article as it was after one change' })
+}).meta({
+  id: 'Revision',
+  description: 'An article as it was after one change',
+  examples: [{
+    revision: 2,
+    createdAt: '2025-01-29T09:30:00.000Z',
+    tokenId: 3,
+    status: 'draft',
+    title: 'Storm surge tests the new sea wall',
+    article: { title: 'Storm surge tests the new sea wall', slug: 'storm-surge-tests-the-new-sea-wall', subtitle: null, excerpt: null, body: 'The barrier held through the highest tide in forty years.', format: 'markdown', status: 'draft', featured: true, categoryId: 1, authorId: 2, tagIds: [4], coverImage: null, seo: { title: null, description: null, canonicalUrl: null }, commentsEnabled: true, publishAt: null, publishedAt: null }
+  }]
+})
 
 export const RevisionListSchema = z.object({ data: z.array(RevisionSummarySchema) }).meta({ id: 'RevisionList', description: 'Every change of an article, newest first' })
 
@@ -287,7 +298,11 @@ export const PreviewTokenSchema = z.object({
   token: z.string(),
   expiresAt: TimestampSchema,
   url: z.string().describe('The article URL with the token, ready for a frontend')
-}).meta({ id: 'PreviewToken', description: 'A signed, expiring token to read this article as it is now' })
+}).meta({
+  id: 'PreviewToken',
+  description: 'A signed, expiring token to read this article as it is now',
+  examples: [{ token: 'eyJhIjoxLCJlIjoxNzM4MTQwNDAwfQ.c2lnbmF0dXJl', expiresAt: '2025-01-30T08:00:00.000Z', url: '/v1/articles/storm-surge-tests-the-new-sea-wall?preview=eyJhIjoxLCJlIjoxNzM4MTQwNDAwfQ.c2lnbmF0dXJl' }]
+})
 
 export const PreviewRequestSchema = z.strictObject({
   expiresInMinutes: z.number().int().min(1).max(60 * 24 * 7, 'A preview token lives at most 7 days (10080 minutes)').default(60 * 24)

@@ -18,20 +18,22 @@ const publicFields = {
   createdAt: TimestampSchema
 }
 
+const COMMENT_EXAMPLE = {
+  id: 12,
+  articleId: 1,
+  parentId: null,
+  authorName: 'Rosa',
+  authorUrl: 'https://rosa.example.net',
+  avatarHash: 'b58996c504c5638798eb6b511e6f49af8e5e8f0c1d2b3a4f5e6d7c8b9a0f1e2d',
+  body: 'Dry floors for the first time in years. See https://example.org/tide',
+  html: '<p>Dry floors for the first time in years. See <a href="https://example.org/tide" rel="nofollow ugc">https://example.org/tide</a></p>',
+  createdAt: '2025-01-29T09:12:00.000Z'
+}
+
 export const CommentSchema = z.object(publicFields).meta({
   id: 'Comment',
   description: 'An approved comment as the public sees it (never the email, IP or user agent)',
-  examples: [{
-    id: 12,
-    articleId: 1,
-    parentId: null,
-    authorName: 'Rosa',
-    authorUrl: 'https://rosa.example.net',
-    avatarHash: 'b58996c504c5638798eb6b511e6f49af8e5e8f0c1d2b3a4f5e6d7c8b9a0f1e2d',
-    body: 'Dry floors for the first time in years. See https://example.org/tide',
-    html: '<p>Dry floors for the first time in years. See <a href="https://example.org/tide" rel="nofollow ugc">https://example.org/tide</a></p>',
-    createdAt: '2025-01-29T09:12:00.000Z'
-  }]
+  examples: [COMMENT_EXAMPLE]
 })
 
 export interface CommentNode extends z.infer<typeof CommentSchema> { replies: CommentNode[] }
@@ -43,7 +45,11 @@ export const CommentNodeSchema: z.ZodType<CommentNode> = z.lazy(() => CommentSch
 export const PostedCommentSchema = CommentSchema.extend({
   status: z.enum(['pending', 'approved']).describe('approved: shown now; pending: "awaiting moderation"'),
   commenterToken: z.string().describe(`Signed proof that this browser posted with this email, valid ${COMMENTER_TOKEN_DAYS} days. Store it (the demo form keeps it in localStorage) and send it back as \`commenterToken\` with later posts: under first-time moderation a returning commenter is approved at once only with it, once a comment posted with it was approved. Every post answers a fresh one, renewing the one it was sent.`)
-}).meta({ id: 'PostedComment', description: 'The comment just posted and whether it is shown yet' })
+}).meta({
+  id: 'PostedComment',
+  description: 'The comment just posted and whether it is shown yet',
+  examples: [{ ...COMMENT_EXAMPLE, status: 'pending', commenterToken: 'eyJrIjoiYjU4OTk2YzUiLCJlIjoxNzQwNzM2MDAwfQ.c2lnbmF0dXJl' }]
+})
 
 export const ModerationCommentSchema = CommentSchema.extend({
   status: CommentStatusSchema,
@@ -52,7 +58,11 @@ export const ModerationCommentSchema = CommentSchema.extend({
   userAgent: z.string().nullable(),
   flags: z.array(z.string()).describe('Why the spam defences decided as they did: honeypot, blocklist, links, first-time …'),
   updatedAt: TimestampSchema
-}).meta({ id: 'ModerationComment', description: 'A comment as moderators see it, with email and IP' })
+}).meta({
+  id: 'ModerationComment',
+  description: 'A comment as moderators see it, with email and IP',
+  examples: [{ ...COMMENT_EXAMPLE, status: 'pending', authorEmail: 'rosa@example.net', ip: '192.0.2.44', userAgent: 'Mozilla/5.0', flags: ['first-time'], updatedAt: '2025-01-29T09:12:00.000Z' }]
+})
 
 const required = (message: string) => (issue: { input: unknown }) => (issue.input === undefined || issue.input === null ? message : undefined)
 
@@ -126,7 +136,7 @@ export const BulkStatusSchema = z.strictObject({
 export const BulkResultSchema = z.object({
   updated: z.number().int().nonnegative().describe('Comments whose status changed'),
   notFound: z.array(z.number().int().positive()).describe('Ids that match no comment')
-}).meta({ id: 'BulkCommentResult' })
+}).meta({ id: 'BulkCommentResult', examples: [{ updated: 2, notFound: [14] }] })
 
 export const EraseQuerySchema = z.object({
   email: z.string().trim().max(254).pipe(z.email({ error: 'email must be the commenter\'s email address' }))
@@ -135,4 +145,4 @@ export const EraseQuerySchema = z.object({
 
 export const EraseResultSchema = z.object({
   erased: z.number().int().nonnegative().describe('Comments deleted')
-}).meta({ id: 'EraseResult' })
+}).meta({ id: 'EraseResult', examples: [{ erased: 3 }] })

@@ -70,6 +70,15 @@ function restoreInputExamples (document: OpenApiDocument) {
     const examples = source && z.globalRegistry.get(source)?.examples
     if (examples) schema.examples = examples as unknown[]
   }
+  // A list's example holds its item's example, so every documented list shows a real item.
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { examples?: unknown[], properties?: Record<string, { items?: { $ref?: string } }> }>
+  for (const schema of Object.values(schemas)) {
+    const item = schema.properties?.data?.items?.$ref?.split('/').pop()
+    const example = item ? schemas[item]?.examples?.[0] : undefined
+    if (!schema.examples && example !== undefined) {
+      schema.examples = [{ data: [example], ...(schema.properties?.meta ? { meta: { limit: 20, nextCursor: null } } : {}) }]
+    }
+  }
 }
 
 /** A response documented only as "Default Response" takes the description of the schema it returns. */

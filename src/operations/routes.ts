@@ -3,8 +3,8 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { problemResponses } from '../http/problem.js'
 
-const HealthSchema = z.object({ status: z.literal('ok') }).describe('The process is up')
-const ReadySchema = z.object({ status: z.literal('ready'), database: z.literal('ok') }).describe('Ready to serve: the database answers')
+const HealthSchema = z.object({ status: z.literal('ok') }).describe('The process is up').meta({ examples: [{ status: 'ok' }] })
+const ReadySchema = z.object({ status: z.literal('ready'), database: z.literal('ok') }).describe('Ready to serve: the database answers').meta({ examples: [{ status: 'ready', database: 'ok' }] })
 
 /** Liveness and readiness probes. */
 export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {

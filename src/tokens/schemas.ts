@@ -16,7 +16,11 @@ export const TokenSchema = z.object({
   createdAt: TimestampSchema,
   lastUsedAt: TimestampSchema.nullable().describe('Last use, to the minute'),
   revokedAt: TimestampSchema.nullable()
-}).meta({ id: 'Token', description: 'An API token, without its secret' })
+}).meta({
+  id: 'Token',
+  description: 'An API token, without its secret',
+  examples: [{ id: 3, name: 'newsroom importer', role: 'editor', authorId: null, prefix: 'bs_Q2hh', createdAt: '2025-01-29T08:00:00.000Z', lastUsedAt: '2025-01-30T07:15:00.000Z', revokedAt: null }]
+})
 
 export const CreatedTokenSchema = TokenSchema.extend({
   token: z.string().describe('The secret. It is shown this once and stored only as a hash: keep it now.')
