@@ -52,5 +52,23 @@ t.test('Swagger UI loads, takes the bearer token in "Authorize", and "Try it out
     await screenshot(page, 'swagger-ui-tokens', { fullPage: false })
   })
 
+  t.test('a public read sends the token too: a draft opens from Swagger UI', async (t) => {
+    const made = await site.app.inject({
+      method: 'POST', url: '/v1/articles', headers: { authorization: `Bearer ${TOKEN}` }, payload: { title: 'Embargoed draft for the docs' }
+    })
+    t.equal(made.statusCode, 201)
+    const { slug } = made.json() as { slug: string }
+    const read = page.locator('.opblock.opblock-get').filter({ has: page.locator('.opblock-summary-path[data-path="/v1/articles/{idOrSlug}"]') })
+    await read.locator('.opblock-summary').click()
+    await read.getByRole('button', { name: 'Try it out' }).click()
+    await read.locator('tr[data-param-name="idOrSlug"] input').fill(slug)
+    const answer = page.waitForResponse((r) => r.url().startsWith(`${origin}/v1/articles/${slug}`) && r.request().method() === 'GET')
+    await read.getByRole('button', { name: 'Execute' }).click()
+    const response = await answer
+    t.equal(response.request().headers().authorization, `Bearer ${TOKEN}`, 'sent with the bearer token (optional security)')
+    t.equal(response.status(), 200, 'the draft answers 200')
+    t.equal((await response.json()).title, 'Embargoed draft for the docs')
+  })
+
   t.same(site.pageErrors, [], 'no script errors')
 })
