@@ -56,6 +56,24 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     return repo.bulkStatus([...new Set(ids)], status, app.now().toISOString())
   })
 
+  // The address a comment post's Location names: the moderation view of one comment.
+  app.get('/comments/:id', {
+    config: { auth: 'editor' },
+    schema: {
+      tags,
+      operationId: 'getComment',
+      summary: 'One comment, whatever its status (email and IP shown)',
+      description: 'The resource a comment post\'s `Location` names. Readers see approved comments through the article\'s comment list.',
+      params: IdParamsSchema,
+      response: { 200: ModerationCommentSchema, ...problemResponses(404) }
+    }
+  }, async (request, reply) => {
+    const row = repo.get(request.params.id)
+    if (!row) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
+    reply.header('cache-control', 'private, no-store')
+    return moderationComment(row)
+  })
+
   app.patch('/comments/:id', {
     config: { auth: 'editor' },
     schema: {

@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Level> = {
   'GET /v1/comments': 'editor',
   'PATCH /v1/comments': 'editor',
   'DELETE /v1/comments': 'admin',
+  'GET /v1/comments/{id}': 'editor',
   'PATCH /v1/comments/{id}': 'editor',
   'DELETE /v1/comments/{id}': 'editor',
   'GET /v1/settings/comments': 'editor',
