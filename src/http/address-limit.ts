@@ -38,19 +38,14 @@ export function addressKey (ip: string): string {
 }
 
 /**
- * `config.addressLimit` on a route: the per-address limit of the public write routes (comment
- * posts, ad events), counted by @fastify/rate-limit's own store and address normalisation, from a
- * callback hook. The plugin's route hook is an async function that awaits three times per
- * request: an impression beacon took 34 µs of server CPU with it, 31 with this hook and 28 with
- * no limit (28,735, 32,490 and 36,681 req/s; six alternating runs). The answers are the
- * plugin's, as docs/api.md asks: RateLimit-Limit, -Remaining and -Reset on every answer, and a 429
- * with Retry-After past the limit, before the body is read. One difference: the routes of a
- * group share one count per address (all ad events, HEAD included), as the configuration
- * documents; the plugin kept one store per route, so its groupId shared nothing in memory.
- * With `only`, a route counts just its costly requests (uncached searches), after the cache.
- * (Failed authentications keep the plugin's own limiter: they are not a hot path.) The store
- * is imported by its file path, which the package does not export as an API: package.json
- * pins the version, and test/http/address-limit.test.ts fails if the file moves.
+ * `config.addressLimit` on a route: a per-address limit (comment posts, ad serving and events,
+ * expensive reads) with @fastify/rate-limit's store and address rule, run from a callback hook
+ * because the plugin's async hook costs a hot beacon several awaits per request (measured in
+ * commit cfc7f17; docs/performance.md lists it among the hot-path choices). The answers are the plugin's, as
+ * docs/api.md asks: RateLimit-* on every counted answer, 429 with Retry-After before the body is
+ * read. The routes of a group share one count per address, as the configuration documents.
+ * The store is imported by file path (not exported by the package): package.json pins the
+ * version and test/http/address-limit.test.ts fails if the file moves.
  */
 export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
   const hooks = new Map<string, (request: FastifyRequest, reply: FastifyReply, done: Done) => void>()
