@@ -1,9 +1,8 @@
-import createError from '@fastify/error'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Role } from '../tokens/secrets.js'
 import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'
-import { FieldError, InUseError, NotFoundError } from '../http/errors.js'
+import { FieldError, InUseError, KeyTakenError, NotFoundError } from '../lib/errors.js'
 import { decodeCursor, toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IdParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
@@ -15,8 +14,6 @@ import {
   UpdateAdCampaignSchema, UpdateAdCreativeSchema, UpdateAdSlotSchema
 } from './schemas.js'
 import { sizeFits } from './selection.js'
-
-export const KeyTakenError = createError<[string]>('CMS_ERR_KEY_TAKEN', 'The key "%s" is already taken', 409)
 
 const strip = <T extends { revision: number }>(row: T): Omit<T, 'revision'> => {
   const { revision: _revision, ...rest } = row

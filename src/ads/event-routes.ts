@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { NotFoundError } from '../http/errors.js'
+import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import type { AdEngine } from './engine.js'
 import { headerText } from '../http/headers.js'

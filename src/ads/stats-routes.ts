@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { FieldError } from '../http/errors.js'
+import { FieldError } from '../lib/errors.js'
 import { listEtag, notModified } from '../http/caching.js'
 import { validateAdsTxt } from './ads-txt.js'
 import type { AdEngine } from './engine.js'

@@ -1,5 +1,6 @@
 import type { AuthContext } from '../http/auth.js'
-import { aRole, ForbiddenError } from '../http/errors.js'
+import { aRole } from '../http/errors.js'
+import { ForbiddenError } from '../lib/errors.js'
 import { roleAtLeast } from '../tokens/secrets.js'
 
 interface Owned { authorId: number | null, status: string }

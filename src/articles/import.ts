@@ -1,6 +1,5 @@
 import type { Db } from '../db/client.js'
-import { FieldError } from '../http/errors.js'
-import { unknownFieldMessage } from '../http/error-handler.js'
+import { DomainError, FieldError, unknownFieldMessage } from '../lib/errors.js'
 import { createArticlesRepository, SYSTEM } from './repository.js'
 import { CreateArticleSchema, UpdateArticleSchema } from './schemas.js'
 
@@ -18,9 +17,7 @@ class AtomicAbort extends Error {}
 
 function errorsOf (err: unknown): Array<{ path: string, message: string }> {
   if (err instanceof FieldError) return [{ path: err.path, message: err.message }]
-  if (err instanceof Error && 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
-    return [{ path: '', message: err.message }]
-  }
+  if (err instanceof DomainError) return [{ path: '', message: err.message }]
   throw err
 }
 

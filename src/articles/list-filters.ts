@@ -1,7 +1,7 @@
 import { and, eq, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { authors, categories, tags } from '../db/schema.js'
-import { FieldError } from '../http/errors.js'
+import { FieldError } from '../lib/errors.js'
 import { parseIdOrSlug } from '../http/schemas.js'
 import type { AuthContext } from '../http/auth.js'
 import { tagKind } from '../taxonomy/kinds.js'

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleTags, authors, categories, tags } from '../db/schema.js'
-import { FieldError } from '../http/errors.js'
+import { FieldError } from '../lib/errors.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
 
 export interface Ref { id: number, slug: string, name: string }

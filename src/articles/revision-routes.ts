@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { assertIfMatch, itemEtag, notModified } from '../http/caching.js'
-import { NotFoundError } from '../http/errors.js'
+import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
 import { assertCanWrite, canReadUnpublished } from './access.js'

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { FieldError } from '../http/errors.js'
+import { FieldError } from '../lib/errors.js'
 import { foldWord, RANK } from './search.js'
 import { allRows, firstRow } from '../db/statements.js'
 

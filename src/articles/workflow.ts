@@ -1,5 +1,5 @@
 import type { articles } from '../db/schema.js'
-import { FieldError, ForbiddenError } from '../http/errors.js'
+import { FieldError, ForbiddenError } from '../lib/errors.js'
 import type { ArticleStatus } from './schemas.js'
 
 type Row = typeof articles.$inferSelect

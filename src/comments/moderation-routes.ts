@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { ArticlesRepository } from '../articles/repository.js'
-import { FieldError, NotFoundError } from '../http/errors.js'
+import { FieldError, NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdParamsSchema } from '../http/schemas.js'
 import { normalizeEmail } from './render.js'

@@ -1,13 +1,11 @@
-import createError from '@fastify/error'
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import { articles, comments } from '../db/schema.js'
 import { eraseForGood } from '../db/secure-delete.js'
 import { decodeCursor, encodeCursor } from '../http/pagination.js'
+import { DuplicateCommentError } from '../lib/errors.js'
 import { avatarHash } from './render.js'
-
-export const DuplicateCommentError = createError('CMS_ERR_DUPLICATE', 'You already posted this comment on this article', 409)
 
 export type CommentRow = typeof comments.$inferSelect
 export type CommentStatus = CommentRow['status']

@@ -4,7 +4,8 @@ import { addressKey } from './address-limit.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { createTokensRepository } from '../tokens/repository.js'
 import { roleAtLeast, type Role } from '../tokens/secrets.js'
-import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from './errors.js'
+import { TooManyRequestsError, UnauthorizedError } from './errors.js'
+import { ForbiddenError } from '../lib/errors.js'
 import { problemResponses } from './problem.js'
 
 export interface AuthContext { tokenId: number, role: Role, authorId: number | null }

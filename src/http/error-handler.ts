@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { FieldError, problemKind } from './errors.js'
+import { DomainError, unknownFieldMessage } from '../lib/errors.js'
+import { domainProblem } from './domain-errors.js'
+import { problemKind } from './errors.js'
 import { problem, problemResponses, type Problem } from './problem.js'
 
 const locations: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' }
@@ -10,11 +12,6 @@ function validationPath (location: string | undefined, instancePath: string): st
   const path = instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.')
   if (path) return path
   return location === 'body' ? 'body' : (location ?? 'request')
-}
-
-/** The message for a field a caller may not send (unknown or read-only). */
-export function unknownFieldMessage (key: string): string {
-  return `"${key}" is not a field you can set here`
 }
 
 /**
@@ -64,9 +61,7 @@ export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
       const detail = `The ${where} has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`
       return sendProblem(reply, problem(400, 'validation', detail, { requestId, errors }))
     }
-    if (error instanceof FieldError) {
-      return sendProblem(reply, problem(400, 'validation', error.message, { requestId, errors: error.errors }))
-    }
+    if (error instanceof DomainError) return sendProblem(reply, domainProblem(error, requestId))
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {
       // The body never carries the message, stack or SQL; the log has them with the request id.

@@ -4,7 +4,7 @@ import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { idempotencyKeys } from '../db/schema.js'
-import { FieldError } from './errors.js'
+import { FieldError } from '../lib/errors.js'
 import { problemResponses } from './problem.js'
 import { addRouteHook } from './route-hooks.js'
 

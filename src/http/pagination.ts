@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { FieldError } from './errors.js'
+import { FieldError } from '../lib/errors.js'
 
 /** `true`/`false` in a query string. */
 export const queryBoolean = z.enum(['true', 'false'], { error: 'Use true or false' }).transform((v) => v === 'true')

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js'
 import { articles } from '../db/schema.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
 import { parseIdOrSlug } from '../http/schemas.js'
+import { SlugTakenError } from '../lib/errors.js'
 import { selectList, type TaxonomyKind } from './kinds.js'
 
 /** Who reads: `all` (editors) sees every row; `public` hides the rows an article write created while no live article uses them. */
@@ -10,10 +11,6 @@ export type TaxonomyView = 'all' | 'public'
 
 /** A row as the API shows it, plus the revision that makes its ETag. */
 export type TaxonomyRow = Record<string, unknown> & { id: number, slug: string, name: string, revision: number, articleCount: number }
-
-export class SlugConflict extends Error {
-  constructor (readonly slug: string) { super(`slug ${slug} is taken`) }
-}
 
 /**
  * Categories, tags and authors share one repository shape: keyset lists by name, reads by
@@ -82,12 +79,12 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind, clock: () 
       return 'id' in key ? find(sql`${t.id} = ${key.id}`, view) : find(sql`${t.slug} = ${key.slug}`, view)
     },
 
-    /** Inserts with the given or a derived slug; throws SlugConflict when an explicit slug is taken. */
+    /** Inserts with the given or a derived slug; throws SlugTakenError when an explicit slug is taken. */
     create (values: Record<string, unknown> & { name: string, slug?: string | undefined }): TaxonomyRow {
       return db.transaction(() => {
         let slug = values.slug
         if (slug !== undefined) {
-          if (slugTaken(slug)) throw new SlugConflict(slug)
+          if (slugTaken(slug)) throw new SlugTakenError(slug)
         } else {
           slug = uniqueSlug(slugify(values.name, kind.noun), (s) => slugTaken(s))
         }
@@ -107,7 +104,7 @@ export function createTaxonomyRepository (db: Db, kind: TaxonomyKind, clock: () 
         if (!current) return undefined
         check?.(current)
         const slug = values.slug
-        if (typeof slug === 'string' && slug !== current.slug && slugTaken(slug, id)) throw new SlugConflict(slug)
+        if (typeof slug === 'string' && slug !== current.slug && slugTaken(slug, id)) throw new SlugTakenError(slug)
         db.update(t).set({
           ...values,
           ...(kind.articleCreated ? { [kind.articleCreated.field]: false } : {}),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { FieldError, InUseError, NotFoundError, SlugTakenError } from '../http/errors.js'
+import { FieldError, InUseError, NotFoundError } from '../lib/errors.js'
 import { assertIfMatch, itemEtag, sendRead } from '../http/caching.js'
 import { pick } from '../http/fields.js'
 import { decodeCursor, toPage } from '../http/pagination.js'
@@ -9,7 +9,7 @@ import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
 import { roleAtLeast } from '../tokens/secrets.js'
 import { authorKind, categoryKind, tagKind, type TaxonomyKind } from './kinds.js'
-import { createTaxonomyRepository, SlugConflict, type TaxonomyRepository, type TaxonomyRow, type TaxonomyView } from './repository.js'
+import { createTaxonomyRepository, type TaxonomyRepository, type TaxonomyRow, type TaxonomyView } from './repository.js'
 import {
   AuthorAnswers, AuthorSchema, CategoryAnswers, CategorySchema, CreateAuthorSchema, CreateCategorySchema,
   CreateTagSchema, DeleteQuerySchema, itemQuery, listQuery, TagAnswers, TagSchema, UpdateAuthorSchema,
@@ -48,15 +48,6 @@ const resources: Resource[] = [
 function present (row: TaxonomyRow): Record<string, unknown> {
   const { revision: _revision, ...item } = row
   return item
-}
-
-function slugConflictToHttp<T> (fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof SlugConflict) throw new SlugTakenError(err.slug)
-    throw err
-  }
 }
 
 /** /v1/categories, /v1/tags and /v1/authors: one set of routes serves all three. */
@@ -136,7 +127,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       }
     }, async (request, reply) => {
       resource.validate?.(repo, request.body)
-      const row = slugConflictToHttp(() => repo.create(request.body))
+      const row = repo.create(request.body)
       const body = present(row)
       reply.header('location', `/v1/${resource.path}/${row.id}`)
       reply.header('etag', itemEtag(row.revision, body))
@@ -158,7 +149,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
     }, async (request, reply) => {
       const id = resolveId(request.params.idOrSlug)
       resource.validate?.(repo, request.body, id)
-      const row = slugConflictToHttp(() => repo.update(id, request.body, (current) => assertIfMatch(request, current.revision)))
+      const row = repo.update(id, request.body, (current) => assertIfMatch(request, current.revision))
       if (!row) throw notFound(id)
       const body = present(row)
       reply.header('etag', itemEtag(row.revision, body))

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { FieldError, NotFoundError } from '../http/errors.js'
+import { FieldError, NotFoundError } from '../lib/errors.js'
 import { decodeCursor, toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdParamsSchema } from '../http/schemas.js'
