@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { FastifyBaseLogger } from 'fastify'
+import type { Log } from '../lib/log.js'
 import type { Db } from '../db/client.js'
 import { adStatsDaily, adUsedTokens } from '../db/schema.js'
 import type { Delivered } from './selection.js'
@@ -32,7 +32,7 @@ const EARLY_FLUSH_BACKOFF_MS = 1000
  * never counts twice: a used token is always pending or in the table, and leaves the pending
  * set only in the transaction that writes it.
  */
-export function createAdCounters (db: Db, log: FastifyBaseLogger, opts: {
+export function createAdCounters (db: Db, log: Log, opts: {
   onLimitsChanged: (campaignIds: number[]) => void
   now: () => Date
   /** Called when the pending tokens reach their cap: flushes everything (the engine's flush). */

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify'
+import type { Log } from '../lib/log.js'
 import type { Db } from '../db/client.js'
 import { createAdCounters } from './counters.js'
 import { createAdsRepository } from './repository.js'
@@ -8,7 +8,7 @@ import type { Snapshot } from './selection.js'
  * The serving side of ads: slots, campaigns and creatives held in memory (reloaded after
  * any write to them), and the counter buffer with its flush timer.
  */
-export function createAdEngine (db: Db, log: FastifyBaseLogger, opts: { flushMs: number, now: () => Date }) {
+export function createAdEngine (db: Db, log: Log, opts: { flushMs: number, now: () => Date }) {
   const repo = createAdsRepository(db)
   let snapshot: Snapshot | undefined
   let timer: NodeJS.Timeout | undefined

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify'
+import type { Log } from '../lib/log.js'
 import type { ArticlesRepository } from './repository.js'
 
 // Look again at least once a minute: another process (the import CLI, a second server on
@@ -11,7 +11,7 @@ const MAX_DELAY_MS = 60_000
  * Reads never depend on it (a due article is already visible), and on start it publishes
  * whatever came due while the server was down.
  */
-export function createScheduler (repo: ArticlesRepository, log: FastifyBaseLogger, now: () => Date = () => new Date(), onPublished: () => void = () => {}) {
+export function createScheduler (repo: ArticlesRepository, log: Log, now: () => Date = () => new Date(), onPublished: () => void = () => {}) {
   let timer: NodeJS.Timeout | undefined
   let stopped = false
 
