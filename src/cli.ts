@@ -6,10 +6,10 @@ import Database from 'better-sqlite3'
 import { databasePath, openDatabase } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createTokensRepository } from './tokens/repository.js'
-import { roles, type Role } from './tokens/secrets.js'
 import { generateOpenApi, openApiPath } from './openapi.js'
 import { importArticles } from './articles/import.js'
 import { rerenderArticles } from './articles/rerender.js'
+import { roles, type Role } from './lib/roles.js'
 
 const usage = `Usage: npm run cli -- <command>
 

@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Role } from '../tokens/secrets.js'
 import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'
 import { FieldError, InUseError, KeyTakenError, NotFoundError } from '../lib/errors.js'
-import { decodeCursor, toPage } from '../http/pagination.js'
+import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IdParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
 import type { AdEngine } from './engine.js'
@@ -14,6 +13,8 @@ import {
   UpdateAdCampaignSchema, UpdateAdCreativeSchema, UpdateAdSlotSchema
 } from './schemas.js'
 import { sizeFits } from './selection.js'
+import type { Role } from '../lib/roles.js'
+import { decodeCursor } from '../lib/cursor.js'
 
 const strip = <T extends { revision: number }>(row: T): Omit<T, 'revision'> => {
   const { revision: _revision, ...rest } = row

@@ -4,9 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import type { AdEngine } from './engine.js'
-import { headerText } from '../http/headers.js'
 import { isBot } from './user-agent.js'
 import { CLICK_TTL_S, IMPRESSION_TTL_S, type AdEvent, type DecisionTokens } from './tokens.js'
+import { headerText } from '../lib/header-text.js'
 
 const TokenParamsSchema = z.object({ token: z.string().min(1).max(2000) })
 

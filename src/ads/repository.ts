@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { adCampaigns, adCreatives, adSlots } from '../db/schema.js'
-import { parseIdOrSlug } from '../http/schemas.js'
+import { parseIdOrSlug } from '../lib/id-or-slug.js'
 
 export type SlotRow = typeof adSlots.$inferSelect
 export type CampaignRow = typeof adCampaigns.$inferSelect

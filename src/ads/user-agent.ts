@@ -2,7 +2,7 @@ import Bowser from 'bowser'
 import { isbot } from 'isbot'
 import type { Device } from './selection.js'
 import { setBounded } from '../lib/bounded-map.js'
-import { headerText } from '../http/headers.js'
+import { headerText } from '../lib/header-text.js'
 
 /**
  * A function of the User-Agent string, remembered for the last `max` strings: parsing a UA

@@ -6,10 +6,10 @@ import { ArticleSchema, ArticleTeaserSchema, TEASER_FIELDS } from '../articles/s
 import { isLive } from '../articles/workflow.js'
 import { sendRead } from '../http/caching.js'
 import { NotFoundError } from '../lib/errors.js'
-import { pick } from '../http/fields.js'
 import { problemResponses } from '../http/problem.js'
 import { SlugSchema } from '../lib/slug.js'
 import { AdSlotSchema } from '../ads/schemas.js'
+import { pick } from '../lib/pick.js'
 
 const RELATED = 4
 const LATEST = 5

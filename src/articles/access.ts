@@ -1,7 +1,5 @@
-import type { AuthContext } from '../http/auth.js'
-import { aRole } from '../http/errors.js'
 import { ForbiddenError } from '../lib/errors.js'
-import { roleAtLeast } from '../tokens/secrets.js'
+import { aRole, type AuthContext, roleAtLeast } from '../lib/roles.js'
 
 interface Owned { authorId: number | null, status: string }
 

@@ -2,10 +2,9 @@ import { and, eq, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { authors, categories, tags } from '../db/schema.js'
 import { FieldError } from '../lib/errors.js'
-import { parseIdOrSlug } from '../http/schemas.js'
-import type { AuthContext } from '../http/auth.js'
 import { tagKind } from '../taxonomy/kinds.js'
-import { roleAtLeast } from '../tokens/secrets.js'
+import { parseIdOrSlug } from '../lib/id-or-slug.js'
+import { type AuthContext, roleAtLeast } from '../lib/roles.js'
 
 // The category, author and tag filters of an article list take an id or a slug, as `article`
 // does elsewhere; one naming nothing is a 400 that says so, not an empty list that looks like

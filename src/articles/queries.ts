@@ -3,13 +3,13 @@ import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import { articleStatuses } from '../db/schema.js'
 import { publicSql } from '../db/visibility.js'
-import type { AuthContext } from '../http/auth.js'
 import { FieldError } from '../lib/errors.js'
-import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { editsAll } from './access.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 import { allRows, firstRow } from '../db/statements.js'
+import type { AuthContext } from '../lib/roles.js'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 
 const a = sql.raw('a')
 

@@ -1,13 +1,9 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleRevisions, articles, authors, categories } from '../db/schema.js'
-import { aRole } from '../http/errors.js'
 import { FieldError, SlugTakenError } from '../lib/errors.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
-import { parseIdOrSlug } from '../http/schemas.js'
-import { pick } from '../http/fields.js'
 import { rowReader } from '../db/statements.js'
-import type { AuthContext } from '../http/auth.js'
 import { editsAll } from './access.js'
 import { articleTagIds, loadRefs, resolveRef, resolveTags, setArticleTags } from './relations.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
@@ -15,6 +11,9 @@ import type { Article, CreateArticle, UpdateArticle } from './schemas.js'
 import { indexArticle, unindexArticle } from './search.js'
 import { ROW_COLUMNS, STATE_SQL, toRow } from './queries.js'
 import { isLive, nextStatus } from './workflow.js'
+import { aRole, type AuthContext } from '../lib/roles.js'
+import { parseIdOrSlug } from '../lib/id-or-slug.js'
+import { pick } from '../lib/pick.js'
 
 export type ArticleRow = typeof articles.$inferSelect
 

@@ -1,13 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'
-import type { AuthContext } from '../http/auth.js'
-import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { afterCursor, afterRow, type ArticleRowsPage, type ListFilters, listFilters, rowsByIds, sortOf, sortSpec, type SortSpec, tagUsesOf } from './queries.js'
 import type { ArticleListQuery, ArticleSort } from './schemas.js'
 import { estimateMatches, matchingIds, planSearch, rankWindow, searchWindow, type SearchPlan, type SearchWindow } from './search-plan.js'
 import type { RankingCache } from './search.js'
 import { allRows } from '../db/statements.js'
+import type { AuthContext } from '../lib/roles.js'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 
 /** What a search needs besides the request: walks in progress, and how many matches it ranks. */
 export interface SearchContext { rankings: RankingCache, window: number }

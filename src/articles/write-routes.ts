@@ -2,17 +2,16 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { assertIfMatch, itemEtag } from '../http/caching.js'
-import { aRole } from '../http/errors.js'
 import { ForbiddenError, NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
-import { roleAtLeast } from '../tokens/secrets.js'
 import { assertCanSetStatus, assertCanWrite, canReadUnpublished } from './access.js'
 import { previewToken } from './preview.js'
 import type { ArticleRow, ArticlesRepository } from './repository.js'
 import { ArticleSchema, CreateArticleSchema, DeleteArticleQuerySchema, PreviewRequestSchema, PreviewTokenSchema, UpdateArticleSchema } from './schemas.js'
 import type { Scheduler } from './scheduler.js'
 import { isLive } from './workflow.js'
+import { aRole, roleAtLeast } from '../lib/roles.js'
 
 const tags = ['Articles']
 

@@ -3,9 +3,9 @@ import { z } from 'zod'
 import type { Db } from '../db/client.js'
 import { articles, comments } from '../db/schema.js'
 import { eraseForGood } from '../db/secure-delete.js'
-import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { DuplicateCommentError } from '../lib/errors.js'
 import { avatarHash } from './render.js'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 
 export type CommentRow = typeof comments.$inferSelect
 export type CommentStatus = CommentRow['status']

@@ -15,7 +15,7 @@ import { postedComment, publicComment } from './shapes.js'
 import { CommentListQuerySchema, CommentPageSchema, CommentTreePageSchema, NewCommentSchema, PostedCommentSchema, type CommentNode } from './schemas.js'
 import type { CommentSettingsStore } from './settings.js'
 import { moderationRoutes } from './moderation-routes.js'
-import { headerText } from '../http/headers.js'
+import { headerText } from '../lib/header-text.js'
 
 const tags = ['Comments']
 

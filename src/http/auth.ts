@@ -3,12 +3,10 @@ import { addRouteHook } from './route-hooks.js'
 import { addressKey } from './address-limit.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { createTokensRepository } from '../tokens/repository.js'
-import { roleAtLeast, type Role } from '../tokens/secrets.js'
+import { roleAtLeast, type AuthContext, type Role } from '../lib/roles.js'
 import { TooManyRequestsError, UnauthorizedError } from './errors.js'
 import { ForbiddenError } from '../lib/errors.js'
 import { problemResponses } from './problem.js'
-
-export interface AuthContext { tokenId: number, role: Role, authorId: number | null }
 
 /** The per-address budget of failed authentication, shared by bearer tokens and preview links. */
 export interface AuthFailures {

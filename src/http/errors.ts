@@ -30,8 +30,3 @@ export function problemKind (code: string | undefined, status: number): string {
   if (status >= 500) return 'internal'
   return 'bad-request'
 }
-
-/** "An author", "A contributor": the role with its article, for messages. */
-export function aRole (role: string): string {
-  return `${/^[aeiou]/i.test(role) ? 'An' : 'A'} ${role}`
-}

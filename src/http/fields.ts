@@ -15,10 +15,3 @@ export function fieldsQuery (keys: readonly string[]) {
     })
     .describe(`Comma-separated top-level fields to return (id always): ${keys.join(', ')}. The answer is then the projected (…Partial) schema: only these properties.`)
 }
-
-/** The object with only the named fields. */
-export function pick<T extends Record<string, unknown>> (item: T, fields: readonly string[]): Partial<T> {
-  const out: Partial<T> = {}
-  for (const f of fields) if (f in item) out[f as keyof T] = item[f as keyof T]
-  return out
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { FieldError } from '../lib/errors.js'
+import { encodeCursor } from '../lib/cursor.js'
 
 /** `true`/`false` in a query string. */
 export const queryBoolean = z.enum(['true', 'false'], { error: 'Use true or false' }).transform((v) => v === 'true')
@@ -28,20 +28,6 @@ export const PageMetaSchema = z.object({
 /** Wraps a list item schema into the `{ data, meta }` envelope. */
 export function pageSchema<T extends z.ZodType> (item: T) {
   return z.object({ data: z.array(item), meta: PageMetaSchema })
-}
-
-/** An opaque keyset cursor: the sort values of the last item of a page. */
-export function encodeCursor (values: Array<string | number | null>): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url')
-}
-
-/** Decodes a cursor made by encodeCursor and checks it has the given shape, or throws a 400. */
-export function decodeCursor<T extends z.ZodType> (cursor: string, shape: T): z.infer<T> {
-  try {
-    const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
-    if (parsed.success) return parsed.data
-  } catch {}
-  throw new FieldError('cursor', 'cursor is not valid for this list; use meta.nextCursor from the previous page')
 }
 
 /**

@@ -17,8 +17,3 @@ export const TimestampSchema = z.string().describe('ISO 8601 timestamp in UTC').
 export const IfMatchHeadersSchema = z.looseObject({
   'if-match': z.string().optional().describe('The ETag you read; a stale one answers 412 and changes nothing')
 })
-
-/** A number given as digits is an id, anything else a slug. */
-export function parseIdOrSlug (value: string): { id: number } | { slug: string } {
-  return /^\d{1,15}$/.test(value) ? { id: Number(value) } : { slug: value }
-}

@@ -2,9 +2,9 @@ import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articles } from '../db/schema.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
-import { parseIdOrSlug } from '../http/schemas.js'
 import { SlugTakenError } from '../lib/errors.js'
 import { selectList, type TaxonomyKind } from './kinds.js'
+import { parseIdOrSlug } from '../lib/id-or-slug.js'
 
 /** Who reads: `all` (editors) sees every row; `public` hides the rows an article write created while no live article uses them. */
 export type TaxonomyView = 'all' | 'public'

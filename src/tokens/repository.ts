@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { apiTokens, authors } from '../db/schema.js'
-import { generateSecret, hashSecret, secretPrefix, type Role } from './secrets.js'
+import { generateSecret, hashSecret, secretPrefix } from './secrets.js'
+import type { Role } from '../lib/roles.js'
 
 const tokenColumns = {
   id: apiTokens.id,

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError, NotFoundError } from '../lib/errors.js'
-import { decodeCursor, toPage } from '../http/pagination.js'
+import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdParamsSchema } from '../http/schemas.js'
 import { createTokensRepository } from './repository.js'
 import { CreatedTokenSchema, CreateTokenSchema, TokenListQuerySchema, TokenPageSchema } from './schemas.js'
+import { decodeCursor } from '../lib/cursor.js'
 
 /** POST, GET and DELETE /v1/tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {

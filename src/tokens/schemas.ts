@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { aRole } from '../http/errors.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { TimestampSchema } from '../http/schemas.js'
-import { roles } from './secrets.js'
+import { aRole, roles } from '../lib/roles.js'
 
 export const RoleSchema = z.enum(roles, { error: 'role must be one of admin, editor, author, contributor' })
   .describe('admin: everything; editor: all content, moderation, ads; author: own articles incl. publishing; contributor: own drafts')
