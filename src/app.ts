@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
-import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import { openDatabase, type Db } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
+import { createMemoryCounterStore, type CounterStore } from './lib/window-counter.js'
 import { loadSecret } from './db/secret.js'
 import { createSettingsRepository, type SettingsRepository } from './db/settings.js'
 import { authPlugin } from './http/auth.js'
@@ -43,6 +43,8 @@ declare module 'fastify' {
     now: () => Date
     /** The settings table (secret, comment policy, ads.txt): its one repository. */
     settings: SettingsRepository
+    /** The store of one limit's counts, by the limit's name (`auth-failures`, `address:<group>`). */
+    counterStore: (name: string) => CounterStore
   }
 }
 
@@ -54,12 +56,14 @@ export interface BuildOptions {
   now?: () => Date
   /** The random source of ad selection, [0, 1); tests pass a seeded one. */
   random?: () => number
+  /** Where each limit counts; defaults to an in-memory store per limit, read on `now`. */
+  counterStore?: (name: string) => CounterStore
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/
 
 /** Builds the Broadsheet app: the same factory serves production and every test. */
-export async function buildApp ({ config, logger, now = () => new Date(), random = Math.random }: BuildOptions) {
+export async function buildApp ({ config, logger, now = () => new Date(), random = Math.random, counterStore }: BuildOptions) {
   const pretty = logger === undefined ? prettyTransport(process.stdout.isTTY === true, config.logLevel) : undefined
   const app = Fastify({
     // A logger given by a caller (tests capture lines with a stream) keeps the redaction.
@@ -105,6 +109,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   app.decorate('db', db)
   app.decorate('config', config)
   app.decorate('now', now)
+  app.decorate('counterStore', counterStore ?? (() => createMemoryCounterStore(() => now().getTime())))
   app.addHook('onClose', async () => { db.$client.close() })
   runMigrations(db)
   const settings = createSettingsRepository(db)
@@ -137,9 +142,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
     maxAge: 600
   })
   // Per-route limits only, with the RateLimit-Limit/Remaining/Reset headers of the IETF draft
-  // and Retry-After on 429: failed authentication through the plugin's limiter, comment posts
-  // and ad events through config.addressLimit (the plugin's store, from a callback hook).
-  await app.register(rateLimit, { global: false, enableDraftSpec: true })
+  // and Retry-After on 429: failed authentication (auth.ts) and config.addressLimit.
   await app.register(addressLimitPlugin)
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)

@@ -2,6 +2,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import { buildApp, type App } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
+import type { CounterStore } from '../src/lib/window-counter.js'
 
 export const BOOTSTRAP = 'test-bootstrap-token-0123456789abcdef'
 
@@ -9,6 +10,8 @@ interface BuildOptions {
   env?: Record<string, string>
   now?: (() => Date) | undefined
   random?: (() => number) | undefined
+  /** Where the app's limits count (a shared store's stand-in); in-memory when absent. */
+  counterStore?: (name: string) => CounterStore
   /** Runs before app.ready(): hooks added here apply to every route. */
   before?: (app: App) => void
 }
@@ -25,7 +28,12 @@ async function buildTestApp (t: Test, opts: BuildOptions = {}): Promise<App> {
     BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
     ...opts.env
   })
-  const app = await buildApp({ config, ...(opts.now ? { now: opts.now } : {}), ...(opts.random ? { random: opts.random } : {}) })
+  const app = await buildApp({
+    config,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+    ...(opts.counterStore ? { counterStore: opts.counterStore } : {})
+  })
   t.teardown(() => app.close())
   opts.before?.(app)
   await app.ready()
@@ -149,6 +157,11 @@ export async function buildAds (t: Test, opts: { now?: () => Date, random?: () =
  */
 export async function buildWith (t: Test, before: (app: App) => void, env: Record<string, string> = {}): Promise<App> {
   return buildTestApp(t, { env, before })
+}
+
+/** Like build(), with the limits counting in the stores `counterStore` makes, one per limit name. */
+export async function buildWithCounterStore (t: Test, counterStore: (name: string) => CounterStore, env: Record<string, string> = {}): Promise<App> {
+  return buildTestApp(t, { env, counterStore })
 }
 
 /** A free TCP port on 127.0.0.1, for a server process a test or the benchmark starts. */

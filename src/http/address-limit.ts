@@ -1,7 +1,8 @@
-import { normalizeIP } from '@fastify/rate-limit'
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
+// config.addressLimit: per-address request limits of public routes, with RateLimit-* headers.
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { addressKey } from '../lib/address-key.js'
+import type { WindowCount } from '../lib/window-counter.js'
 import { TooManyRequestsError } from './errors.js'
 import { addRouteHook } from './route-hooks.js'
 
@@ -29,41 +30,38 @@ declare module 'fastify' {
 type Done = (error?: Error) => void
 
 /**
- * The key a client address is counted under by every per-address limit: an IPv4 address is its
- * own key; IPv6 ones (and IPv4-mapped ones) go to @fastify/rate-limit's /64 rule, since one
- * subscriber usually holds a whole /64 and could otherwise rotate through its addresses.
+ * Sets RateLimit-Limit, -Remaining and -Reset (seconds until the window ends) for a count, and
+ * Retry-After on the 429 of a count past `limit`: the headers docs/api.md promises.
  */
-export function addressKey (ip: string): string {
-  return ip.includes(':') ? normalizeIP(ip) : ip
+function answerCount (reply: FastifyReply, limit: number, counted: WindowCount, now: number, done: Done): void {
+  const reset = Math.max(1, Math.ceil((counted.resetAt - now) / 1000))
+  reply.header('ratelimit-limit', String(limit))
+  reply.header('ratelimit-remaining', String(Math.max(0, limit - counted.count)))
+  reply.header('ratelimit-reset', String(reset))
+  if (counted.count <= limit) { done(); return }
+  reply.header('retry-after', String(reset))
+  done(new TooManyRequestsError(`Too many requests from this address: try again in ${reset} s`))
 }
 
 /**
  * `config.addressLimit` on a route: a per-address limit (comment posts, ad serving and events,
- * expensive reads) with @fastify/rate-limit's store and address rule, run from a callback hook
- * because the plugin's async hook costs a hot beacon several awaits per request (measured in
- * commit cfc7f17; docs/performance.md lists it among the hot-path choices). The answers are the plugin's, as
- * docs/api.md asks: RateLimit-* on every counted answer, 429 with Retry-After before the body is
- * read. The routes of a group share one count per address, as the configuration documents.
- * The store is imported by file path (not exported by the package): package.json pins the
- * version and test/http/address-limit.test.ts fails if the file moves.
+ * expensive reads) counted in `app.counterStore`, from a callback hook so a hot beacon with the
+ * in-memory store awaits nothing. A 429 comes before the body is read. The routes of a group
+ * share one count per address, as the configuration documents.
  */
 export const addressLimitPlugin = fp(async function addressLimitPlugin (app) {
   const hooks = new Map<string, (request: FastifyRequest, reply: FastifyReply, done: Done) => void>()
 
   function limiter ({ max, timeWindow, group }: AddressLimit) {
-    const store = new LocalStore(false, false)
+    const store = app.counterStore(`address:${group}`)
     return (request: FastifyRequest, reply: FastifyReply, done: Done) => {
       const limit = typeof max === 'number' ? max : max()
-      store.incr(addressKey(request.ip), (error, result) => {
-        if (error || !result) { done(error ?? new Error('the rate-limit store gave no count')); return }
-        const reset = Math.ceil(result.ttl / 1000)
-        reply.header('ratelimit-limit', String(limit))
-        reply.header('ratelimit-remaining', String(Math.max(0, limit - result.current)))
-        reply.header('ratelimit-reset', String(reset))
-        if (result.current <= limit) { done(); return }
-        reply.header('retry-after', String(reset))
-        done(new TooManyRequestsError(`Too many requests from this address: try again in ${reset} s`))
-      }, timeWindow, limit)
+      const counted = store.incr(addressKey(request.ip), timeWindow)
+      if (counted instanceof Promise) {
+        counted.then((c) => { answerCount(reply, limit, c, app.now().getTime(), done) }, done)
+      } else {
+        answerCount(reply, limit, counted, app.now().getTime(), done)
+      }
     }
   }
 

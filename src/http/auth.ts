@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
-import { addressKey } from './address-limit.js'
+import { addressKey } from '../lib/address-key.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { createTokensRepository } from '../tokens/repository.js'
 import { roleAtLeast, type AuthContext, type Role } from '../lib/roles.js'
 import { TooManyRequestsError, UnauthorizedError } from './errors.js'
 import { ForbiddenError } from '../lib/errors.js'
 import { problemResponses } from './problem.js'
+import type { WindowCount } from '../lib/window-counter.js'
 
 /** The per-address budget of failed authentication, shared by bearer tokens and preview links. */
 export interface AuthFailures {
@@ -27,6 +28,8 @@ declare module 'fastify' {
 
 // last_used_at is informative: write it at most once a minute per token, not on every request.
 const TOUCH_INTERVAL_MS = 60_000
+// BROADSHEET_AUTH_FAILURES_PER_MINUTE counts failures in windows of a minute.
+const FAILURE_WINDOW_MS = 60_000
 
 /**
  * Bearer-token authentication and role checks. A route declares `config: { auth: 'editor' }`;
@@ -34,29 +37,27 @@ const TOUCH_INTERVAL_MS = 60_000
  */
 export const authPlugin = fp(async function authPlugin (app) {
   const tokens = createTokensRepository(app.db)
-  const failures = app.createRateLimit({
-    max: app.config.authFailuresPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request: FastifyRequest) => `auth-failure:${addressKey(request.ip)}`
-  })
+  const max = app.config.authFailuresPerMinute
+  const failures = app.counterStore('auth-failures')
+  const secondsLeft = (open: WindowCount) => String(Math.max(1, Math.ceil((open.resetAt - app.now().getTime()) / 1000)))
 
   const authFailures: AuthFailures = {
     async assertAllowed (request, reply) {
-      const limit = await failures(request, { increment: false })
-      if (limit.isAllowed || (!limit.isExceeded && limit.remaining > 0)) return
-      reply.header('retry-after', String(limit.ttlInSeconds))
-      reply.header('ratelimit-limit', String(limit.max))
+      const open = await failures.peek(addressKey(request.ip))
+      if (!open || open.count < max) return
+      const reset = secondsLeft(open)
+      reply.header('retry-after', reset)
+      reply.header('ratelimit-limit', String(max))
       reply.header('ratelimit-remaining', '0')
-      reply.header('ratelimit-reset', String(limit.ttlInSeconds))
+      reply.header('ratelimit-reset', reset)
       throw new TooManyRequestsError('Too many failed authentication attempts from this address; try again later')
     },
     async record (request, reply) {
       // The 401 says how many failures are left, as every rate-limited route does.
-      const limit = await failures(request)
-      if (limit.isAllowed) return
-      reply.header('ratelimit-limit', String(limit.max))
-      reply.header('ratelimit-remaining', String(Math.max(0, limit.remaining)))
-      reply.header('ratelimit-reset', String(limit.ttlInSeconds))
+      const counted = await failures.incr(addressKey(request.ip), FAILURE_WINDOW_MS)
+      reply.header('ratelimit-limit', String(max))
+      reply.header('ratelimit-remaining', String(Math.max(0, max - counted.count)))
+      reply.header('ratelimit-reset', secondsLeft(counted))
     }
   }
   app.decorate('authFailures', authFailures)
@@ -99,4 +100,4 @@ export const authPlugin = fp(async function authPlugin (app) {
     if (header === undefined) { done(); return }
     authenticate(request, reply, header).then(() => done(), done)
   })
-}, { name: 'broadsheet-auth', dependencies: ['@fastify/rate-limit'] })
+}, { name: 'broadsheet-auth' })
