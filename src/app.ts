@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
-import sensible from '@fastify/sensible'
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import { openDatabase, type Db } from './db/client.js'
@@ -124,7 +123,6 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   if (config.demo) seedDemo(db, now())
 
   await app.register(errorHandlerPlugin)
-  await app.register(sensible)
   await app.register(securityHeadersPlugin, {
     helmet: {
       contentSecurityPolicy: {

@@ -45,13 +45,32 @@ export function etagMatches (header: string | undefined, etag: string): boolean 
 }
 
 /**
+ * A Vary value with `field` added, unless it or `*` is already listed (names compare
+ * case-insensitively, as HTTP's do).
+ */
+export function withVaryField (current: number | string | string[] | undefined, field: string): string {
+  if (current === undefined) return field
+  const value = [current].flat().join(', ')
+  const listed = value.split(',').map((name) => name.trim().toLowerCase())
+  if (listed.includes('*') || listed.includes(field.toLowerCase())) return value
+  return value.trim() === '' ? field : `${value}, ${field}`
+}
+
+/**
+ * Adds Authorization to Vary, merged with what is there: @fastify/cors's Vary: Origin must
+ * survive, or a shared cache hands one origin's CORS answer to another.
+ */
+export function varyOnAuthorization (reply: FastifyReply): void {
+  reply.header('vary', withVaryField(reply.getHeader('vary'), 'Authorization'))
+}
+
+/**
  * Sets ETag, Cache-Control and Vary for a read and answers 304 when If-None-Match holds
  * the current ETag. Returns true when the 304 was sent and the handler must stop.
  */
 export function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, opts: { publicWhenAnonymous?: boolean, cacheControl?: string | undefined } = {}): boolean {
   reply.header('etag', etag)
-  // Merged (jshttp vary, through @fastify/sensible): setting it would drop CORS's Vary: Origin.
-  reply.vary('Authorization')
+  varyOnAuthorization(reply)
   reply.header('cache-control', opts.cacheControl ?? (request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE))
   if (etagMatches(request.headers['if-none-match'], etag)) {
     reply.code(304).send()

@@ -8,6 +8,7 @@ export const PreconditionFailedError = createError('CMS_ERR_PRECONDITION_FAILED'
 export const UnauthorizedError = createError<[string]>('CMS_ERR_UNAUTHORIZED', '%s', 401)
 export const BadHostError = createError<[string]>('CMS_ERR_BAD_HOST', '%s', 400)
 export const TooManyRequestsError = createError<[string]>('CMS_ERR_RATE_LIMITED', '%s', 429)
+export const ServiceUnavailableError = createError<[string]>('CMS_ERR_UNAVAILABLE', '%s', 503)
 
 const kinds: Record<string, string> = {
   CMS_ERR_PRECONDITION_FAILED: 'precondition-failed',

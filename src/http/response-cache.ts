@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
-import { etagMatches } from './caching.js'
+import { etagMatches, varyOnAuthorization } from './caching.js'
 import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 
@@ -132,8 +132,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     entries.set(key, entry)
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
-    // Merged with CORS's Vary: Origin, never replacing it (see caching.ts notModified).
-    reply.vary('Authorization')
+    varyOnAuthorization(reply)
     if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
     reply.type(entry.contentType).send(entry.body)
   }

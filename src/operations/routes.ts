@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { ServiceUnavailableError } from '../http/errors.js'
 import { problemResponses } from '../http/problem.js'
 
 const HealthSchema = z.object({ status: z.literal('ok') }).describe('The process is up').meta({ examples: [{ status: 'ok' }] })
@@ -33,7 +34,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
       app.db.get(sql`select 1`)
     } catch (err) {
       app.log.error({ err }, 'readiness check failed')
-      throw app.httpErrors.serviceUnavailable('The database is not reachable')
+      throw new ServiceUnavailableError('The database is not reachable')
     }
     return { status: 'ready' as const, database: 'ok' as const }
   })

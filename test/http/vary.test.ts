@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
+import { withVaryField } from '../../src/http/caching.js'
 import { createArticle } from '../fixtures.js'
 import { admin, build } from '../helper.js'
 
@@ -49,4 +50,14 @@ t.test('without CORS: Vary is Authorization alone, written once', async (t) => {
   for (const [name, res] of Object.entries(await answers(t, app, { origin: ORIGIN }))) {
     t.equal(res.headers.vary, 'Authorization', name)
   }
+})
+
+t.test('withVaryField adds a field once, keeps what is listed, and leaves * alone', async (t) => {
+  t.equal(withVaryField(undefined, 'Authorization'), 'Authorization')
+  t.equal(withVaryField('', 'Authorization'), 'Authorization')
+  t.equal(withVaryField('Origin', 'Authorization'), 'Origin, Authorization')
+  t.equal(withVaryField(['Origin', 'Accept-Encoding'], 'Authorization'), 'Origin, Accept-Encoding, Authorization')
+  t.equal(withVaryField('origin,  AUTHORIZATION', 'Authorization'), 'origin,  AUTHORIZATION', 'already there in another case')
+  t.equal(withVaryField('*', 'Authorization'), '*', '* varies on everything already')
+  t.equal(withVaryField('Origin, *', 'Authorization'), 'Origin, *')
 })
