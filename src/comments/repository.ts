@@ -13,8 +13,8 @@ export type CommentStatus = CommentRow['status']
 /**
  * The ids of the approved comments below the given ones (an article's reply threads). Each
  * step of the recursion is told to look up the replies of one comment in comments_parent_idx:
- * left to the planner, a step read every approved comment of the site (or the whole table)
- * per reply found, and a reply chain cost a scan per level.
+ * left to the planner, a step may read every approved comment of the site (or the whole
+ * table) per reply found, a scan per level of a reply chain.
  */
 export function descendantsSql (articleId: number, rootIds: number[]): SQL {
   return sql`

@@ -26,9 +26,9 @@ function objectMaker (columns: string[]): (values: unknown[]) => Row {
 
 /**
  * The prepared statement for a drizzle `sql` query, kept per connection and SQL text.
- * `db.all(sql)` prepares the text again on every call, which cost a list request about a
- * sixth of its time; the values are bound parameters, so one text serves every request of
- * the same shape. Least recently used texts are dropped past MAX_STATEMENTS.
+ * `db.all(sql)` prepares the text again on every call, a large share of a list request's
+ * time; the values are bound parameters, so one text serves every request of the same
+ * shape. Least recently used texts are dropped past MAX_STATEMENTS.
  */
 function prepared (db: Db, query: SQL): Prepared & { params: unknown[] } {
   const { sql, params } = dialect.sqlToQuery(query)

@@ -21,9 +21,9 @@ export type CacheKeyOf = (url: string, query: unknown, known: readonly string[] 
  * percent-encoded again from its decoded form. The API ignores other parameters, so
  * `?_=<random>` or `utm_source` must not split the cache, and `a+b`, `a%20b` are one query.
  * A URL without a query is its own key; others go through a bounded memo of raw URL → key,
- * so a hot URL costs one Map lookup more than before. The memo is emptied when full rather
- * than trimmed oldest-first: a Map keeps deleted slots until it rehashes, so under a flood of
- * cache-busting URLs finding the oldest key walked thousands of them (6 µs a miss, not 0.3).
+ * so a hot URL costs one Map lookup. The memo is emptied when full rather than trimmed
+ * oldest-first: a Map keeps deleted slots until it rehashes, so under a flood of cache-busting
+ * URLs finding the oldest key would walk thousands of them on every miss.
  */
 export function createCacheKeyOf (memoSize = KEY_MEMO_SIZE, memo = new Map<string, string>()): CacheKeyOf {
   return (url, query, known) => {

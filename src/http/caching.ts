@@ -9,7 +9,7 @@ export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 /** Cache-Control for anything that depends on the caller's token. */
 export const PRIVATE_CACHE = 'private, no-cache'
 
-/** The digest part of an ETag, of a JSON text. One-shot crypto.hash: a Hash object per call costs several times more on a busy server. */
+/** The digest part of an ETag, of a JSON text; one-shot crypto.hash, since a Hash object per read costs several times as much. */
 function digestOf (json: string): string {
   return hash('sha1', json, 'base64url').slice(0, 16)
 }
@@ -82,8 +82,8 @@ export function notModified (request: FastifyRequest, reply: FastifyReply, etag:
 /**
  * Answers a read with its JSON, serialised once: the ETag (item with `revision`, else list)
  * digests exactly the bytes sent, which are the same bytes itemEtag/listEtag digest, and the
- * answer skips the route's zod serializer, whose validating copy of a 7 KB article cost more
- * than the JSON itself. Handlers build these bodies field by field in the documented shape;
+ * answer skips the route's zod serializer, which copies the whole body to validate it before
+ * stringifying. Handlers build these bodies field by field in the documented shape;
  * the fuzzer checks every 2xx against the OpenAPI schema. Or a 304 when If-None-Match holds.
  */
 export function sendRead (request: FastifyRequest, reply: FastifyReply, body: unknown, opts: { revision?: number, publicWhenAnonymous?: boolean, cacheControl?: string | undefined } = {}): FastifyReply {

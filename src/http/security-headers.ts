@@ -2,9 +2,9 @@ import helmet, { type HelmetOptions } from 'helmet'
 import fp from 'fastify-plugin'
 
 /**
- * The headers helmet sets, computed once. @fastify/helmet builds helmet's middleware on
- * every request (about 5 % of a cached read here); helmet's output does not depend on the
- * request, so it is captured at start-up and applied as a plain header object.
+ * The headers helmet sets, computed once. @fastify/helmet runs helmet's middleware on every
+ * request, a real share of a cached read; helmet's output does not depend on the request, so
+ * it is captured at start-up and applied as a plain header object.
  */
 export function helmetHeaders (options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {}

@@ -2,9 +2,9 @@ import { setFlagsFromString } from 'node:v8'
 
 /**
  * How far V8 lets the old generation grow past what survived its last full collection before
- * collecting again. V8 alone picks up to 300 %, so under steady traffic the heap swings far
- * above what it holds; 50 % keeps peak memory low at the same throughput (a few ms more of
- * full collections).
+ * collecting again. V8 alone lets it grow up to threefold, so under steady traffic the heap
+ * swings far above what it holds; half keeps peak memory low at the same throughput, for
+ * somewhat more frequent full collections.
  */
 export const HEAP_GROWING_PERCENT = 50
 
