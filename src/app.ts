@@ -1,3 +1,4 @@
+// buildApp: the one factory of the Broadsheet app, for the server, the CLI and every test.
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'

@@ -1,3 +1,4 @@
+// The command line (npm run cli): migrations, tokens, backup, import, rerender, OpenAPI.
 import { parseArgs } from 'node:util'
 import { readFile, writeFile } from 'node:fs/promises'
 import { ConfigError, loadConfig } from './config.js'

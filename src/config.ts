@@ -1,3 +1,4 @@
+// The environment variables, validated by one zod schema into the typed Config.
 import { isIP } from 'node:net'
 import { z } from 'zod'
 

@@ -1,3 +1,4 @@
+// Generates the OpenAPI document as committed in openapi/openapi.json.
 import { fileURLToPath } from 'node:url'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'

@@ -1,3 +1,4 @@
+// The server entry point: config from the environment, heap flags, listen, graceful close.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'

@@ -1,3 +1,4 @@
+// Ad administration routes: slots (public reads), campaigns and creatives (editors).
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'

@@ -1,3 +1,4 @@
+// Validation of ads.txt content, line by line, before it is stored.
 const VARIABLE = /^(contact|subdomain|inventorypartnerdomain|ownerdomain|managerdomain)\s*=\s*\S.*$/i
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 

@@ -1,3 +1,4 @@
+// Ad impression, click and serve counters: buffered in memory, flushed to the database in one transaction.
 import { sql } from 'drizzle-orm'
 import type { Log } from '../lib/log.js'
 import type { Db } from '../db/client.js'

@@ -1,3 +1,4 @@
+// Writes an ad serve answer from JSON pieces cached per ads snapshot, and the sandbox of html creatives.
 import { escapeAttribute } from 'entities'
 import type { CreativeRow, SlotRow } from './repository.js'
 import type { Snapshot } from './selection.js'

@@ -1,3 +1,4 @@
+// The ad engine: the in-memory snapshot of slots, campaigns and creatives, and its counters.
 import type { Log } from '../lib/log.js'
 import type { Db } from '../db/client.js'
 import { createAdCounters } from './counters.js'

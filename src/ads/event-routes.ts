@@ -1,3 +1,4 @@
+// Ad event routes: impression beacons and click redirects, verified and counted.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'

@@ -1,3 +1,4 @@
+// The ads plugin: builds the engine and tokens, then registers every ad route.
 import type { FastifyPluginAsync } from 'fastify'
 import { adAdminRoutes } from './admin-routes.js'
 import { createAdEngine } from './engine.js'

@@ -1,3 +1,4 @@
+// Data access of ad slots, campaigns and creatives.
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { adCampaigns, adCreatives, adSlots } from '../db/schema.js'

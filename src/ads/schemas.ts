@@ -1,3 +1,4 @@
+// Zod schemas of ad slots, campaigns, creatives, serve answers and stats.
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema } from '../http/pagination.js'
 import { TimestampSchema } from '../http/schemas.js'

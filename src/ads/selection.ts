@@ -1,3 +1,4 @@
+// Ad selection: which campaigns are live, which targeting matches a page, which creative fits a slot.
 import type { AdSizes, AdTargetingSet } from '../db/schema.js'
 import type { CampaignRow, CreativeRow, SlotRow } from './repository.js'
 

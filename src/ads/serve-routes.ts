@@ -1,3 +1,4 @@
+// The ad serve route: one decision for every slot of a page, answered from memory.
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'

@@ -1,3 +1,4 @@
+// Reads of the daily ad counters for the stats route.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 

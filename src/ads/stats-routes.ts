@@ -1,3 +1,4 @@
+// Ad statistics and ads.txt routes.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError } from '../lib/errors.js'

@@ -1,3 +1,4 @@
+// Signed ad decision tokens: what makes impression and click links unforgeable and single-use.
 import { hash, timingSafeEqual } from 'node:crypto'
 import { setBounded } from '../lib/bounded-map.js'
 

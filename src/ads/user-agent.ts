@@ -1,3 +1,4 @@
+// Device class and bot verdict of a User-Agent, remembered per string.
 import Bowser from 'bowser'
 import { isbot } from 'isbot'
 import type { Device } from './selection.js'

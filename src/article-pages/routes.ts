@@ -1,3 +1,4 @@
+// GET /v1/article-pages/{slug}: everything an article page shows, in one request.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { latestArticles, relatedArticles } from '../articles/queries.js'

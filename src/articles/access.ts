@@ -1,3 +1,4 @@
+// Who may read and change which article, by role and byline.
 import { ForbiddenError } from '../lib/errors.js'
 import { aRole, type AuthContext, roleAtLeast } from '../lib/roles.js'
 

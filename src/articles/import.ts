@@ -1,3 +1,4 @@
+// Bulk import of articles from JSON (the CLI import), with the API's validation.
 import type { Db } from '../db/client.js'
 import { DomainError, FieldError, unknownFieldMessage } from '../lib/errors.js'
 import { createArticlesRepository, SYSTEM } from './repository.js'

@@ -1,3 +1,4 @@
+// Resolves the category, author and tag filters of an article list from ids or slugs.
 import { and, eq, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { authors, categories, tags } from '../db/schema.js'

@@ -1,3 +1,4 @@
+// The articles plugin: repository, scheduler and the /v1/articles routes.
 import type { FastifyPluginAsync } from 'fastify'
 import { createArticlesRepository } from './repository.js'
 import { articlesRoutes } from './routes.js'

@@ -1,3 +1,4 @@
+// Signed preview links that show one unpublished article until they expire.
 import { sign, verify } from '../lib/signing.js'
 
 const PURPOSE = 'article-preview'

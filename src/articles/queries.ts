@@ -1,3 +1,4 @@
+// The SQL of article reads: list pages, projections for ?fields= and raw rows mapped to ArticleRow.
 import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'

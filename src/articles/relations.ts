@@ -1,3 +1,4 @@
+// An article's category, author and tags: resolved from ids or slugs, stored and loaded.
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleTags, authors, categories, tags } from '../db/schema.js'

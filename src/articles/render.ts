@@ -1,3 +1,4 @@
+// Article body to HTML: markdown-it, then sanitize-html, which decides what survives.
 import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
 import { decodeHTML } from 'entities'

@@ -1,3 +1,4 @@
+// Data access of articles: reads, writes with revisions, and the search index kept in step.
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articleRevisions, articles, authors, categories } from '../db/schema.js'

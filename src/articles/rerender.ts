@@ -1,3 +1,4 @@
+// Renders every stored article's html again with the current sanitizer (the CLI rerender).
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { renderBody } from './render.js'

@@ -1,3 +1,4 @@
+// Article revision routes: list, read and restore.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { assertIfMatch, itemEtag, notModified } from '../http/caching.js'

@@ -1,3 +1,4 @@
+// Public article reads: lists, search and one article.
 import { z } from 'zod'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'

@@ -1,3 +1,4 @@
+// Publishes scheduled articles at their time, without a request.
 import type { Log } from '../lib/log.js'
 import type { ArticlesRepository } from './repository.js'
 

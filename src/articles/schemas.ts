@@ -1,3 +1,4 @@
+// Zod schemas of articles: the answer, create and change bodies, list queries.
 import { z } from 'zod'
 import { articleStatuses } from '../db/schema.js'
 import { fieldsQuery } from '../http/fields.js'

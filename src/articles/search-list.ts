@@ -1,3 +1,4 @@
+// Article lists filtered by a full-text search, ranked by relevance or sorted by date.
 import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'

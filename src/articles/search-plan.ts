@@ -1,3 +1,4 @@
+// Plans a full-text search so it stays fast on a big index.
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { FieldError } from '../lib/errors.js'

@@ -1,3 +1,4 @@
+// The FTS5 search index of articles, its term dictionary and the cache of relevance rankings.
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'

@@ -1,3 +1,4 @@
+// Article status changes: draft, scheduled, published, trash, and what each sets.
 import type { articles } from '../db/schema.js'
 import { FieldError, ForbiddenError } from '../lib/errors.js'
 import type { ArticleStatus } from './schemas.js'

@@ -1,3 +1,4 @@
+// Article write routes: create, change, publish, trash, restore and preview links.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'

@@ -1,3 +1,4 @@
+// Commenter tokens: signed proof that a returning commenter posted with this email before.
 import { createSecretKey, randomBytes } from 'node:crypto'
 import { sign, verify } from '../lib/signing.js'
 import { avatarHash } from './render.js'

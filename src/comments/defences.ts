@@ -1,3 +1,4 @@
+// Comment spam defences: honeypot, blocklist, link limit and first-time moderation.
 import type { CommenterProof } from './commenter-token.js'
 import type { CommentSettings } from './settings.js'
 import { countLinks } from './render.js'

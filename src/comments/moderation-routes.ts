@@ -1,3 +1,4 @@
+// Comment moderation routes: the queue, status changes, erasure and settings.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { ArticlesRepository } from '../articles/repository.js'

@@ -1,3 +1,4 @@
+// The comments plugin: the public form and lists, moderation and settings.
 import type { FastifyPluginAsync } from 'fastify'
 import { commentsRoutes } from './routes.js'
 import { createCommentSettings } from './settings.js'

@@ -1,3 +1,4 @@
+// A comment's HTML from its plain text, and the link count and email form the defences use.
 import { hash } from 'node:crypto'
 import { LinkifyIt } from 'linkify-it'
 import { escapeUTF8 } from 'entities'

@@ -1,3 +1,4 @@
+// Data access of comments: group-committed posts, threads, moderation and erasure.
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/client.js'

@@ -1,3 +1,4 @@
+// Public comment routes: the "Leave a reply" form and an article's approved comments.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createArticlesRepository } from '../articles/repository.js'

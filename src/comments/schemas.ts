@@ -1,3 +1,4 @@
+// Zod schemas of comments: the public, posted and moderation shapes, the form and list queries.
 import { z } from 'zod'
 import { commentStatuses } from '../db/schema.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'

@@ -1,3 +1,4 @@
+// Comment settings (moderation and defences), stored in the settings table.
 import { z } from 'zod'
 import type { SettingsRepository } from '../db/settings.js'
 

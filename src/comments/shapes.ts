@@ -1,3 +1,4 @@
+// The shapes a comment row is answered in: public, just posted, and for moderators.
 import { commentHtml } from './render.js'
 import type { CommentRow } from './repository.js'
 

@@ -1,3 +1,4 @@
+// Opens the SQLite database through Drizzle, with WAL and its pragmas.
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'

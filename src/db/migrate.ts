@@ -1,3 +1,4 @@
+// Applies drizzle-kit's migrations at start.
 import { fileURLToPath } from 'node:url'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type { Db } from './client.js'

@@ -1,3 +1,4 @@
+// The Drizzle schema of every table and index.
 import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 

@@ -1,3 +1,4 @@
+// The signing secret: the configured one, or one generated once and stored.
 import { randomBytes } from 'node:crypto'
 import type { SettingsRepository } from './settings.js'
 

@@ -1,3 +1,4 @@
+// Deletes that leave nothing behind in the database files (comment erasure).
 import type Database from 'better-sqlite3'
 
 /**

@@ -1,3 +1,4 @@
+// The settings table's repository: signing secret, comment policy and ads.txt.
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from './client.js'
 import { settings } from './schema.js'

@@ -1,3 +1,4 @@
+// Prepared statements cached per SQL text, and fast row mapping, for hot reads.
 import type Database from 'better-sqlite3'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'

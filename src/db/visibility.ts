@@ -1,3 +1,4 @@
+// The SQL condition that makes an article publicly visible.
 import { sql, type SQL } from 'drizzle-orm'
 
 /**

@@ -1,3 +1,4 @@
+// Seeds the demo newsroom into an empty database on first start.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { adCampaigns, adCreatives, adSlots, authors, categories, tags } from '../db/schema.js'

@@ -1,3 +1,4 @@
+// Serves the demo news site (examples/news-site) at /demo/.
 import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsync } from 'fastify'
 import fastifyStatic from '@fastify/static'

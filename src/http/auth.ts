@@ -1,3 +1,4 @@
+// Bearer-token authentication, role checks and the failed-authentication budget.
 import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
 import { addressKey } from '../lib/address-key.js'

@@ -1,3 +1,4 @@
+// The response cache's key of a URL: its path and the query parameters its route knows.
 import { z } from 'zod'
 
 /** How many raw URLs the key memo remembers: the hot pages' URLs, read again and again. */

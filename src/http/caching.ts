@@ -1,3 +1,4 @@
+// ETag, Cache-Control, Vary and 304s of reads, and If-Match of writes.
 import { hash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PreconditionFailedError } from './errors.js'

@@ -1,8 +1,7 @@
-import createError from '@fastify/error'
-
 // Errors of the HTTP protocol itself (credentials, If-Match, Host, request budgets), thrown by
 // src/http and routes; the error handler answers each with its statusCode, and its code names
 // the `type`. What the domain refuses is a domain error (src/lib/errors.ts) instead.
+import createError from '@fastify/error'
 
 export const PreconditionFailedError = createError('CMS_ERR_PRECONDITION_FAILED', 'The resource has changed since you read it (If-Match is stale); nothing was changed', 412)
 export const UnauthorizedError = createError<[string]>('CMS_ERR_UNAUTHORIZED', '%s', 401)

@@ -1,3 +1,4 @@
+// The ?fields= parameter: an answer with only the named fields.
 import { z } from 'zod'
 
 /** `?fields=a,b,c`: only these top-level fields in the answer (`id` always); unknown names are a 400. */

@@ -1,3 +1,4 @@
+// Idempotency-Key on creating POSTs: a retry replays the first answer.
 import { hash as digest } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { and, eq, lt } from 'drizzle-orm'

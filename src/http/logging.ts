@@ -1,3 +1,4 @@
+// Logging: redaction, the request serializer, pretty output on a terminal and the lazy per-request logger.
 import { createRequire } from 'node:module'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 

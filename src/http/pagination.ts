@@ -1,3 +1,4 @@
+// Cursor pagination: page queries, the { data, meta } envelope and cursors.
 import { z } from 'zod'
 import { encodeCursor } from '../lib/cursor.js'
 

@@ -1,3 +1,4 @@
+// The problem+json body (RFC 9457) and its schema in route responses.
 import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
 

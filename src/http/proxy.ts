@@ -1,3 +1,4 @@
+// Trusted proxies and the public origin absolute links start with.
 import fp from 'fastify-plugin'
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'

@@ -1,3 +1,4 @@
+// The response cache: serialized public answers kept in memory until the content changes.
 import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches, varyOnAuthorization } from './caching.js'

@@ -1,3 +1,4 @@
+// Adds a hook to one route's own hooks, for plugins that act on a route's config.
 import type { RouteOptions } from 'fastify'
 
 type RouteHookName = 'onRequest' | 'preValidation' | 'preHandler' | 'onSend'

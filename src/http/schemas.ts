@@ -1,3 +1,4 @@
+// Zod schemas shared by every resource: ids, id-or-slug params, timestamps.
 import { z } from 'zod'
 
 /** A positive integer id in a path. */

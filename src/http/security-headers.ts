@@ -1,3 +1,4 @@
+// Security headers of every answer (helmet's, computed once) and X-Request-Id.
 import helmet, { type HelmetOptions } from 'helmet'
 import fp from 'fastify-plugin'
 

@@ -1,3 +1,4 @@
+// The OpenAPI document and Swagger UI, generated from the routes' zod schemas.
 import fp from 'fastify-plugin'
 import { z } from 'zod'
 import swagger from '@fastify/swagger'

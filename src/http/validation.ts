@@ -1,3 +1,4 @@
+// The request validator: zod, skipped only where its answer is known in advance.
 import type { FastifySchemaCompiler } from 'fastify'
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'

@@ -1,3 +1,4 @@
+// The V8 heap flags the server starts with.
 import { setFlagsFromString } from 'node:v8'
 
 /**

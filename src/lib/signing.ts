@@ -1,3 +1,4 @@
+// Compact HMAC-signed tokens (preview links, commenter tokens).
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto'
 
 /**

@@ -1,3 +1,4 @@
+// Slugs: the schema of an explicit one, and one made from any text.
 import { slugify as transliterate } from 'transliteration'
 import { z } from 'zod'
 

@@ -1,3 +1,4 @@
+// A bounded memo whose entries hold only for the content version they were read at.
 import { setBounded } from './bounded-map.js'
 
 /**

@@ -1,3 +1,4 @@
+// Liveness and readiness probes: /health and /ready.
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'

@@ -1,3 +1,4 @@
+// What differs between categories, tags and authors, for the shared taxonomy code.
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { articles, articleTags, authors, categories, tags } from '../db/schema.js'

@@ -1,3 +1,4 @@
+// Data access of categories, tags and authors, one repository per kind.
 import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { articles } from '../db/schema.js'

@@ -1,3 +1,4 @@
+// The /v1/categories, /v1/tags and /v1/authors routes.
 import { z } from 'zod'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'

@@ -1,3 +1,4 @@
+// Zod schemas of categories, tags and authors.
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema } from '../http/pagination.js'
 import { SlugSchema } from '../lib/slug.js'

@@ -1,3 +1,4 @@
+// Data access of API tokens: hashed secrets, lookup, revocation.
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { apiTokens, authors } from '../db/schema.js'

@@ -1,3 +1,4 @@
+// The /v1/tokens routes (admins only).
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError, NotFoundError } from '../lib/errors.js'

@@ -1,3 +1,4 @@
+// Zod schemas of API tokens.
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { TimestampSchema } from '../http/schemas.js'

@@ -1,3 +1,4 @@
+// Roles and their order, and API token secrets and their hashes.
 import { hash, randomBytes } from 'node:crypto'
 
 /** A new API token secret: `bs_` and 256 random bits in base64url. */
