@@ -119,9 +119,15 @@ t.test('one cover-image type: every coverImage is the CoverImage schema', async 
   t.ok(seen >= 4, 'the check saw the cover images')
 })
 
-t.test('public reads declare an optional token, so Swagger UI sends one and drafts can be tried', async (t) => {
+// Routes that ignore any token (config.ignoreToken): the liveness and readiness probes answer
+// everyone alike, so a probe never fails on a proxy's Authorization header or on an address
+// that used up its failed-authentication budget. They declare no security and no 401 or 429.
+const IGNORE_TOKEN = ['GET /health', 'GET /ready']
+
+t.test('public reads declare an optional token, so Swagger UI sends one and drafts can be tried; only the probes are exempt', async (t) => {
   let publicReads = 0
   for (const { name, method, op } of operations) {
+    if (IGNORE_TOKEN.includes(name)) continue
     const needsToken = op.security?.length > 0 && op.security.every((r: Json) => Object.keys(r).length > 0)
     if (method !== 'get' || needsToken) continue
     publicReads++
@@ -129,6 +135,17 @@ t.test('public reads declare an optional token, so Swagger UI sends one and draf
     t.ok(op.responses['401'], `${name} documents the 401 of a bad token`)
   }
   t.ok(publicReads >= 15, `the check saw ${publicReads} public reads`)
+})
+
+t.test('the probes take no token: no security requirement, no 401 or 429', async (t) => {
+  for (const name of IGNORE_TOKEN) {
+    const probe = operations.find((o) => o.name === name)
+    if (!probe) { t.fail(`${name} is not in the document`); continue }
+    t.equal(probe.op.security, undefined, `${name} declares no security`)
+    t.same(Object.keys(probe.op.responses).filter((status) => status === '401' || status === '429'), [], `${name} answers no 401 or 429`)
+    t.ok(probe.op.responses['200'], `${name} documents its 200`)
+  }
+  t.ok(operations.find((o) => o.name === 'GET /ready')?.op.responses['503'], 'GET /ready documents its 503')
 })
 
 t.test('response headers are documented: X-Request-Id everywhere, Location on 201, Retry-After on 429, ETag on reads', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { assertProblem, build } from './helper.js'
+import { admin, assertProblem, bearer, build } from './helper.js'
 
 t.test('GET /health → 200 {status: ok}, never cached', async (t) => {
   const app = await build(t)
@@ -28,4 +28,21 @@ t.test('GET /ready with the database closed → 503 problem+json, while /health 
   t.notMatch(res.body, /sqlite|database connection/i, 'no driver detail in the body')
   const health = await app.inject({ url: '/health' })
   t.equal(health.statusCode, 200)
+})
+
+t.test('the probes ignore any token: a bad one answers 200, spends no failed-auth budget, and a limited address still gets 200', async (t) => {
+  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' })
+  const ip = '203.0.113.70'
+  for (const url of ['/health', '/ready']) {
+    const res = await app.inject({ url, headers: bearer('bs_wrong'), remoteAddress: ip })
+    t.equal(res.statusCode, 200, `${url} with a bad token`)
+    t.equal(res.headers['ratelimit-remaining'], undefined, `${url} counted nothing`)
+  }
+  t.equal((await app.inject({ url: '/v1/tokens', headers: admin, remoteAddress: ip })).statusCode, 200, 'the budget is untouched')
+
+  assertProblem(t, await app.inject({ url: '/v1/tokens', headers: bearer('bs_wrong'), remoteAddress: ip }), 401, 'unauthorized')
+  assertProblem(t, await app.inject({ url: '/v1/tokens', headers: admin, remoteAddress: ip }), 429, 'rate-limited')
+  for (const url of ['/health', '/ready']) {
+    t.equal((await app.inject({ url, headers: admin, remoteAddress: ip })).statusCode, 200, `${url} while the address is limited`)
+  }
 })

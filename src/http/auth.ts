@@ -24,6 +24,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The least role a route needs; absent means public. */
     auth?: Role
+    /**
+     * The route answers everyone alike and never reads an Authorization header: no 401, and no
+     * failed-authentication budget spent or enforced (the probes, which must not fail on a
+     * proxy's header or an address that used up its budget).
+     */
+    ignoreToken?: boolean
   }
 }
 
@@ -98,7 +104,7 @@ export const authPlugin = fp(async function authPlugin (app) {
   // Most requests carry no token: answer those without creating a promise.
   app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers.authorization
-    if (header === undefined) { done(); return }
+    if (header === undefined || request.routeOptions.config.ignoreToken === true) { done(); return }
     authenticate(request, reply, header).then(() => done(), done)
   })
 }, { name: 'broadsheet-auth' })

@@ -104,13 +104,14 @@ const zodTransform = createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', 
 /**
  * Public reads take a token too (a token shows drafts and hidden tags). Without a security
  * requirement Swagger UI never sends the token, so they declare it optional; a bad token on
- * them answers 401, and too many bad ones 429, like anywhere else.
+ * them answers 401, and too many bad ones 429, like anywhere else. Routes that ignore tokens
+ * (`config.ignoreToken`: the probes) declare none and answer neither.
  */
 function optionalSecurityOnPublicReads (input: Parameters<typeof zodTransform>[0] & { route?: RouteOptions }, rateLimited: Set<string>) {
   const schema = input.schema as Record<string, unknown> | undefined
   const methods = [input.route?.method ?? []].flat()
   if (input.route?.config?.addressLimit && typeof schema?.operationId === 'string') rateLimited.add(schema.operationId)
-  if (!schema || schema.hide || schema.security || !methods.includes('GET')) return zodTransform(input)
+  if (!schema || schema.hide || schema.security || !methods.includes('GET') || input.route?.config?.ignoreToken) return zodTransform(input)
   const response = { ...problemResponses(401, 429), ...(schema.response as object | undefined) }
   return zodTransform({ ...input, schema: { ...schema, security: [{}, { bearerAuth: [] }], response } })
 }

@@ -8,9 +8,10 @@ import { problemResponses } from '../http/problem.js'
 const HealthSchema = z.object({ status: z.literal('ok') }).describe('The process is up').meta({ examples: [{ status: 'ok' }] })
 const ReadySchema = z.object({ status: z.literal('ready'), database: z.literal('ok') }).describe('Ready to serve: the database answers').meta({ examples: [{ status: 'ready', database: 'ok' }] })
 
-/** Liveness and readiness probes. */
+/** Liveness and readiness probes: they answer whatever token is sent, so a probe never fails on one. */
 export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
   app.get('/health', {
+    config: { ignoreToken: true },
     schema: {
       tags: ['Operations'],
       operationId: 'getHealth',
@@ -23,6 +24,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
   })
 
   app.get('/ready', {
+    config: { ignoreToken: true },
     schema: {
       tags: ['Operations'],
       operationId: 'getReadiness',
