@@ -1,8 +1,8 @@
+// The one place a domain error gets its HTTP answer. A Record over every code: a new domain
+// error without an answer here fails the type check instead of becoming a 500.
 import { DomainError, FieldError, type DomainErrorCode } from '../lib/errors.js'
 import { problem, type Problem } from './problem.js'
 
-// The one place a domain error gets its HTTP answer. A Record over every code: a new domain
-// error without an answer here fails the type check instead of becoming a 500.
 const answers: Record<DomainErrorCode, { status: number, kind: string }> = {
   CMS_ERR_INVALID_FIELD: { status: 400, kind: 'validation' },
   CMS_ERR_FORBIDDEN: { status: 403, kind: 'forbidden' },

@@ -1,3 +1,4 @@
+// Keyset pagination cursors: opaque base64url of the last item's sort values.
 import type { z } from 'zod'
 import { FieldError } from './errors.js'
 

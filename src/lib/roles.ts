@@ -1,3 +1,4 @@
+// Editorial roles, their order, and who a request acts as.
 export const roles = ['admin', 'editor', 'author', 'contributor'] as const
 export type Role = typeof roles[number]
 
