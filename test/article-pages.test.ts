@@ -1,8 +1,7 @@
 import t from 'tap'
-import { build } from './helper.js'
+import type { App } from '../src/app.js'
+import { buildTestApp } from './helper.js'
 import { createArticle, createTaxon } from './fixtures.js'
-
-type App = Awaited<ReturnType<typeof build>>
 
 /** Counts statement executions (get, all, run, iterate) while fn runs. */
 async function countQueries (app: App, fn: () => Promise<unknown>): Promise<number> {
@@ -20,7 +19,7 @@ async function countQueries (app: App, fn: () => Promise<unknown>): Promise<numb
 }
 
 t.test('GET /v1/article-pages/{slug} → the article, related (4), latest (5), ad slots and commentCount', async (t) => {
-  const app = await build(t, { BROADSHEET_DEMO: 'true' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_DEMO: 'true' } })
   const list = await app.inject({ url: '/v1/articles?featured=true&fields=slug' })
   const slug = list.json().data[0].slug
   const res = await app.inject({ url: `/v1/article-pages/${slug}` })
@@ -40,7 +39,7 @@ t.test('GET /v1/article-pages/{slug} → the article, related (4), latest (5), a
 })
 
 t.test('GET /v1/article-pages/{slug} → 404 for a draft or unknown article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const draft = await createArticle(app, { title: 'Unpublished', status: 'draft' })
   t.equal((await app.inject({ url: `/v1/article-pages/${draft.slug}` })).statusCode, 404)
   const unknown = await app.inject({ url: '/v1/article-pages/no-such-story' })
@@ -49,7 +48,7 @@ t.test('GET /v1/article-pages/{slug} → 404 for a draft or unknown article', as
 })
 
 t.test('the article page runs the same number of queries however many tags, related and latest articles there are', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const bare = await createArticle(app, { title: 'Bare story', status: 'published' })
   const category = await createTaxon(app, 'categories', { name: 'World' })
   const tags = Array.from({ length: 10 }, (_, i) => `Topic ${i}`)

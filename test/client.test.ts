@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { clientDrift, committedClientTypes, generateClientTypes, runClientGenerator } from '../clients/generator.js'
 import { createBroadsheetClient } from '../clients/typescript/index.js'
-import { BOOTSTRAP, build, tempDir } from './helper.js'
+import { BOOTSTRAP, buildTestApp, tempDir } from './helper.js'
 
 // Each generation takes about a second of CPU; a busy machine may stretch that well past tap's 30 s default.
 t.setTimeout(90_000)
@@ -43,7 +43,7 @@ t.test('client:generate writes the client; client:check reports one line and ans
 })
 
 t.test('createBroadsheetClient reads anonymously and writes with its token as the bearer', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
   const anonymous = createBroadsheetClient({ baseUrl })
   const editor = createBroadsheetClient({ baseUrl, token: BOOTSTRAP })

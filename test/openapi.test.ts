@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { compileErrors, validate } from '@readme/openapi-parser'
 import { generateOpenApi, openApiPath } from '../src/openapi.js'
-import { build } from './helper.js'
+import { buildTestApp } from './helper.js'
 
 t.test('openapi/openapi.json equals what the app generates (run npm run openapi after a change)', async (t) => {
   const committed = await readFile(openApiPath, 'utf8')
@@ -39,7 +39,7 @@ t.test('every operation has tags, a summary, a success and an error response', a
 })
 
 t.test('GET /openapi.json serves the same document', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/openapi.json' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), JSON.parse(await generateOpenApi()))

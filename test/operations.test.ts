@@ -1,8 +1,8 @@
 import t from 'tap'
-import { admin, assertProblem, bearer, build } from './helper.js'
+import { admin, assertProblem, bearer, buildTestApp } from './helper.js'
 
 t.test('GET /health → 200 {status: ok}, never cached', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/health' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'ok' })
@@ -10,7 +10,7 @@ t.test('GET /health → 200 {status: ok}, never cached', async (t) => {
 })
 
 t.test('GET /ready → 200 {status: ready, database: ok}, never cached', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/ready' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'ready', database: 'ok' })
@@ -18,9 +18,9 @@ t.test('GET /ready → 200 {status: ready, database: ok}, never cached', async (
 })
 
 t.test('GET /ready with the database closed → 503 problem+json, while /health stays 200', async (t) => {
-  // build() closes the app in teardown, and its onClose closes the database again:
+  // buildTestApp() closes the app in teardown, and its onClose closes the database again:
   // better-sqlite3 treats a second close as a no-op, so the teardown is unchanged.
-  const app = await build(t)
+  const app = await buildTestApp(t)
   app.db.$client.close()
   const res = await app.inject({ url: '/ready' })
   const body = assertProblem(t, res, 503)
@@ -31,7 +31,7 @@ t.test('GET /ready with the database closed → 503 problem+json, while /health 
 })
 
 t.test('the probes ignore any token: a bad one answers 200, spends no failed-auth budget, and a limited address still gets 200', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' } })
   const ip = '203.0.113.70'
   for (const url of ['/health', '/ready']) {
     const res = await app.inject({ url, headers: bearer('bs_wrong'), remoteAddress: ip })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { adTables, createAd, createCampaign, createCreative, createSlot, expectJson, expectProblem } from '../fixtures.js'
-import { admin, buildAds, createClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Campaigns and creatives: create with defaults, validation (nothing stored on a 400),
 // creatives fitting their campaign's slots, If-Match on PATCH and DELETE.
@@ -35,7 +35,7 @@ function postCreative (app: App, payload: Record<string, unknown>) {
 }
 
 t.test('POST /v1/ad-campaigns → 201 with every default: draft, standard, priority 5, weight 1, no limits, no targeting', async (t) => {
-  const app = await buildAds(t, { now: createClock(AT).now })
+  const app = await buildTestApp(t, { now: createClock(AT).now })
   const res = await postCampaign(app, {})
   expectJson(t, res, 201, {
     id: 1,
@@ -57,7 +57,7 @@ t.test('POST /v1/ad-campaigns → 201 with every default: draft, standard, prior
 })
 
 t.test('POST /v1/ad-campaigns → 400 for priority 0 or 11, an unknown tier or status, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const cases: Array<[Record<string, unknown>, string, string]> = [
     [{ priority: 0 }, 'priority', 'priority is 1 to 10'],
     [{ priority: 11 }, 'priority', 'priority is 1 to 10'],
@@ -76,7 +76,7 @@ t.test('POST /v1/ad-campaigns → 400 for priority 0 or 11, an unknown tier or s
 })
 
 t.test('POST /v1/ad-campaigns → 400 unless startsAt is before endsAt, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   for (const [startsAt, endsAt] of [['2031-03-02T00:00:00Z', '2031-03-01T00:00:00Z'], ['2031-03-01T00:00:00Z', '2031-03-01T00:00:00.000Z']]) {
     const res = await postCampaign(app, { startsAt, endsAt })
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'endsAt', message: 'endsAt must be after startsAt' }])
@@ -88,7 +88,7 @@ t.test('POST /v1/ad-campaigns → 400 unless startsAt is before endsAt, and noth
 })
 
 t.test('PATCH /v1/ad-campaigns/{id} → 400 when endsAt would fall before the stored startsAt, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const campaign = await createCampaign(app, { startsAt: '2031-03-10T00:00:00Z' })
   const before = adTables(app)
   const res = await app.inject({ method: 'PATCH', url: `/v1/ad-campaigns/${campaign.id}`, headers: admin, payload: { endsAt: '2031-03-09T00:00:00Z' } })
@@ -97,7 +97,7 @@ t.test('PATCH /v1/ad-campaigns/{id} → 400 when endsAt would fall before the st
 })
 
 t.test('POST and PATCH /v1/ad-campaigns → 400 naming slotKeys.N for a slot that does not exist, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, { key: 'sidebar' })
   const res = await postCampaign(app, { slotKeys: ['sidebar', 'nowhere'] })
   expectProblem(t, res, 400, 'validation', 'There is no ad slot "nowhere"', [{ path: 'slotKeys.1', message: 'There is no ad slot "nowhere"' }])
@@ -110,7 +110,7 @@ t.test('POST and PATCH /v1/ad-campaigns → 400 naming slotKeys.N for a slot tha
 })
 
 t.test('POST /v1/ad-creatives → 400 for a targetUrl that is not plain http or https, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
   const before = adTables(app)
   for (const targetUrl of [
@@ -133,7 +133,7 @@ t.test('POST /v1/ad-creatives → 400 for a targetUrl that is not plain http or 
 })
 
 t.test('POST /v1/ad-creatives → 201 for http and https targetUrls, stored exactly as sent', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
   for (const targetUrl of ['http://harbourlines.example/', 'https://harbourlines.example/spring?utm_source=news&x=1#top']) {
     const res = await postCreative(app, creativeBody(campaign.id, { targetUrl }))
@@ -143,7 +143,7 @@ t.test('POST /v1/ad-creatives → 201 for http and https targetUrls, stored exac
 })
 
 t.test('POST /v1/ad-creatives → 400 for an image ad without alt or imageUrl, or a javascript: imageUrl, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
   const before = adTables(app)
   const alt = 'alt is required for an image ad: describe it for people who cannot see it'
@@ -159,7 +159,7 @@ t.test('POST /v1/ad-creatives → 400 for an image ad without alt or imageUrl, o
 })
 
 t.test('POST /v1/ad-creatives → 400 for an html ad without html or over 64 KB, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
   const before = adTables(app)
   const html = { kind: 'html', imageUrl: undefined, alt: undefined }
@@ -175,7 +175,7 @@ t.test('POST /v1/ad-creatives → 400 for an html ad without html or over 64 KB,
 })
 
 t.test('POST /v1/ad-creatives → 400 when the size fits none of the campaign\'s slots, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, { key: 'sidebar', sizes: [[300, 250], [300, 600]] })
   const campaign = await createCampaign(app, { slotKeys: ['sidebar'] })
   const bare = await createCampaign(app, { slotKeys: [] })
@@ -194,7 +194,7 @@ t.test('POST /v1/ad-creatives → 400 when the size fits none of the campaign\'s
 })
 
 t.test('POST /v1/ad-creatives → any size fits a fluid slot or a size-mapping rule', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, { key: 'fluid-slot', sizes: 'fluid' })
   await createSlot(app, { key: 'mapped', sizes: [[320, 50]], sizeMapping: [{ minWidth: 1024, sizes: [[970, 250]] }] })
   const fluid = await createCampaign(app, { slotKeys: ['fluid-slot'] })
@@ -204,7 +204,7 @@ t.test('POST /v1/ad-creatives → any size fits a fluid slot or a size-mapping r
 })
 
 t.test('PATCH /v1/ad-creatives/{id} → 400 when the new size fits no slot or the kind loses its html, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { slot, campaign, creative } = await createAd(app)
   const before = adTables(app)
   const size = await app.inject({ method: 'PATCH', url: `/v1/ad-creatives/${creative.id}`, headers: admin, payload: { width: 728, height: 90 } })
@@ -219,7 +219,7 @@ t.test('PATCH /v1/ad-creatives/{id} → 400 when the new size fits no slot or th
 
 for (const resource of ['ad-campaigns', 'ad-creatives'] as const) {
   t.test(`PATCH and DELETE /v1/${resource}/{id} → 412 for a stale If-Match, and nothing changes`, async (t) => {
-    const app = await buildAds(t)
+    const app = await buildTestApp(t)
     const { campaign, creative } = await createAd(app)
     const id = resource === 'ad-campaigns' ? campaign.id : creative.id
     const read = await app.inject({ url: `/v1/${resource}/${id}`, headers: admin })
@@ -242,7 +242,7 @@ for (const resource of ['ad-campaigns', 'ad-creatives'] as const) {
 }
 
 t.test('DELETE /v1/ad-campaigns/{id} → 204 and its creatives go with it', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { campaign, creative } = await createAd(app)
   const other = await createAd(app)
   const res = await app.inject({ method: 'DELETE', url: `/v1/ad-campaigns/${campaign.id}`, headers: admin })
@@ -253,7 +253,7 @@ t.test('DELETE /v1/ad-campaigns/{id} → 204 and its creatives go with it', asyn
 })
 
 t.test('GET /v1/ad-campaigns and /v1/ad-creatives → editor reads with private, no-store caching and filters', async (t) => {
-  const app = await buildAds(t, { now: createClock(AT).now })
+  const app = await buildTestApp(t, { now: createClock(AT).now })
   const { campaign, creative } = await createAd(app)
   const draft = await createCampaign(app, { status: 'draft' })
   const second = await createCreative(app, campaign.id, { name: 'Second' })

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adStats, createAd, GOOGLEBOT_UA, hitAdUrl, serveAds, serveOne, statsRow, type ServedAd } from '../fixtures.js'
-import { admin, buildAds, createClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Delivery limits read the counts in memory, so a cap holds before any flush; the flush
 // then marks the campaign completed. A daily cap pauses it until the next UTC day only.
@@ -22,7 +22,7 @@ async function campaignStatus (app: App, id: number): Promise<string> {
 }
 
 t.test('limits.impressions = 3 → served until the 3rd counted impression, before any flush; after the flush the campaign is completed', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   const { campaign } = await createAd(app, { slot: { key: 'sidebar' }, campaign: { limits: { impressions: 3 } } })
   const first = (await sidebarAd(t, app))!
   const second = (await sidebarAd(t, app))!
@@ -45,7 +45,7 @@ t.test('limits.impressions = 3 → served until the 3rd counted impression, befo
 })
 
 t.test('limits.impressions → ads served before the cap may still report their impressions, counted but never served again', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   const { campaign } = await createAd(app, { slot: { key: 'sidebar' }, campaign: { limits: { impressions: 1 } } })
   const a = (await sidebarAd(t, app))!
   const b = (await sidebarAd(t, app))!
@@ -57,7 +57,7 @@ t.test('limits.impressions → ads served before the cap may still report their 
 })
 
 t.test('limits.clicks = 2 → served until the 2nd counted click, before any flush; after the flush the campaign is completed', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   const { campaign } = await createAd(app, { slot: { key: 'sidebar' }, campaign: { limits: { clicks: 2 } } })
   const first = (await sidebarAd(t, app))!
   t.equal((await hitAdUrl(app, first.clickUrl)).statusCode, 302)
@@ -73,7 +73,7 @@ t.test('limits.clicks = 2 → served until the 2nd counted click, before any flu
 
 t.test('limits.dailyImpressions = 2 → stops the campaign for the rest of the UTC day only; it stays active', async (t) => {
   const clock = createClock('2031-03-01T22:00:00.000Z')
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const { campaign } = await createAd(app, { slot: { key: 'sidebar' }, campaign: { limits: { dailyImpressions: 2 } } })
   for (let i = 0; i < 2; i++) t.equal((await hitAdUrl(app, (await sidebarAd(t, app))!.impressionUrl)).statusCode, 204)
   t.equal(await sidebarAd(t, app), null, 'two today: no more today')
@@ -95,7 +95,7 @@ t.test('limits.dailyImpressions = 2 → stops the campaign for the rest of the U
 })
 
 t.test('limits → another campaign takes the slot once the capped one stops', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now, random: () => 0 })
+  const app = await buildTestApp(t, { now: createClock(START).now, random: () => 0 })
   const { campaign: capped } = await createAd(app, { slot: { key: 'sidebar' }, campaign: { limits: { impressions: 1 }, priority: 9 } })
   const res = await app.inject({ method: 'POST', url: '/v1/ad-campaigns', headers: admin, payload: { name: 'House', advertiser: 'Us', status: 'active', tier: 'house', slotKeys: ['sidebar'] } })
   const house = res.json() as { id: number }

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adCounterTables, adStats, createAd, createSlot, GOOGLEBOT_UA, hitAdUrl, serveAds, serveOne, statsRow, type ServedAd } from '../fixtures.js'
-import { buildAds, createClock, tempDir } from '../helper.js'
+import { buildTestApp, createClock, tempDir } from '../helper.js'
 
 // The counter buffer: serving, impressions and clicks write nothing to the database; a flush
 // writes everything in one go; a graceful shutdown flushes, so a restart keeps every count.
@@ -33,7 +33,7 @@ async function burst (t: Test, app: App, keys: string[], rounds: number) {
 }
 
 t.test('serve, impression and click write nothing to the database until a flush, which writes every count in one go', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   await createAd(app, { slot: { key: 'top' } })
   await createAd(app, { slot: { key: 'side' } })
   await createSlot(app, { key: 'empty' })
@@ -60,7 +60,7 @@ t.test('serve, impression and click write nothing to the database until a flush,
 })
 
 t.test('GET /v1/ads/stats → serving counts one request per slot asked and one fill per ad given', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   const { campaign, creative } = await createAd(app, { slot: { key: 'top' } })
   await createSlot(app, { key: 'empty' })
   for (let i = 0; i < 4; i++) t.equal((await serveAds(app, 'slots=top,empty,nowhere')).statusCode, 200)
@@ -79,7 +79,7 @@ t.test('GET /v1/ads/stats → serving counts one request per slot asked and one 
 })
 
 t.test('flushing twice adds, never overwrites: counts of two flushes on one day sum up', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   const { creative } = await createAd(app, { slot: { key: 'top' } })
   const first = await serveOne(app, 'top')
   await hitAdUrl(app, first.impressionUrl)
@@ -95,7 +95,7 @@ t.test('flushing twice adds, never overwrites: counts of two flushes on one day 
 t.test('counts survive a graceful shutdown and restart on the same database file, and replays stay filtered', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'ads.db') }
-  const first = await buildAds(t, { env })
+  const first = await buildTestApp(t, { env })
   const { creative } = await createAd(first, { slot: { key: 'top' } })
   const ads = [await serveOne(first, 'top'), await serveOne(first, 'top'), await serveOne(first, 'top')]
   for (const ad of ads) t.equal((await hitAdUrl(first, ad.impressionUrl)).statusCode, 204)
@@ -104,7 +104,7 @@ t.test('counts survive a graceful shutdown and restart on the same database file
   t.ok(first.ads.counters.pendingCount() > 0, 'nothing flushed yet')
   await first.close()
 
-  const second = await buildAds(t, { env })
+  const second = await buildTestApp(t, { env })
   const expected = statsRow(String(creative.id), { requests: 3, fills: 3, impressions: 3, clicks: 1, filteredImpressions: 1, ctr: 0.3333 })
   t.same(await adStats(second, 'groupBy=creative'), [expected], 'every count of the first run is there')
   t.equal((await hitAdUrl(second, ads[0]!.impressionUrl)).statusCode, 204)
@@ -118,11 +118,11 @@ t.test('counts survive a graceful shutdown and restart on the same database file
 t.test('a restart on a file database keeps limits: impressions counted before it still count toward the cap', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'ads.db') }
-  const first = await buildAds(t, { env })
+  const first = await buildTestApp(t, { env })
   const { campaign } = await createAd(first, { slot: { key: 'top' }, campaign: { limits: { impressions: 3 } } })
   for (let i = 0; i < 2; i++) await hitAdUrl(first, (await serveOne(first, 'top')).impressionUrl)
   await first.close()
-  const second = await buildAds(t, { env })
+  const second = await buildTestApp(t, { env })
   const last = await serveOne(second, 'top')
   t.equal(last.campaignId, campaign.id)
   t.equal((await hitAdUrl(second, last.impressionUrl)).statusCode, 204)
@@ -131,7 +131,7 @@ t.test('a restart on a file database keeps limits: impressions counted before it
 })
 
 t.test('one signed decision per serve: its ads\' links differ only in their index, and each counts once for its own ad', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now })
+  const app = await buildTestApp(t, { now: createClock(START).now })
   const top = await createAd(app, { slot: { key: 'top' } })
   const side = await createAd(app, { slot: { key: 'side' } })
   await createSlot(app, { key: 'empty' })

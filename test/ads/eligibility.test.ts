@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createAd, serveAds, type ServedAd } from '../fixtures.js'
-import { admin, buildAds, createClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Which ads may be served: creative and campaign status, the schedule (exact to the
 // millisecond with a controllable clock) and the slot's sizes.
@@ -20,7 +20,7 @@ function patch (app: App, url: string, payload: Record<string, unknown>) {
 }
 
 t.test('GET /v1/ads/serve → a paused creative is not served; active again, it is', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { creative } = await createAd(app, { slot: SIDEBAR, creative: { status: 'paused' } })
   t.equal(await adFor(t, app), null)
   t.equal((await patch(app, `/v1/ad-creatives/${creative.id}`, { status: 'active' })).statusCode, 200)
@@ -31,7 +31,7 @@ t.test('GET /v1/ads/serve → a paused creative is not served; active again, it 
 
 for (const status of ['draft', 'paused', 'completed'] as const) {
   t.test(`GET /v1/ads/serve → a ${status} campaign is not served; active, it is`, async (t) => {
-    const app = await buildAds(t)
+    const app = await buildTestApp(t)
     const { campaign, creative } = await createAd(app, { slot: SIDEBAR, campaign: { status } })
     t.equal(await adFor(t, app), null)
     t.equal((await patch(app, `/v1/ad-campaigns/${campaign.id}`, { status: 'active' })).statusCode, 200)
@@ -43,7 +43,7 @@ for (const status of ['draft', 'paused', 'completed'] as const) {
 
 t.test('GET /v1/ads/serve → the schedule is exact: one ms before startsAt no, at startsAt yes, one ms before endsAt yes, at endsAt no', async (t) => {
   const clock = createClock('2031-03-01T00:00:00.000Z')
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const startsAt = '2031-03-01T12:00:00.000Z'
   const endsAt = '2031-03-02T12:00:00.000Z'
   const { creative } = await createAd(app, { slot: SIDEBAR, campaign: { startsAt, endsAt } })
@@ -62,7 +62,7 @@ t.test('GET /v1/ads/serve → the schedule is exact: one ms before startsAt no, 
 
 t.test('GET /v1/ads/serve → an open-ended schedule: only startsAt, or only endsAt', async (t) => {
   const clock = createClock('2031-03-01T00:00:00.000Z')
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const { creative: later } = await createAd(app, { slot: SIDEBAR, campaign: { startsAt: '2031-03-05T00:00:00.000Z' } })
   const { creative: until } = await createAd(app, { slot: { ...SIDEBAR, key: 'footer' }, campaign: { endsAt: '2031-03-05T00:00:00.000Z' } })
   t.equal(await adFor(t, app), null)
@@ -73,7 +73,7 @@ t.test('GET /v1/ads/serve → an open-ended schedule: only startsAt, or only end
 })
 
 t.test('GET /v1/ads/serve → a creative whose size no longer fits the slot is not served', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { creative } = await createAd(app, { slot: { ...SIDEBAR, sizes: [[300, 250], [300, 600]] } })
   t.match(await adFor(t, app), { creativeId: creative.id })
   t.equal((await patch(app, '/v1/ad-slots/sidebar', { sizes: [[300, 600]] })).statusCode, 200)
@@ -83,7 +83,7 @@ t.test('GET /v1/ads/serve → a creative whose size no longer fits the slot is n
 })
 
 t.test('GET /v1/ads/serve → a size-mapping rule picks the sizes for the viewport width', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const slot = { key: 'leader', name: 'Leaderboard', placement: 'header', sizes: [[320, 50]], sizeMapping: [{ minWidth: 768, sizes: [[728, 90]] }, { minWidth: 1024, sizes: [[970, 250]] }] }
   const { creative: wide } = await createAd(app, { slot, creative: { width: 970, height: 250 } })
   t.equal(await adFor(t, app, 'leader'), null, 'no viewport: the slot\'s own sizes')
@@ -94,7 +94,7 @@ t.test('GET /v1/ads/serve → a size-mapping rule picks the sizes for the viewpo
 })
 
 t.test('GET /v1/ads/serve → a campaign that does not list the slot is not served there', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { campaign } = await createAd(app, { slot: SIDEBAR })
   await createAd(app, { slot: { ...SIDEBAR, key: 'footer' }, creative: { status: 'paused' } })
   t.equal(await adFor(t, app, 'footer'), null)

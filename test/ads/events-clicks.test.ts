@@ -1,7 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adCounterTables, adStats, createAd, expectProblem, GOOGLEBOT_UA, hitAdUrl, pathOf, serveOne, statsRow, DESKTOP_UA } from '../fixtures.js'
-import { admin, buildAds, createClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Click links: a 302 to the creative's targetUrl as stored, whatever the request says (never
 // an open redirect); counted once per token; a tampered token is 404 and counts nothing.
@@ -10,9 +10,9 @@ const START = '2031-03-01T10:00:00.000Z'
 const DAY = 'from=2031-03-01&to=2031-03-01'
 const TARGET = 'https://harbourlines.example/spring?utm_source=news&utm_medium=display'
 
-async function setup (t: Parameters<typeof buildAds>[0]) {
+async function setup (t: Test) {
   const clock = createClock(START)
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const { creative } = await createAd(app, { slot: { key: 'sidebar' }, creative: { targetUrl: TARGET } })
   const ad = await serveOne(app, 'sidebar')
   return { app, clock, creative, ad }

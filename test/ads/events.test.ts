@@ -1,7 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adCounterTables, adStats, createAd, expectProblem, GOOGLEBOT_UA, hitAdUrl, serveOne, statsRow, type ServedAd } from '../fixtures.js'
-import { buildAds, createClock } from '../helper.js'
+import { buildTestApp, createClock } from '../helper.js'
 import { previewToken } from '../../src/articles/preview.js'
 
 // Impression beacons: 204 always, counted once per signed token; replays, HEAD, prefetches,
@@ -11,9 +11,9 @@ const START = '2031-03-01T10:00:00.000Z'
 const DAY = 'from=2031-03-01&to=2031-03-01'
 
 /** An app on a controllable clock with one servable sidebar ad, and one served ad. */
-async function setup (t: Parameters<typeof buildAds>[0]) {
+async function setup (t: Test) {
   const clock = createClock(START)
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const { slot, campaign, creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const ad = await serveOne(app, 'sidebar')
   return { app, clock, slot, campaign, creative, ad }
@@ -125,7 +125,7 @@ t.test('impressionUrl → 404 for a tampered token (payload or signature changed
 
 t.test('impressionUrl → a token signed by another server\'s secret is 404', async (t) => {
   const { ad } = await setup(t)
-  const other = await buildAds(t, { env: { BROADSHEET_SECRET: 'another-secret-that-is-long-enough-0123456789' } })
+  const other = await buildTestApp(t, { env: { BROADSHEET_SECRET: 'another-secret-that-is-long-enough-0123456789' } })
   const res = await hitAdUrl(other, ad.impressionUrl)
   expectProblem(t, res, 404, 'not-found', 'Unknown impression token')
 })
@@ -149,7 +149,7 @@ t.test('impressionUrl → sends RateLimit headers (ad events are rate limited)',
 t.test('impressionUrl → a replay after a flush is still filtered when the app clock is not the wall clock', async (t) => {
   // The used-token cache must expire tokens by the app's clock, as the token check does.
   const clock = createClock('2025-02-01T10:00:00.000Z')
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const { creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const ad = await serveOne(app, 'sidebar')
   t.equal((await hitAdUrl(app, ad.impressionUrl)).statusCode, 204)
@@ -160,7 +160,7 @@ t.test('impressionUrl → a replay after a flush is still filtered when the app 
 })
 
 t.test('impressionUrl → over the per-minute limit of ad events: 429 problem with Retry-After, and that event is not counted', async (t) => {
-  const app = await buildAds(t, { now: createClock(START).now, env: { BROADSHEET_AD_EVENTS_PER_MINUTE: '3' } })
+  const app = await buildTestApp(t, { now: createClock(START).now, env: { BROADSHEET_AD_EVENTS_PER_MINUTE: '3' } })
   const { creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const ads: ServedAd[] = []
   for (let i = 0; i < 4; i++) ads.push(await serveOne(app, 'sidebar'))

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm'
 import t from 'tap'
 import { PENDING_TOKENS_MAX, RECENT_TOKENS_MAX } from '../../src/ads/counters.js'
 import { adCounterTables, adStats, createAd, DESKTOP_UA, pathOf, statsRow, type ServedAd } from '../fixtures.js'
-import { buildAds, createClock } from '../helper.js'
+import { buildTestApp, createClock } from '../helper.js'
 
 // An ad-event flood from many addresses: every first use counts once, every replay (from the
 // same or another address, before or after a flush) is filtered, the used-token memory never
@@ -30,7 +30,7 @@ const addressOf = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.${1 + (i >> 16
 t.setTimeout(120_000)
 
 t.test(`ad-event flood from ${ADDRESSES} addresses: counts exact after a flush, used-token memory at its cap, RSS bounded`, async (t) => {
-  const app = await buildAds(t, { now: createClock('2031-03-01T10:00:00.000Z').now })
+  const app = await buildTestApp(t, { now: createClock('2031-03-01T10:00:00.000Z').now })
   const creatives: number[] = []
   for (const key of SLOTS) creatives.push((await createAd(app, { slot: { key } })).creative.id)
   const hit = (url: string, remoteAddress: string) =>

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import type { App } from '../../src/app.js'
 import { adTables, createAd, createSlot, expectProblem, hitAdUrl, serveOne, tokenFor } from '../fixtures.js'
-import { admin, bearer, buildAds } from '../helper.js'
+import { admin, bearer, buildTestApp } from '../helper.js'
 
 // Who may do what with ads: serving, beacons, clicks, ads.txt and slot reads are public;
 // every write, the campaign and creative reads, stats and the ads.txt setting need editor.
@@ -51,7 +51,7 @@ const env = { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '100000' }
 
 for (const route of editorRoutes) {
   t.test(`${route.name} → 401 without a token or with an unknown one, 403 for contributor and author, and nothing changes`, async (t) => {
-    const app = await buildAds(t, { env })
+    const app = await buildTestApp(t, { env })
     const { contributor, author } = await callers(app)
     const refusals: Array<[Record<string, string>, number, string, string]> = [
       [{}, 401, 'unauthorized', 'This route needs an API token: send Authorization: Bearer <token>'],
@@ -70,7 +70,7 @@ for (const route of editorRoutes) {
   })
 
   t.test(`${route.name} → ${route.ok} for editor and admin`, async (t) => {
-    const app = await buildAds(t, { env })
+    const app = await buildTestApp(t, { env })
     const { editor } = await callers(app)
     for (const headers of [editor, admin]) {
       const res = await app.inject({ ...(await route.make(app)), headers })
@@ -80,7 +80,7 @@ for (const route of editorRoutes) {
 }
 
 t.test('public without a token: serve, impression (GET and POST), click, GET /ads.txt and slot reads', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { slot } = await createAd(app, { slot: { key: 'sidebar' } })
   const ad = await serveOne(app, 'sidebar')
   t.equal((await app.inject({ url: '/v1/ads/serve?slots=sidebar' })).statusCode, 200)
@@ -94,7 +94,7 @@ t.test('public without a token: serve, impression (GET and POST), click, GET /ad
 })
 
 t.test('PUT /v1/settings/ads-txt is a setting: admin only (editor 403), and nothing changes', async (t) => {
-  const app = await buildAds(t, { env })
+  const app = await buildTestApp(t, { env })
   const { contributor, author, editor } = await callers(app)
   const payload = { content: 'example.com, pub-1, DIRECT' }
   for (const [headers, status] of [[{}, 401], [contributor, 403], [author, 403], [editor, 403]] as Array<[Record<string, string>, number]>) {

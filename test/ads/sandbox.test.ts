@@ -1,6 +1,7 @@
 import t from 'tap'
+import type { App } from '../../src/app.js'
 import { adTables, createAd, createSlot, expectProblem, serveAds, type ServedAd } from '../fixtures.js'
-import { admin, buildAds } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // The iframe sandbox of html ads: a creative never navigates the news page itself unless its
 // slot opts in (allowTopNavigation), and never gets allow-scripts with allow-same-origin.
@@ -12,7 +13,7 @@ const TOP = 'allow-top-navigation-by-user-activation'
 type ServeBody = { slots: Record<string, { ad: ServedAd | null } | null> }
 
 /** The sandbox list of the html ad each slot got, by slot key. */
-async function sandboxes (app: Awaited<ReturnType<typeof buildAds>>, keys: string[]): Promise<Record<string, string[]>> {
+async function sandboxes (app: App, keys: string[]): Promise<Record<string, string[]>> {
   const res = await serveAds(app, `slots=${keys.join(',')}`)
   if (res.statusCode !== 200) throw new Error(`serve failed: ${res.statusCode} ${res.body}`)
   const body = res.json() as ServeBody
@@ -20,7 +21,7 @@ async function sandboxes (app: Awaited<ReturnType<typeof buildAds>>, keys: strin
 }
 
 t.test('GET /v1/ads/serve → an html ad in a default slot has no top navigation and never scripts with same-origin', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: { key: 'sidebar' }, creative: HTML })
   const res = await serveAds(app, 'slots=sidebar')
   const sandbox = (res.json() as ServeBody).slots.sidebar!.ad!.html!.sandbox
@@ -31,7 +32,7 @@ t.test('GET /v1/ads/serve → an html ad in a default slot has no top navigation
 })
 
 t.test('GET /v1/ads/serve → an opted-in slot\'s html ads may navigate the page on a click; other slots of the same call may not', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: { key: 'takeover', allowTopNavigation: true }, creative: HTML })
   await createAd(app, { slot: { key: 'sidebar' }, creative: HTML })
   const got = await sandboxes(app, ['takeover', 'sidebar'])
@@ -45,7 +46,7 @@ t.test('GET /v1/ads/serve → an opted-in slot\'s html ads may navigate the page
 })
 
 t.test('allowTopNavigation round-trips through POST, PATCH and GET of /v1/ad-slots (default false)', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const plain = await createSlot(app, { key: 'plain' })
   t.equal(plain.allowTopNavigation, false, 'off unless asked')
   const opted = await createSlot(app, { key: 'opted', allowTopNavigation: true })
@@ -63,7 +64,7 @@ t.test('allowTopNavigation round-trips through POST, PATCH and GET of /v1/ad-slo
 })
 
 t.test('POST and PATCH /v1/ad-slots → 400 for an allowTopNavigation that is not a boolean, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, { key: 'sidebar' })
   const before = adTables(app)
   for (const value of ['true', 1, null, 'yes']) {

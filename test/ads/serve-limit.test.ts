@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { adCounterTables, createAd, DESKTOP_UA, expectProblem, hitAdUrl, type ServedAd } from '../fixtures.js'
-import { buildAds } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // GET /v1/ads/serve is limited per client address (BROADSHEET_AD_SERVES_PER_MINUTE), before the
 // route's own fast path answers a URL it has seen: a repeated URL is limited like a new one.
@@ -13,7 +13,7 @@ function serve (app: App, query: string, remoteAddress: string) {
 }
 
 t.test('GET /v1/ads/serve → past the per-address limit: 429 problem with Retry-After and RateLimit-*, for a repeated URL and a new one; nothing counted', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_AD_SERVES_PER_MINUTE: '3' } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AD_SERVES_PER_MINUTE: '3' } })
   await createAd(app, { slot: { key: 'sidebar' } })
   await createAd(app, { slot: { key: 'footer', placement: 'footer' } })
   const a = '198.51.100.30'
@@ -39,7 +39,7 @@ t.test('GET /v1/ads/serve → past the per-address limit: 429 problem with Retry
 })
 
 t.test('GET /v1/ads/serve → two addresses have independent budgets, and serving does not use up the ad-event budget', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_AD_SERVES_PER_MINUTE: '2' } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AD_SERVES_PER_MINUTE: '2' } })
   await createAd(app, { slot: { key: 'sidebar' } })
   const [a, b] = ['203.0.113.7', '203.0.113.8']
   t.equal((await serve(app, 'slots=sidebar', a)).statusCode, 200)
@@ -58,7 +58,7 @@ t.test('GET /v1/ads/serve → two addresses have independent budgets, and servin
 })
 
 t.test('the OpenAPI document lists 429 problem+json for GET /v1/ads/serve', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const doc = (await app.inject({ url: '/openapi.json' })).json()
   const responses = doc.paths['/v1/ads/serve'].get.responses
   t.ok(responses['429'], 'a 429 answer is documented')

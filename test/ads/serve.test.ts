@@ -1,7 +1,7 @@
 import t from 'tap'
 import { HTML_SANDBOX } from '../../src/ads/decision-json.js'
 import { adCounterTables, createAd, createArticle, createCampaign, createCreative, createSlot, expectProblem, serveAds, type ServedAd } from '../fixtures.js'
-import { admin, buildAds } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // GET /v1/ads/serve: one call for a whole page, the shape of each answer, and what it
 // never does (fill a slot twice from one creative or campaign, let a page cache it).
@@ -14,7 +14,7 @@ const SIDEBAR = { key: 'sidebar', name: 'Sidebar', placement: 'sidebar', sizes: 
 type ServeBody = { slots: Record<string, { slot: Record<string, unknown>, ad: ServedAd | null } | null> }
 
 t.test('GET /v1/ads/serve → 200 no-store with one decision per slot: image ads as data, unknown and disabled slots null, an empty slot with its label and sizes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const top = await createAd(app, { slot: { key: 'article-top', name: 'Top', placement: 'above_article', sizes: [[728, 90]] }, creative: { width: 728, height: 90 } })
   const side = await createAd(app, { slot: SIDEBAR, creative: { imageUrl: 'https://cdn.example.com/side.png', alt: 'Side ad', targetUrl: 'https://side.example/' } })
   await createSlot(app, { key: 'footer', name: 'Footer', placement: 'footer', label: 'Sponsored', sizes: [[970, 250], [728, 90]] })
@@ -45,7 +45,7 @@ t.test('GET /v1/ads/serve → 200 no-store with one decision per slot: image ads
 })
 
 t.test('GET /v1/ads/serve → an html ad is a sandboxed srcdoc with {{clickUrl}} replaced by the click URL, never allow-scripts with allow-same-origin', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const html = '<a href="{{clickUrl}}"><img src="https://cdn.example.com/a.png" alt="Ferries"></a><a href="{{clickUrl}}">Book now</a>'
   const { creative } = await createAd(app, { slot: SIDEBAR, creative: { kind: 'html', imageUrl: null, alt: null, html } })
   const res = await serveAds(app, 'slots=sidebar')
@@ -65,7 +65,7 @@ t.test('GET /v1/ads/serve → an html ad is a sandboxed srcdoc with {{clickUrl}}
 })
 
 t.test('GET /v1/ads/serve → one campaign fills at most one slot of a call, even with a creative for each', async (t) => {
-  const app = await buildAds(t, { random: () => 0 })
+  const app = await buildTestApp(t, { random: () => 0 })
   await createSlot(app, SIDEBAR)
   await createSlot(app, { ...SIDEBAR, key: 'sidebar-2' })
   const campaign = await createCampaign(app, { slotKeys: ['sidebar', 'sidebar-2'] })
@@ -79,7 +79,7 @@ t.test('GET /v1/ads/serve → one campaign fills at most one slot of a call, eve
 })
 
 t.test('GET /v1/ads/serve → no creative or campaign twice in one call: two campaigns fill two slots with different ads', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const keys = ['s-1', 's-2', 's-3', 's-4']
   for (const key of keys) await createSlot(app, { ...SIDEBAR, key })
   const campaigns = []
@@ -103,7 +103,7 @@ t.test('GET /v1/ads/serve → no creative or campaign twice in one call: two cam
 
 t.test('GET /v1/ads/serve → a fixed random source makes the choice deterministic', async (t) => {
   const picks = async (random: () => number) => {
-    const app = await buildAds(t, { random })
+    const app = await buildTestApp(t, { random })
     await createSlot(app, SIDEBAR)
     const campaign = await createCampaign(app, { slotKeys: ['sidebar'] })
     const ids = []
@@ -121,7 +121,7 @@ t.test('GET /v1/ads/serve → a fixed random source makes the choice determinist
 })
 
 t.test('GET /v1/ads/serve → 400 naming the bad query parameter', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: SIDEBAR })
   const key = await serveAds(app, 'slots=sidebar,Top')
   expectProblem(t, key, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'slots.1', message: 'A key is 2 to 64 lower-case letters, digits and hyphens, starting with a letter or digit' }])
@@ -134,7 +134,7 @@ t.test('GET /v1/ads/serve → 400 naming the bad query parameter', async (t) => 
 })
 
 t.test('GET /v1/ads/serve → 400 path article for an unknown or unpublished article, and counts nothing', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: SIDEBAR })
   const draft = await createArticle(app, { title: 'Not yet' })
   for (const article of ['no-such-article', '99999', draft.slug, String(draft.id)]) {
@@ -146,7 +146,7 @@ t.test('GET /v1/ads/serve → 400 path article for an unknown or unpublished art
 })
 
 t.test('GET /v1/ads/serve → a URL asked again (answered before validation) gets a fresh, counted decision with its own links and host, and a 400 once its article is gone', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: SIDEBAR })
   const article = await createArticle(app, { status: 'published' })
   const url = `slots=sidebar&article=${article.slug}`
@@ -172,7 +172,7 @@ t.test('GET /v1/ads/serve → a URL asked again (answered before validation) get
 })
 
 t.test('GET /v1/ads/serve → a frontend on a configured origin gets CORS and the security headers on a repeated URL as on the first', async (t) => {
-  const app = await buildAds(t, { env: { CORS_ORIGINS: 'https://news.example.com' } })
+  const app = await buildTestApp(t, { env: { CORS_ORIGINS: 'https://news.example.com' } })
   await createAd(app, { slot: SIDEBAR })
   for (const call of ['first', 'repeated']) {
     const res = await serveAds(app, 'slots=sidebar', { origin: 'https://news.example.com' })
@@ -184,7 +184,7 @@ t.test('GET /v1/ads/serve → a frontend on a configured origin gets CORS and th
 })
 
 t.test('GET /v1/ads/serve → public: no token needed, and a token changes nothing', async (t) => {
-  const app = await buildAds(t, { random: () => 0 })
+  const app = await buildTestApp(t, { random: () => 0 })
   const { creative } = await createAd(app, { slot: SIDEBAR })
   const anonymous = await serveAds(app, 'slots=sidebar')
   const signedIn = await serveAds(app, 'slots=sidebar', admin)

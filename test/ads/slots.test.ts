@@ -1,6 +1,7 @@
 import t from 'tap'
+import type { App } from '../../src/app.js'
 import { adTables, createAd, createCampaign, createSlot, expectJson, expectProblem, serveOne } from '../fixtures.js'
-import { admin, buildAds, createClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Ad slots: create, validation, key uniqueness, If-Match, deletion guard, key renames and
 // cacheable public reads.
@@ -10,12 +11,12 @@ const KEY_MESSAGE = 'A key is 2 to 64 lower-case letters, digits and hyphens, st
 const PUBLIC = 'public, max-age=60, stale-while-revalidate=300'
 const sidebar = { key: 'sidebar', name: 'Sidebar', placement: 'sidebar', sizes: [[300, 250], [300, 600]] }
 
-function post (app: Awaited<ReturnType<typeof buildAds>>, payload: Record<string, unknown>) {
+function post (app: App, payload: Record<string, unknown>) {
   return app.inject({ method: 'POST', url: '/v1/ad-slots', headers: admin, payload })
 }
 
 t.test('POST /v1/ad-slots → 201 with Location, ETag and every default filled in', async (t) => {
-  const app = await buildAds(t, { now: createClock(AT).now })
+  const app = await buildTestApp(t, { now: createClock(AT).now })
   const res = await post(app, sidebar)
   const body = expectJson(t, res, 201, {
     id: 1,
@@ -37,7 +38,7 @@ t.test('POST /v1/ad-slots → 201 with Location, ETag and every default filled i
 })
 
 t.test('POST /v1/ad-slots → 400 for a key that is upper-case, 1 character, 65 characters or starts with a hyphen, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   for (const key of ['Sidebar', 'SIDEBAR', 'a', 'a'.repeat(65), '-sidebar', 'side_bar', 'side bar']) {
     const res = await post(app, { ...sidebar, key })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'key', message: KEY_MESSAGE }])
@@ -46,7 +47,7 @@ t.test('POST /v1/ad-slots → 400 for a key that is upper-case, 1 character, 65 
 })
 
 t.test('POST /v1/ad-slots → 201 for keys of 2 and 64 characters, digits and inner hyphens', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   for (const key of ['ab', 'a'.repeat(64), '300x250-top', 'article-inline-2']) {
     const res = await post(app, { ...sidebar, key })
     t.equal(res.statusCode, 201, key)
@@ -55,7 +56,7 @@ t.test('POST /v1/ad-slots → 201 for keys of 2 and 64 characters, digits and in
 })
 
 t.test('POST /v1/ad-slots → a key of digits alone is refused (it reads as an id) or else found by that key', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, { ...sidebar, key: 'first' })
   const res = await post(app, { ...sidebar, key: '2024' })
   if (res.statusCode === 400) {
@@ -70,7 +71,7 @@ t.test('POST /v1/ad-slots → a key of digits alone is refused (it reads as an i
 })
 
 t.test('POST /v1/ad-slots → 409 key-taken when the key exists, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, sidebar)
   const before = adTables(app)
   const res = await post(app, { ...sidebar, name: 'Another sidebar' })
@@ -79,7 +80,7 @@ t.test('POST /v1/ad-slots → 409 key-taken when the key exists, and nothing is 
 })
 
 t.test('POST /v1/ad-slots → 400 for a size of 0 or 5000 pixels, no sizes or an unknown word, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const cases: Array<[unknown, string, string]> = [
     [[[0, 250]], 'sizes.0.0', 'A size is at least 1 pixel'],
     [[[300, 0]], 'sizes.0.1', 'A size is at least 1 pixel'],
@@ -97,7 +98,7 @@ t.test('POST /v1/ad-slots → 400 for a size of 0 or 5000 pixels, no sizes or an
 })
 
 t.test('POST /v1/ad-slots → 201 for "fluid" and for sizes at the 1 and 4000 pixel bounds', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const fluid = await post(app, { ...sidebar, key: 'fluid-slot', sizes: 'fluid' })
   t.equal(fluid.statusCode, 201)
   t.equal(fluid.json().sizes, 'fluid')
@@ -107,7 +108,7 @@ t.test('POST /v1/ad-slots → 201 for "fluid" and for sizes at the 1 and 4000 pi
 })
 
 t.test('POST /v1/ad-slots → 400 for an in_article slot without inArticle, and nothing is created', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   for (const inArticle of [undefined, null]) {
     const res = await post(app, { ...sidebar, key: 'inline', placement: 'in_article', inArticle })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'inArticle', message: 'An in_article slot needs inArticle.afterParagraph' }])
@@ -119,7 +120,7 @@ t.test('POST /v1/ad-slots → 400 for an in_article slot without inArticle, and 
 })
 
 t.test('PATCH /v1/ad-slots/{key} → 400 when it makes a slot in_article without inArticle, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, sidebar)
   const before = adTables(app)
   const res = await app.inject({ method: 'PATCH', url: '/v1/ad-slots/sidebar', headers: admin, payload: { placement: 'in_article' } })
@@ -128,7 +129,7 @@ t.test('PATCH /v1/ad-slots/{key} → 400 when it makes a slot in_article without
 })
 
 t.test('PATCH /v1/ad-slots/{key} → 409 key-taken when renaming onto another slot\'s key, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, sidebar)
   await createSlot(app, { ...sidebar, key: 'footer', placement: 'footer' })
   const before = adTables(app)
@@ -138,7 +139,7 @@ t.test('PATCH /v1/ad-slots/{key} → 409 key-taken when renaming onto another sl
 })
 
 t.test('PATCH and DELETE /v1/ad-slots/{key} → 412 for a stale If-Match, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/ad-slots', headers: admin, payload: sidebar })
   const firstEtag = String(created.headers.etag)
   const changed = await app.inject({ method: 'PATCH', url: '/v1/ad-slots/sidebar', headers: { ...admin, 'if-match': firstEtag }, payload: { name: 'Right rail' } })
@@ -158,7 +159,7 @@ t.test('PATCH and DELETE /v1/ad-slots/{key} → 412 for a stale If-Match, and no
 })
 
 t.test('DELETE /v1/ad-slots/{key} → 409 in-use while a campaign lists the slot, and nothing changes', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createSlot(app, sidebar)
   const campaign = await createCampaign(app, { slotKeys: ['sidebar'] })
   const before = adTables(app)
@@ -174,7 +175,7 @@ t.test('DELETE /v1/ad-slots/{key} → 409 in-use while a campaign lists the slot
 })
 
 t.test('PATCH /v1/ad-slots/{key} → renaming the key carries the campaigns that list it along', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { slot, campaign, creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const other = await createSlot(app, { key: 'footer', placement: 'footer' })
   const both = await createCampaign(app, { slotKeys: [other.key, 'sidebar'] })
@@ -193,7 +194,7 @@ t.test('PATCH /v1/ad-slots/{key} → renaming the key carries the campaigns that
 })
 
 t.test('GET /v1/ad-slots/{idOrKey} → public: by id or key, ETag, public Cache-Control and 304 for If-None-Match', async (t) => {
-  const app = await buildAds(t, { now: createClock(AT).now })
+  const app = await buildTestApp(t, { now: createClock(AT).now })
   const slot = await createSlot(app, sidebar)
   const byKey = await app.inject({ url: '/v1/ad-slots/sidebar' })
   t.equal(byKey.statusCode, 200)
@@ -216,7 +217,7 @@ t.test('GET /v1/ad-slots/{idOrKey} → public: by id or key, ETag, public Cache-
 })
 
 t.test('GET /v1/ad-slots → public list with ETag, public Cache-Control and 304', async (t) => {
-  const app = await buildAds(t, { now: createClock(AT).now })
+  const app = await buildTestApp(t, { now: createClock(AT).now })
   const a = await createSlot(app, sidebar)
   const b = await createSlot(app, { ...sidebar, key: 'footer', placement: 'footer', enabled: false })
   const res = await app.inject({ url: '/v1/ad-slots' })
@@ -229,7 +230,7 @@ t.test('GET /v1/ad-slots → public list with ETag, public Cache-Control and 304
 })
 
 t.test('GET /v1/ad-slots/{key} → 404 problem for an unknown slot', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/ad-slots/nowhere' })
   expectProblem(t, res, 404, 'not-found', 'There is no ad slot "nowhere"')
 })

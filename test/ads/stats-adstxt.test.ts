@@ -1,7 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adStats, createAd, createSlot, expectJson, expectProblem, GOOGLEBOT_UA, hitAdUrl, serveAds, statsRow, type ServedAd } from '../fixtures.js'
-import { admin, buildAds, createClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/ads/stats: totals equal exactly the valid events sent, grouped by day, slot,
 // campaign or creative, with CTR; and ads.txt managed through the API, served as text.
@@ -32,9 +32,9 @@ async function traffic (app: App, clock: ReturnType<typeof createClock>) {
   await hitAdUrl(app, next.clickUrl)
 }
 
-async function setup (t: Parameters<typeof buildAds>[0]) {
+async function setup (t: Test) {
   const clock = createClock('2031-03-01T10:00:00.000Z')
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   const first = await createAd(app, { slot: { key: 'top' } })
   const second = await createAd(app, { slot: { key: 'side' } })
   await createSlot(app, { key: 'empty' })
@@ -77,7 +77,7 @@ t.test('GET /v1/ads/stats → from and to bound the UTC days; the default is the
 
 t.test('GET /v1/ads/stats → ctr is clicks / impressions, rounded to 4 places, 0 without impressions', async (t) => {
   const clock = createClock('2031-03-01T10:00:00.000Z')
-  const app = await buildAds(t, { now: clock.now })
+  const app = await buildTestApp(t, { now: clock.now })
   await createAd(app, { slot: { key: 'top' } })
   const ads: ServedAd[] = []
   for (let i = 0; i < 3; i++) ads.push(((await serveAds(app, 'slots=top')).json() as { slots: { top: { ad: ServedAd } } }).slots.top.ad)
@@ -88,7 +88,7 @@ t.test('GET /v1/ads/stats → ctr is clicks / impressions, rounded to 4 places, 
 })
 
 t.test('GET /v1/ads/stats → 400 for from after to, a bad date or more than 366 days', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const cases: Array<[string, string, string, string]> = [
     ['from=2031-03-02&to=2031-03-01', 'from must not be after to', 'from', 'from must not be after to'],
     ['from=2031-13-01&to=2031-12-01', ONE_FIELD, 'from', 'Not a real date'],
@@ -102,7 +102,7 @@ t.test('GET /v1/ads/stats → 400 for from after to, a bad date or more than 366
 })
 
 t.test('GET /v1/ads/stats → 400 for a day that does not exist in its month (February 30, April 31)', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const cases: Array<[string, string]> = [['from=2031-02-30&to=2031-03-10', 'from'], ['from=2031-03-01&to=2031-04-31', 'to'], ['from=2031-02-29&to=2031-03-01', 'from']]
   for (const [query, path] of cases) {
     const res = await app.inject({ url: `/v1/ads/stats?${query}`, headers: admin })
@@ -111,7 +111,7 @@ t.test('GET /v1/ads/stats → 400 for a day that does not exist in its month (Fe
 })
 
 t.test('GET /v1/ads/stats → 400 naming a malformed date once, as one invalid field', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   for (const query of ['from=yesterday&to=2031-03-01', 'from=2031-3-1&to=2031-03-01']) {
     const res = await app.inject({ url: `/v1/ads/stats?${query}`, headers: admin })
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'from', message: 'Use a date such as 2025-01-29' }])
@@ -119,7 +119,7 @@ t.test('GET /v1/ads/stats → 400 naming a malformed date once, as one invalid f
 })
 
 t.test('GET /v1/ads/stats → 366 UTC days at once is the most: 366 pass, 367 are 400', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const ok = await app.inject({ url: '/v1/ads/stats?from=2030-03-01&to=2031-03-01', headers: admin })
   t.equal(ok.statusCode, 200, '2030-03-01..2031-03-01 is 366 days')
   const leap = await app.inject({ url: '/v1/ads/stats?from=2024-03-01&to=2025-03-01', headers: admin })
@@ -138,7 +138,7 @@ const ADS_TXT = [
 ].join('\n')
 
 t.test('PUT /v1/settings/ads-txt → 200, then GET /ads.txt serves it as text/plain with public Cache-Control, ETag and 304', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const empty = await app.inject({ url: '/ads.txt' })
   t.equal(empty.statusCode, 200)
   t.equal(empty.body, '', 'empty until someone sets it')
@@ -162,7 +162,7 @@ t.test('PUT /v1/settings/ads-txt → 200, then GET /ads.txt serves it as text/pl
 })
 
 t.test('PUT /v1/settings/ads-txt → 400 naming every bad line as content.lineN, and nothing is stored', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   t.equal((await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', headers: admin, payload: { content: ADS_TXT } })).statusCode, 200)
   const bad = [
     'google.com, pub-1, DIRECT',

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createAd, createArticle, createTaxon, DESKTOP_UA, IPAD_UA, IPHONE_UA, serveAds, type ServedAd } from '../fixtures.js'
-import { admin, buildAds } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Contextual targeting: every non-empty include list must match the page, no exclude list
 // may; by category, tag, article, author and device (the device parameter, else the UA).
@@ -36,7 +36,7 @@ const dimensions: Array<[string, string[], string]> = [
 
 for (const [list, values, what] of dimensions) {
   t.test(`GET /v1/ads/serve → include by ${what}: only pages that match, never a page without an article`, async (t) => {
-    const app = await buildAds(t)
+    const app = await buildTestApp(t)
     await newsroom(app)
     await createAd(app, { slot: SIDEBAR, campaign: { targeting: { include: { [list]: values } } } })
     t.equal(await served(t, app, 'ferry-news'), true, 'the matching article')
@@ -45,7 +45,7 @@ for (const [list, values, what] of dimensions) {
   })
 
   t.test(`GET /v1/ads/serve → exclude by ${what}: every page but those that match`, async (t) => {
-    const app = await buildAds(t)
+    const app = await buildTestApp(t)
     await newsroom(app)
     await createAd(app, { slot: SIDEBAR, campaign: { targeting: { exclude: { [list]: values } } } })
     t.equal(await served(t, app, 'ferry-news'), false, 'the matching article')
@@ -55,7 +55,7 @@ for (const [list, values, what] of dimensions) {
 }
 
 t.test('GET /v1/ads/serve → the article is found by id as well as slug', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { ferry, match } = await newsroom(app)
   await createAd(app, { slot: SIDEBAR, campaign: { targeting: { include: { categories: ['world'] } } } })
   t.equal(await served(t, app, String(ferry.id)), true)
@@ -63,12 +63,12 @@ t.test('GET /v1/ads/serve → the article is found by id as well as slug', async
 })
 
 t.test('GET /v1/ads/serve → every non-empty include list must match, and any matching exclude list wins', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await newsroom(app)
   await createAd(app, { slot: SIDEBAR, campaign: { targeting: { include: { categories: ['world'], authors: ['sam-roe'] } } } })
   t.equal(await served(t, app, 'ferry-news'), false, 'the category matches, the author does not')
   t.equal(await served(t, app, 'match-report'), false, 'the author matches, the category does not')
-  const other = await buildAds(t)
+  const other = await buildTestApp(t)
   await newsroom(other)
   await createAd(other, { slot: SIDEBAR, campaign: { targeting: { include: { categories: ['world', 'sport'], tags: [] }, exclude: { tags: ['harbour'] } } } })
   t.equal(await served(t, other, 'ferry-news'), false, 'included by category, excluded by tag')
@@ -76,7 +76,7 @@ t.test('GET /v1/ads/serve → every non-empty include list must match, and any m
 })
 
 t.test('GET /v1/ads/serve → include by device: the device parameter, else the User-Agent (an iPhone is mobile, an iPad a tablet)', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: SIDEBAR, campaign: { targeting: { include: { devices: ['mobile'] } } } })
   t.equal(await served(t, app, null, '&device=mobile'), true)
   t.equal(await served(t, app, null, '&device=desktop'), false)
@@ -88,7 +88,7 @@ t.test('GET /v1/ads/serve → include by device: the device parameter, else the 
 })
 
 t.test('GET /v1/ads/serve → exclude by device keeps the ad from that device only', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: SIDEBAR, campaign: { targeting: { exclude: { devices: ['mobile', 'tablet'] } } } })
   t.equal(await served(t, app, null, '', { 'user-agent': IPHONE_UA }), false)
   t.equal(await served(t, app, null, '', { 'user-agent': IPAD_UA }), false)
@@ -97,7 +97,7 @@ t.test('GET /v1/ads/serve → exclude by device keeps the ad from that device on
 })
 
 t.test('GET /v1/ads/serve → targeting follows a PATCH of the campaign at once', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await newsroom(app)
   const { campaign } = await createAd(app, { slot: SIDEBAR })
   t.equal(await served(t, app, 'match-report'), true)
@@ -109,7 +109,7 @@ t.test('GET /v1/ads/serve → targeting follows a PATCH of the campaign at once'
 })
 
 t.test('GET /v1/ads/serve with no, an empty, a repeated or an 8 KB User-Agent → 200, targeted as a desktop (server-side renderers send none)', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await createAd(app, { slot: SIDEBAR, campaign: { targeting: { include: { devices: ['desktop'] } } } })
   const cases: Array<[string, string | string[] | undefined]> = [
     ['absent', undefined], ['empty', ''], ['blank', '  '], ['repeated', [IPHONE_UA, DESKTOP_UA]], ['8 KB', `${IPHONE_UA} ${'x'.repeat(8192)}`]

@@ -3,7 +3,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createAdCounters, PENDING_TOKENS_MAX, RECENT_TOKENS_MAX } from '../../src/ads/counters.js'
 import { adCounterTables } from '../fixtures.js'
-import { buildAds } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // The used-token memory of the ad counters is bounded (pending + recent) and a replay never
 // counts twice: a token memory no longer holds is found in ad_used_tokens.
@@ -28,7 +28,7 @@ t.test('the default caps: 10,000 pending and 10,000 recent token ids', async (t)
 })
 
 t.test('used tokens: memory stays at pending + recent caps, a full pending set flushes first, and every replay is refused', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const counters = smallCounters(app)
   const ids = Array.from({ length: 12 }, (_, i) => `i${i}`)
   for (const [n, id] of ids.entries()) {
@@ -45,7 +45,7 @@ t.test('used tokens: memory stays at pending + recent caps, a full pending set f
 })
 
 t.test('used tokens: a restart loads none of them into memory and still refuses every replay', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const first = smallCounters(app)
   for (let i = 0; i < 5; i++) first.firstUse(`c${i}`, EXPIRES)
   first.flush([])
@@ -56,7 +56,7 @@ t.test('used tokens: a restart loads none of them into memory and still refuses 
 })
 
 t.test('used tokens: expired rows leave the table at the next flush', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const counters = smallCounters(app, 100, 100)
   const past = Math.floor(new Date('2031-03-01T09:00:00Z').getTime() / 1000)
   counters.firstUse('old', past)
@@ -68,7 +68,7 @@ t.test('used tokens: expired rows leave the table at the next flush', async (t) 
 })
 
 t.test('used tokens: when the database refuses the early flush, a new use counts as filtered (never remembered past the cap), then counts once it recovers', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const counters = smallCounters(app)
   for (const id of ['a', 'b', 'c']) t.ok(counters.firstUse(id, EXPIRES))
   app.db.$client.exec("create trigger refuse before insert on ad_used_tokens begin select raise(abort, 'disk full'); end")

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { createHash } from 'node:crypto'
 import type { App } from '../../src/app.js'
 import { createArticle, createPublishedArticle, tokenFor } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Conditional and cacheable reads of articles: ETag and If-None-Match on items, lists and
 // related lists; public Cache-Control for anonymous reads, private with a token.
@@ -13,7 +13,7 @@ const ITEM_ETAG = /^"\d+-[\w-]{16}"$/
 const LIST_ETAG = /^"[\w-]{16}"$/
 
 async function setup (t: Test) {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createArticle(app, { title: 'Sea wall holds', status: 'published', category: null, tags: ['Coast'], publishedAt: '2025-01-10T08:00:00.000Z' })
   const b = await createArticle(app, { title: 'Harbour floods', status: 'published', tags: ['Coast'], publishedAt: '2025-01-11T08:00:00.000Z' })
   const draft = await createArticle(app, { title: 'Draft', tags: ['Coast'] })
@@ -142,7 +142,7 @@ t.test('GET /v1/articles/{id}?preview=… → 200 and 304 both private, no-store
 })
 
 t.test('public reads are serialised once: the ETag digests exactly the bytes of the answer', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app, { title: 'Bytes', body: 'Some *text*.' })
   const digest = (body: string) => createHash('sha1').update(body).digest('base64url').slice(0, 16)
   const one = await app.inject({ url: `/v1/articles/${article.slug}` })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleBody, articleTables, createArticle, createTaxon, expectJson, expectProblem, ISO_TIMESTAMP } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // POST /v1/articles: slugs, relations, tags, read-only fields, derived fields, idempotency.
 // Rendering and sanitizing live in render.test.ts.
@@ -13,7 +13,7 @@ function post (app: App, payload: unknown, headers: Record<string, string> = adm
 const ONE_FIELD = 'The request body has 1 invalid field'
 
 t.test('POST /v1/articles → 201 with Location, an ETag and the whole article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await post(app, { title: 'Storm surge tests the new sea wall', body: 'The barrier held.' })
   const body = expectJson(t, res, 201, articleBody({
     id: 1,
@@ -36,7 +36,7 @@ t.test('POST /v1/articles → 201 with Location, an ETag and the whole article',
 })
 
 t.test('POST /v1/articles → 201 with a slug transliterated from the title', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const cases: Array<[string, string]> = [
     ['Привет мир', 'privet-mir'],
     ['Über Straße: 5 Dinge!', 'uber-strasse-5-dinge'],
@@ -51,7 +51,7 @@ t.test('POST /v1/articles → 201 with a slug transliterated from the title', as
 })
 
 t.test('POST /v1/articles → 201 with -2, -3 when the derived slug is taken', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const slugs = []
   for (const title of ['Election night', 'Election night', 'Election Night!']) {
     const res = await post(app, { title })
@@ -62,7 +62,7 @@ t.test('POST /v1/articles → 201 with -2, -3 when the derived slug is taken', a
 })
 
 t.test('POST /v1/articles → 409 when the explicit slug is taken, and nothing is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { title: 'First', slug: 'taken', tags: ['Climate'] })
   const before = articleTables(app)
   const res = await post(app, { title: 'Second', slug: 'taken', tags: ['Brand new tag'] })
@@ -71,7 +71,7 @@ t.test('POST /v1/articles → 409 when the explicit slug is taken, and nothing i
 })
 
 t.test('POST /v1/articles → 201 with category and author given by id or by slug', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const world = await createTaxon(app, 'categories', { name: 'World' })
   const amara = await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   const byId = await post(app, { title: 'By id', category: world.id, author: amara.id })
@@ -87,7 +87,7 @@ t.test('POST /v1/articles → 201 with category and author given by id or by slu
 
 for (const field of ['category', 'author'] as const) {
   t.test(`POST /v1/articles → 400 naming ${field} when the ${field} is unknown, and nothing is created`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, field === 'category' ? 'categories' : 'authors', { name: 'Known' })
     const before = articleTables(app)
     for (const value of [999, 'nowhere']) {
@@ -100,7 +100,7 @@ for (const field of ['category', 'author'] as const) {
 }
 
 t.test('POST /v1/articles → 201 with tags by id, slug or name, in order; unknown names become tags', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const climate = await createTaxon(app, 'tags', { name: 'Climate' })
   const energy = await createTaxon(app, 'tags', { name: 'Energy' })
   const res = await post(app, { title: 'Tagged', tags: ['energy', 'Coastal defence', climate.id, 'ENERGY', 'Ветер'] })
@@ -120,7 +120,7 @@ t.test('POST /v1/articles → 201 with tags by id, slug or name, in order; unkno
 })
 
 t.test('POST /v1/articles → a tag given by its name finds it even when its slug differs from the name', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const tag = await createTaxon(app, 'tags', { name: 'Coastal defence', slug: 'coast' })
   const res = await post(app, { title: 'Sea wall', tags: ['Coastal defence'] })
   t.equal(res.statusCode, 201)
@@ -129,7 +129,7 @@ t.test('POST /v1/articles → a tag given by its name finds it even when its slu
 })
 
 t.test('POST /v1/articles → 400 naming tags.N for an unknown tag id, and no tag is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   const before = articleTables(app)
   const res = await post(app, { title: 'Tagged', tags: ['climate', 'Would be new', 999] })
@@ -138,7 +138,7 @@ t.test('POST /v1/articles → 400 naming tags.N for an unknown tag id, and no ta
 })
 
 t.test('POST /v1/articles → 400 with more than 20 tags; 20 are fine', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const names = Array.from({ length: 21 }, (_, i) => `Tag ${i + 1}`)
   const res = await post(app, { title: 'Too many', tags: names })
   expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'tags', message: 'An article has at most 20 tags' }])
@@ -155,7 +155,7 @@ const readOnly: Array<[string, unknown]> = [
 
 for (const [field, value] of readOnly) {
   t.test(`POST /v1/articles → 400 naming ${field} (read-only), and nothing is created`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, { title: 'Sneaky', [field]: value })
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: field, message: `"${field}" is not a field you can set here` }])
     t.same(articleTables(app).articles, [])
@@ -163,7 +163,7 @@ for (const [field, value] of readOnly) {
 }
 
 t.test('POST /v1/articles → 400 \'Required\' at path title when the title is missing; blank is refused too', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const missing = await post(app, { body: 'No headline' })
   expectProblem(t, missing, 400, 'validation', ONE_FIELD, [{ path: 'title', message: 'Required' }])
   const blank = await post(app, { title: '   ' })
@@ -174,7 +174,7 @@ t.test('POST /v1/articles → 400 \'Required\' at path title when the title is m
 })
 
 t.test('POST /v1/articles → the excerpt comes from the first paragraphs, never a heading or a list', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, {
     body: '# Not this heading\n\nThe barrier held **overnight**.\n\n- not a list item\n\n## Nor this\n\nEngineers watched.'
   })
@@ -185,7 +185,7 @@ t.test('POST /v1/articles → the excerpt comes from the first paragraphs, never
 })
 
 t.test('POST /v1/articles → a derived excerpt follows the body; a given one stays', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const derived = await createArticle(app, { body: 'Old opening.' })
   t.equal(derived.excerpt, 'Old opening.')
   const changed = await app.inject({ method: 'PATCH', url: `/v1/articles/${derived.id}`, headers: admin, payload: { body: 'New opening.' } })
@@ -203,7 +203,7 @@ t.test('POST /v1/articles → a derived excerpt follows the body; a given one st
 })
 
 t.test('POST /v1/articles → wordCount counts the words of the rendered text; readingTimeMinutes at 230 a minute', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const small = await createArticle(app, { body: '## Heading\n\n**Bold** words and [a link](https://example.com/long/path).\n\n<script>var hidden = 1</script>' })
   t.equal(small.wordCount, 6, 'Heading Bold words and a link: markup, URLs and scripts do not count')
   t.equal(small.readingTimeMinutes, 1)
@@ -216,7 +216,7 @@ t.test('POST /v1/articles → wordCount counts the words of the rendered text; r
 })
 
 t.test('POST /v1/articles → 201 with seo and coverImage, defaults filled in', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await post(app, {
     title: 'Pictured',
     coverImage: { url: 'https://images.example.com/sea-wall.jpg', alt: 'Waves on a sea wall' },
@@ -228,7 +228,7 @@ t.test('POST /v1/articles → 201 with seo and coverImage, defaults filled in', 
 })
 
 t.test('POST /v1/articles → 400 for a cover image without alt or with a javascript: or data: URL', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const ALT = 'alt is required: describe the image for people who cannot see it'
   const cases: Array<[unknown, Array<{ path: string, message: string }>]> = [
     [{ url: 'https://images.example.com/a.jpg' }, [{ path: 'coverImage.alt', message: ALT }]],
@@ -247,7 +247,7 @@ t.test('POST /v1/articles → 400 for a cover image without alt or with a javasc
 })
 
 t.test('POST /v1/articles with Idempotency-Key → a retry replays the 201 and creates one article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const headers = { ...admin, 'idempotency-key': 'article-create-1' }
   const payload = { title: 'Once only', tags: ['Only once'] }
   const first = await post(app, payload, headers)

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import { articleTables, createArticle, expectProblem, type Answer } from '../fixtures.js'
 
 // Uncached anonymous searches and counts spend BROADSHEET_EXPENSIVE_READS_PER_MINUTE per address.
@@ -10,7 +10,7 @@ const A = '198.51.100.30'
 const B = '198.51.100.31'
 
 async function appWithBudget (t: Test, budget: number): Promise<App> {
-  const app = await build(t, { BROADSHEET_EXPENSIVE_READS_PER_MINUTE: String(budget) })
+  const app = await buildTestApp(t, { env: { BROADSHEET_EXPENSIVE_READS_PER_MINUTE: String(budget) } })
   for (const title of ['Harbour news', 'Storm warning', 'Market day']) await createArticle(app, { title, status: 'published' })
   return app
 }

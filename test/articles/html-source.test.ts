@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createArticle, createPublishedArticle, tokenFor } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // An html article's raw source is for token holders: anonymous answers carry the sanitized
 // html only (the source may hold what the sanitizer removed, and doubled the bytes).
@@ -8,7 +8,7 @@ import { admin, build } from '../helper.js'
 const SOURCE = '<p onclick="steal()">Harbour <script>alert(1)</script>news</p>'
 
 async function setup (t: Test) {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await createPublishedArticle(app, { title: 'Html one', slug: 'html-one', format: 'html', body: SOURCE, tags: ['harbour'] })
   const markdown = await createPublishedArticle(app, { title: 'Markdown one', slug: 'markdown-one', body: 'Harbour *news*', tags: ['harbour'] })
   return { app, html, markdown }
@@ -75,7 +75,7 @@ t.test('lists, related and the article page leave out the html source anonymousl
 })
 
 t.test('a preview link reader is anonymous: html only', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const draft = await createArticle(app, { title: 'Draft', format: 'html', body: SOURCE })
   const issued = await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/preview-token`, headers: admin, payload: {} })
   t.equal(issued.statusCode, 201)

@@ -3,18 +3,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
+import type { App } from '../../src/app.js'
 import { importArticles } from '../../src/articles/import.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 const NOW = '2026-01-01T12:00:00.000Z'
 
-async function slugs (app: Awaited<ReturnType<typeof build>>) {
+async function slugs (app: App) {
   const res = await app.inject({ url: '/v1/articles?status=any&fields=slug&limit=100', headers: admin })
   return (res.json().data as Array<{ slug: string }>).map((a) => a.slug).sort()
 }
 
 t.test('import creates new articles and updates those whose slug exists, keeping their dates', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Existing', slug: 'existing', body: 'old body' } })
   t.equal(created.statusCode, 201)
   const report = importArticles(app.db, [
@@ -32,7 +33,7 @@ t.test('import creates new articles and updates those whose slug exists, keeping
 })
 
 t.test('import reports each bad item with the API validation messages and keeps the good ones', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const report = importArticles(app.db, [
     { title: 'Good one' },
     { title: '', id: 5 },
@@ -51,7 +52,7 @@ t.test('import reports each bad item with the API validation messages and keeps 
 })
 
 t.test('import --atomic writes nothing when one item fails', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const report = importArticles(app.db, [{ title: 'Good one' }, { title: 'Taken', slug: 'BAD SLUG' }, { title: 'Good two' }], { atomic: true, now: NOW })
   t.match(report, { created: 0, updated: 0, failed: 3, atomic: true })
   t.equal(report.items.length, 3)

@@ -1,12 +1,12 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createArticle, createPublishedArticle, createTaxon, dataIds, expectProblem } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // GET /v1/articles?category=&author=&tag= take an id or a slug, as `article` does; a value
 // that names nothing is a 400 naming the parameter, not an empty list.
 
-async function setup (t: Parameters<typeof build>[0]) {
-  const app = await build(t)
+async function setup (t: Test) {
+  const app = await buildTestApp(t)
   const world = await createTaxon(app, 'categories', { name: 'World' })
   const ann = await createTaxon(app, 'authors', { name: 'Ann Lee' })
   const climate = await createTaxon(app, 'tags', { name: 'Climate' })

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createArticle, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildWithClock, type TestClock } from '../helper.js'
+import { admin, buildTestApp, createClock, type TestClock } from '../helper.js'
 
 // Keyset pages of GET /v1/articles: every sort walks the whole list once, in order, and stays
 // exact when articles are published between two page requests.
@@ -59,7 +59,8 @@ async function walk (t: Test, app: App, query: string, headers: Record<string, s
 }
 
 async function setup (t: Test) {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   return { app, clock, ...(await seed(app, clock)) }
 }
 

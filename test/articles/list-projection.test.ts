@@ -1,16 +1,16 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { allRows } from '../../src/db/statements.js'
 import { sql } from 'drizzle-orm'
 import { createPublishedArticle, createTaxon } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // ?fields= on lists: a projection without body and html reads rows without them, and one
 // without category, tags or author runs no relation query; the values shown never change.
 
 const ALL = ['slug', 'title', 'subtitle', 'excerpt', 'body', 'format', 'html', 'status', 'featured', 'category', 'tags', 'author', 'coverImage', 'seo', 'commentsEnabled', 'commentCount', 'wordCount', 'readingTimeMinutes', 'publishAt', 'publishedAt', 'createdAt', 'updatedAt', 'revision']
 
-async function setup (t: Parameters<typeof build>[0]) {
-  const app = await build(t)
+async function setup (t: Test) {
+  const app = await buildTestApp(t)
   const category = await createTaxon(app, 'categories', { name: 'City' })
   const author = await createTaxon(app, 'authors', { name: 'Rosa Diaz' })
   for (let i = 0; i < 4; i++) {
@@ -79,7 +79,7 @@ t.test('GET /v1/articles/{slug}?fields= shows the values of the full answer', as
 })
 
 t.test('allRows: one prepared statement per SQL text serves every value, and results follow the values', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const rows = (n: number) => allRows<{ v: number }>(app.db, sql`select ${n} + 1 as v`)
   t.same(rows(1), [{ v: 2 }])
   t.same(rows(41), [{ v: 42 }], 'the same text with another value')

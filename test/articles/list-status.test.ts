@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createArticle, createTaxon, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/articles?status=…: the public only ever sees published articles; a token widens the
 // list by role (editors everything, authors their own byline besides what is live).
@@ -8,7 +8,8 @@ import { admin, buildWithClock } from '../helper.js'
 const MINUTE = 60_000
 
 async function setup (t: Test) {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const editor = await tokenFor(app, 'editor')
   const ann = await tokenFor(app, 'author')
   const bobAuthorId = (await createTaxon(app, 'authors', { name: 'Bob Roy' })).id
@@ -113,7 +114,8 @@ t.test('GET /v1/articles?status=any with an author token → what is live plus i
 })
 
 t.test('GET /v1/articles → a scheduled article whose time has come is published, even before the scheduler runs', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const editor = await tokenFor(app, 'editor')
   const due = await createArticle(app, { title: 'Goes live at one', status: 'scheduled', publishAt: '2025-02-01T01:00:00.000Z' })
   t.same(statuses(await app.inject({ url: '/v1/articles' })), [], 'not yet')

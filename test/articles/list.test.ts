@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createArticle, createTaxon, expectProblem, ISO_TIMESTAMP, dataIds } from '../fixtures.js'
-import { admin, buildWithClock, type TestClock } from '../helper.js'
+import { admin, buildTestApp, createClock, type TestClock } from '../helper.js'
 
 // GET /v1/articles for the public: what is visible, the order, every filter alone and with q,
 // the sorts, count, fields and the 400s for bad parameters (unknown filter values: list-filters.test.ts).
@@ -43,7 +43,8 @@ async function seed (app: App, clock: TestClock): Promise<Seeded> {
 }
 
 async function setup (t: Test) {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const s = await seed(app, clock)
   return { app, clock, s }
 }

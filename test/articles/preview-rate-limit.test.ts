@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createArticle, expectJson, expectProblem } from '../fixtures.js'
-import { admin, bearer, build } from '../helper.js'
+import { admin, bearer, buildTestApp } from '../helper.js'
 
 // Preview tokens are credentials: a bad one spends the same per-address budget of failed
 // authentication as a bad bearer token (BROADSHEET_AUTH_FAILURES_PER_MINUTE), so guessing
@@ -13,7 +13,7 @@ const PREVIEW_401 = 'The preview token is invalid or has expired; ask for a new 
 const LIMITED = 'Too many failed authentication attempts from this address; try again later'
 
 async function setup (t: Test) {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: String(LIMIT) })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: String(LIMIT) } })
   const draft = await createArticle(app, { title: 'Embargoed merger', body: 'The board agreed in secret.' })
   const res = await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/preview-token`, headers: admin, payload: {} })
   t.equal(res.statusCode, 201, 'preview token created')

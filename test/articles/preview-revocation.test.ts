@@ -1,7 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { sign } from '../../src/lib/signing.js'
 import { createArticle, expectJson, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // A preview link names the API token that asked for it and dies when that token is revoked:
 // revoking a leaked or departed author's token also ends the drafts they shared. Links made
@@ -10,8 +10,8 @@ import { admin, buildWithClock } from '../helper.js'
 
 const PREVIEW_401 = 'The preview token is invalid or has expired; ask for a new one'
 
-async function setup (t: Parameters<typeof buildWithClock>[0]) {
-  const { app } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+async function setup (t: Test) {
+  const app = await buildTestApp(t, { now: createClock('2025-02-01T00:00:00.000Z').now })
   const author = await tokenFor(app, 'author')
   const editor = await tokenFor(app, 'editor')
   const draft = await createArticle(app, { title: 'Secret draft', body: 'Not yet.' }, author.headers)

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createArticle, createTaxon, expectJson, expectProblem, ISO_TIMESTAMP, tokenFor } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}: published articles publicly, others by role or with a signed,
 // expiring preview token from POST /v1/articles/{id}/preview-token.
@@ -9,7 +9,8 @@ const HOUR = 60 * 60_000
 const PREVIEW_401 = 'The preview token is invalid or has expired; ask for a new one'
 
 async function setup (t: Test) {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const author = await tokenFor(app, 'author')
   const other = await tokenFor(app, 'author')
   const editor = await tokenFor(app, 'editor')
@@ -32,7 +33,7 @@ function tamper (token: string, at: number): string {
 }
 
 t.test('GET /v1/articles/{id} and /{slug} → 200 with the published article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
   const created = await createArticle(app, { title: 'Sea wall holds', body: 'The barrier *held*.', category: 'world', tags: ['Climate'], status: 'published', publishedAt: '2025-01-29T08:00:00.000Z' })
   const byId = await app.inject({ url: `/v1/articles/${created.id}` })
@@ -54,14 +55,14 @@ t.test('GET /v1/articles/{id} and /{slug} → 200 with the published article', a
 })
 
 t.test('GET /v1/articles/{id}?fields=nope → 400 naming fields', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createArticle(app, { title: 'Anything', status: 'published' })
   const res = await app.inject({ url: `/v1/articles/${a.id}?fields=title,nope` })
   expectProblem(t, res, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'fields', message: /^Unknown field nope; choose from / }])
 })
 
 t.test('GET /v1/articles/{id} of an unknown article → 404', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   expectProblem(t, await app.inject({ url: '/v1/articles/9999' }), 404, 'not-found', 'There is no article "9999"')
   expectProblem(t, await app.inject({ url: '/v1/articles/no-such-slug', headers: admin }), 404, 'not-found', 'There is no article "no-such-slug"')
 })

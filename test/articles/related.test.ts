@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createArticle, createTaxon, expectProblem, dataIds } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/related: "More articles", published ones sharing the category or
 // a tag, the most shared first (the category counts as one), then the newest.
@@ -9,7 +9,7 @@ const day = (d: number) => `2025-01-${String(d).padStart(2, '0')}T08:00:00.000Z`
 const live = (d: number) => ({ status: 'published', publishedAt: day(d) })
 
 async function setup (t: Test) {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
   await createTaxon(app, 'categories', { name: 'Sport' })
   const target = await createArticle(app, { ...live(10), title: 'Target', category: 'world', tags: ['Alpha', 'Beta'] })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { renderBody } from '../../src/articles/render.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Article HTML shares the page with the frontend: its ids and names are prefixed so an
 // author's id="comments" cannot take over the page's comment widget (or window.comments).
@@ -40,7 +40,7 @@ t.test('name stays refused where it could clobber (img, iframe): only old-style 
 })
 
 t.test('POST /v1/articles → the stored and served html carries the prefixed ids', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({
     method: 'POST',
     url: '/v1/articles',

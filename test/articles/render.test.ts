@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from '../../src/articles/render.js'
 import { articleTables, createArticle } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Article bodies are rendered (markdown or html) and sanitized before anyone reads them:
 // the `html` field is safe to insert into a page; `body` is the writer's source, unchanged.
@@ -16,19 +16,19 @@ async function render (t: Test, app: App, body: string, format: 'markdown' | 'ht
 }
 
 t.test('POST /v1/articles → markdown is rendered to html', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await render(t, app, '## Section\n\nSome *emphasis* and **strength**.\n\n- one\n- two\n\n> quoted', 'markdown')
   t.equal(html, '<h2>Section</h2>\n<p>Some <em>emphasis</em> and <strong>strength</strong>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<blockquote>\n<p>quoted</p>\n</blockquote>')
 })
 
 t.test('POST /v1/articles → html is kept as html, not read as markdown', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await render(t, app, '<p>Plain *stars* stay</p><figure><img src="https://images.example.com/a.jpg" alt="A"><figcaption>Caption</figcaption></figure>')
   t.equal(html, '<p>Plain *stars* stay</p><figure><img src="https://images.example.com/a.jpg" alt="A" /><figcaption>Caption</figcaption></figure>')
 })
 
 t.test('POST /v1/articles → the raw body comes back unchanged while html is sanitized', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const body = '<p onclick="steal()">Hi <script>alert(1)</script></p>'
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Raw', body, format: 'html' } })
   t.equal(res.statusCode, 201)
@@ -58,7 +58,7 @@ const dangerous: Array<[string, string, RegExp[]]> = [
 for (const [what, body, forbidden] of dangerous) {
   for (const format of ['html', 'markdown'] as const) {
     t.test(`POST /v1/articles (${format}) → ${what} never survive in html`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       const html = await render(t, app, body, format)
       for (const pattern of forbidden) t.notMatch(html, pattern, `no ${pattern}`)
     })
@@ -66,32 +66,32 @@ for (const [what, body, forbidden] of dangerous) {
 }
 
 t.test('POST /v1/articles → markdown links with javascript: URLs do not become links', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await render(t, app, '[click](javascript:alert(1)) and [ok](https://example.com)', 'markdown')
   t.notMatch(html, /href="javascript/i)
   t.match(html, /<a href="https:\/\/example.com">ok<\/a>/)
 })
 
 t.test('POST /v1/articles → an https youtube iframe survives, lazy-loaded', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await render(t, app, '<iframe src="https://www.youtube.com/embed/abc" width="560" height="315" allowfullscreen srcdoc="<script>x</script>"></iframe>')
   t.equal(html, '<iframe src="https://www.youtube.com/embed/abc" width="560" height="315" allowfullscreen loading="lazy"></iframe>')
 })
 
 t.test('POST /v1/articles → h1 in a body becomes h2 (the headline is the page h1)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   t.equal(await render(t, app, '<h1>Big</h1><p>text</p>'), '<h2>Big</h2><p>text</p>')
   t.equal(await render(t, app, '# Big\n\ntext', 'markdown'), '<h2>Big</h2>\n<p>text</p>')
 })
 
 t.test('POST /v1/articles → links opening a new window get rel="noopener noreferrer"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await render(t, app, '<a href="https://example.com" target="_blank" rel="opener">x</a> <a href="https://example.com">y</a>')
   t.equal(html, '<a href="https://example.com" target="_blank" rel="noopener noreferrer">x</a> <a href="https://example.com">y</a>')
 })
 
 t.test('POST /v1/articles → target="_BLANK" in another case also gets rel noopener (browsers read it as _blank)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const html = await render(t, app, '<a href="https://example.com" target="_BLANK">x</a><a href="https://example.com" TARGET="_Blank">y</a>')
   t.equal((html.match(/rel="noopener noreferrer"/g) ?? []).length, 2, `both links carry rel noopener: ${html}`)
 })
@@ -154,7 +154,7 @@ t.test('paragraphText: the paragraphs only, or all the text when there are none'
 })
 
 t.test('a derived excerpt is the text of the first paragraphs of the rendered body', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { format: 'html', body: '<h1>Heading</h1><p>Lead &amp; more.</p><figure><figcaption>Caption</figcaption></figure><p>Next.</p>' })
   t.equal(article.excerpt, 'Lead & more. Next.')
 })

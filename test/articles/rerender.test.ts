@@ -3,13 +3,13 @@ import { eq } from 'drizzle-orm'
 import { rerenderArticles } from '../../src/articles/rerender.js'
 import { articles } from '../../src/db/schema.js'
 import { createArticle } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // Articles stored before the user-content- prefix keep their html until rendered again:
 // `npm run cli -- rerender` does that, changing html only.
 
 t.test('rerenderArticles → html stored before the id prefix gets it; revision and updatedAt stay; a second run changes nothing', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const old = await createArticle(app, { title: 'Old', format: 'html', body: '<p id="comments"><a href="#comments">x</a></p>', status: 'published' })
   const fresh = await createArticle(app, { title: 'Fresh', body: 'No ids here' })
   // As an article written before the prefix was stored.
@@ -27,7 +27,7 @@ t.test('rerenderArticles → html stored before the id prefix gets it; revision 
 })
 
 t.test('rerenderArticles → walks every batch', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const stmt = app.db.$client.prepare("insert into articles (slug, title, body, format, html, status, created_at, updated_at) values (?, 't', '<p id=\"a\">a</p>', 'html', '<p id=\"a\">a</p>', 'draft', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')")
   app.db.$client.transaction(() => { for (let i = 0; i < 1201; i++) stmt.run(`a-${i}`) })()
   t.same(rerenderArticles(app.db), { checked: 1201, changed: 1201 })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleTables, createArticle, createTaxon, expectProblem, ISO_TIMESTAMP, tokenFor } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Revisions (every change kept, readable, restorable) and the trash (DELETE, restore,
 // permanent deletion).
@@ -15,7 +15,7 @@ function ftsCount (app: App, id: number) {
 }
 
 t.test('GET /v1/articles/{id}/revisions → every change is a revision, newest first', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Version one' })
   const steps: Array<[string, string, Record<string, unknown>?]> = [
     ['PATCH', `/v1/articles/${article.id}`, { title: 'Version two' }],
@@ -46,7 +46,7 @@ t.test('GET /v1/articles/{id}/revisions → every change is a revision, newest f
 })
 
 t.test('GET /v1/articles/{id}/revisions/{n} → the editable fields as they were after that change', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const world = await createTaxon(app, 'categories', { name: 'World' })
   const article = await createArticle(app, { title: 'First take', body: 'Opening.', category: 'world', tags: ['Climate', 'Coast'], seo: { title: 'S' } })
   const editor = await tokenFor(app, 'editor')
@@ -85,7 +85,7 @@ t.test('GET /v1/articles/{id}/revisions/{n} → the editable fields as they were
 })
 
 t.test('POST /v1/articles/{id}/revisions/{n}/restore → title, body and tags come back as a new revision; status stays', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Original', body: 'Original body.', tags: ['Climate', 'Coast'] })
   t.equal((await req(app, 'POST', `/v1/articles/${article.id}/publish`)).statusCode, 200)
   const changed = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'Rewritten', body: 'New body.', tags: ['Energy'] } })
@@ -112,7 +112,7 @@ t.test('POST /v1/articles/{id}/revisions/{n}/restore → title, body and tags co
 })
 
 t.test('POST /v1/articles/{id}/revisions/{n}/restore → seo and the cover image come back too, even when they were empty', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Plain' })
   const changed = await app.inject({
     method: 'PATCH',
@@ -128,7 +128,7 @@ t.test('POST /v1/articles/{id}/revisions/{n}/restore → seo and the cover image
 })
 
 t.test('GET and restore of an unknown revision → 404, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app)
   const before = articleTables(app)
   expectProblem(t, await req(app, 'GET', `/v1/articles/${article.id}/revisions/99`), 404, 'not-found', `Article ${article.id} has no revision 99`)
@@ -139,7 +139,7 @@ t.test('GET and restore of an unknown revision → 404, and nothing changes', as
 })
 
 t.test('DELETE /v1/articles/{id} → 204; the article is trashed: 404 publicly, visible with its status to editors', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Doomed', status: 'published' })
   const keep = await createArticle(app, { title: 'Kept', status: 'published' })
   const res = await req(app, 'DELETE', `/v1/articles/${article.id}`)
@@ -162,7 +162,7 @@ t.test('DELETE /v1/articles/{id} → 204; the article is trashed: 404 publicly, 
 })
 
 t.test('POST /v1/articles/{id}/restore → back to the status it had: published stays published, draft stays draft', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const published = await createArticle(app, { status: 'published' })
   const draft = await createArticle(app)
   for (const article of [published, draft]) {
@@ -176,7 +176,8 @@ t.test('POST /v1/articles/{id}/restore → back to the status it had: published 
 })
 
 t.test('POST /v1/articles/{id}/restore → a scheduled article that came due before it was trashed comes back published', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const article = await createArticle(app, { status: 'scheduled', publishAt: '2025-03-01T11:00:00.000Z' })
   const waiting = await createArticle(app, { status: 'scheduled', publishAt: '2025-03-02T11:00:00.000Z' })
   clock.set('2025-03-01T12:00:00.000Z')
@@ -191,7 +192,7 @@ t.test('POST /v1/articles/{id}/restore → a scheduled article that came due bef
 })
 
 t.test('DELETE twice → 404 the second time; restore of an article not in the trash → 404; nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app)
   const live = await createArticle(app)
   t.equal((await req(app, 'DELETE', `/v1/articles/${article.id}`)).statusCode, 204)
@@ -203,7 +204,7 @@ t.test('DELETE twice → 404 the second time; restore of an article not in the t
 })
 
 t.test('DELETE /v1/articles/{id} → 412 with a stale If-Match, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app)
   t.equal((await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'Moved on' } })).statusCode, 200)
   const before = articleTables(app)
@@ -213,7 +214,7 @@ t.test('DELETE /v1/articles/{id} → 412 with a stale If-Match, and nothing chan
 })
 
 t.test('DELETE /v1/articles/{id}?permanent=true → the row, its tags, revisions and search entry are gone for good', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const doomed = await createArticle(app, { title: 'Gone for good', status: 'published', tags: ['Climate'] })
   const other = await createArticle(app, { title: 'Survivor', tags: ['Climate'] })
   t.equal((await app.inject({ method: 'PATCH', url: `/v1/articles/${doomed.id}`, headers: admin, payload: { body: 'More' } })).statusCode, 200)
@@ -233,7 +234,7 @@ t.test('DELETE /v1/articles/{id}?permanent=true → the row, its tags, revisions
 })
 
 t.test('DELETE /v1/articles/{id}?permanent=true → works on an article already in the trash', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app)
   t.equal((await req(app, 'DELETE', `/v1/articles/${article.id}`)).statusCode, 204)
   t.equal((await req(app, 'DELETE', `/v1/articles/${article.id}?permanent=true`)).statusCode, 204)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleTables, createArticle, createTaxon, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Who may write articles: contributors their own drafts, authors their own articles,
 // editors and admins anything; only admins delete for good.
@@ -29,7 +29,7 @@ function patch (app: App, id: number, headers: Record<string, string>, payload: 
 const OWN_BYLINE = (role: string) => new RegExp(`^An? ${role} token may only change articles under its own byline$`)
 
 t.test('POST /v1/articles → 201 for a contributor: a draft under its own byline', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor, cora } = await setup(app)
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: contributor, payload: { title: 'My first draft' } })
   t.equal(res.statusCode, 201)
@@ -37,7 +37,7 @@ t.test('POST /v1/articles → 201 for a contributor: a draft under its own bylin
 })
 
 t.test('POST /v1/articles → 403 when a contributor asks for published, scheduled or archived, and nothing is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor } = await setup(app)
   for (const payload of [
     { title: 'Straight out', status: 'published' },
@@ -51,7 +51,7 @@ t.test('POST /v1/articles → 403 when a contributor asks for published, schedul
 })
 
 t.test('PATCH /v1/articles/{id} → 200 when a contributor edits its own draft', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor } = await setup(app)
   const draft = await createArticle(app, {}, contributor)
   const res = await patch(app, draft.id, contributor, { title: 'Better headline', body: 'More words' })
@@ -60,7 +60,7 @@ t.test('PATCH /v1/articles/{id} → 200 when a contributor edits its own draft',
 })
 
 t.test('PATCH /v1/articles/{id} → 403 when a contributor edits its own article once published, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor, editor } = await setup(app)
   const draft = await createArticle(app, {}, contributor)
   t.equal((await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/publish`, headers: editor })).statusCode, 200)
@@ -73,7 +73,7 @@ t.test('PATCH /v1/articles/{id} → 403 when a contributor edits its own article
 })
 
 t.test('PATCH /v1/articles/{id} → 404 when a contributor edits another byline\'s draft, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor, author } = await setup(app)
   const other = await createArticle(app, {}, author)
   const before = articleTables(app)
@@ -85,7 +85,7 @@ t.test('PATCH /v1/articles/{id} → 404 when a contributor edits another byline\
 })
 
 t.test('POST /v1/articles/{id}/publish → 403 for a contributor (the route needs author), and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor } = await setup(app)
   const draft = await createArticle(app, {}, contributor)
   const before = articleTables(app)
@@ -97,7 +97,7 @@ t.test('POST /v1/articles/{id}/publish → 403 for a contributor (the route need
 })
 
 t.test('POST and PATCH /v1/articles → 400 naming author when a contributor or author writes under another byline', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor, author, cora, amara, ben } = await setup(app)
   for (const [role, headers, own] of [['contributor', contributor, cora], ['author', author, amara]] as const) {
     const message = new RegExp(`^An? ${role} token writes as its own byline \\(author id ${own.id}\\)$`)
@@ -115,7 +115,7 @@ t.test('POST and PATCH /v1/articles → 400 naming author when a contributor or 
 })
 
 t.test('role messages use the right article: "A contributor token", "An author token"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor, cora, ben } = await setup(app)
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: contributor, payload: { title: 'Ghost-written', author: ben.id } })
   t.equal(res.statusCode, 400)
@@ -127,7 +127,7 @@ t.test('role messages use the right article: "A contributor token", "An author t
 })
 
 t.test('POST /v1/articles and /publish → an author creates, publishes and changes its own articles', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { author, amara } = await setup(app)
   const direct = await app.inject({ method: 'POST', url: '/v1/articles', headers: author, payload: { title: 'Straight out', status: 'published' } })
   t.equal(direct.statusCode, 201)
@@ -146,7 +146,7 @@ t.test('POST /v1/articles and /publish → an author creates, publishes and chan
 })
 
 t.test('PATCH, publish and DELETE → 403 when an author touches another author\'s published article, 404 for a draft; nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { author, otherAuthor } = await setup(app)
   const published = await createArticle(app, { status: 'published' }, otherAuthor)
   const draft = await createArticle(app, {}, otherAuthor)
@@ -160,7 +160,7 @@ t.test('PATCH, publish and DELETE → 403 when an author touches another author\
 })
 
 t.test('PATCH, publish and DELETE → editors and admins change any article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { contributor, author, editor } = await setup(app)
   const draft = await createArticle(app, {}, contributor)
   const published = await createArticle(app, { status: 'published' }, author)
@@ -178,7 +178,7 @@ t.test('PATCH, publish and DELETE → editors and admins change any article', as
 })
 
 t.test('DELETE /v1/articles/{id}?permanent=true → 403 for an editor (the article stays), 204 for an admin', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { editor } = await setup(app)
   const article = await createArticle(app, { status: 'published' })
   const before = articleTables(app)
@@ -204,7 +204,7 @@ const writeRoutes: Array<[string, 'POST' | 'PATCH' | 'DELETE', string]> = [
 ]
 
 t.test('every article write route → 401 without a token and with an unknown one, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { title: 'Target', status: 'published' })
   const before = articleTables(app)
   for (const [name, method, url] of writeRoutes) {

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { COMMON_FACTOR, MAX_EXPANSIONS } from '../../src/articles/search-plan.js'
 import { createArticle, articleIds, dataIds } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // How search stays fast on a big index, with BROADSHEET_SEARCH_WINDOW made small so a few
 // articles show it: a search matching more than the window ranks only the newest matches,
@@ -35,7 +35,7 @@ async function walk (t: Test, app: App, query: string): Promise<number[]> {
 }
 
 t.test('GET /v1/articles?q= → every match while there are no more than the window; past it, the newest window of them', async (t) => {
-  const app = await build(t, { BROADSHEET_SEARCH_WINDOW: '5' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: '5' } })
   const made: number[] = []
   for (let i = 0; i < 5; i++) made.push((await createArticle(app, { ...live, title: `Kelp report ${i}`, body: 'Kelp forests grow.' })).id)
   await createArticle(app, { ...live, title: 'Unrelated', body: 'Nothing here.' })
@@ -49,7 +49,7 @@ t.test('GET /v1/articles?q= → every match while there are no more than the win
 })
 
 t.test('GET /v1/articles?q= past the window → the newest matches, ranked by relevance among themselves', async (t) => {
-  const app = await build(t, { BROADSHEET_SEARCH_WINDOW: '4' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: '4' } })
   // Old and strongly relevant: outside the window all the same.
   const old: number[] = []
   for (let i = 0; i < 4; i++) old.push((await createArticle(app, { ...live, title: `Kelp kelp kelp ${i}`, body: 'Kelp kelp kelp kelp.', excerpt: 'Kelp.' })).id)
@@ -63,7 +63,7 @@ t.test('GET /v1/articles?q= past the window → the newest matches, ranked by re
 })
 
 t.test('GET /v1/articles?q= past the window → a rare word still finds an old article', async (t) => {
-  const app = await build(t, { BROADSHEET_SEARCH_WINDOW: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: '3' } })
   const oldest = await createArticle(app, { ...live, title: 'Quasar seen over the harbour', body: 'Astronomers and kelp.' })
   for (let i = 0; i < 10; i++) await createArticle(app, { ...live, title: `Kelp ${i}`, body: 'Kelp again.' })
   t.same(await search(t, app, 'q=quasar'), [oldest.id], 'the only match, however old')
@@ -72,7 +72,7 @@ t.test('GET /v1/articles?q= past the window → a rare word still finds an old a
 })
 
 t.test('GET /v1/articles?q=… past the window → relevance pages never repeat or skip, and end with the window', async (t) => {
-  const app = await build(t, { BROADSHEET_SEARCH_WINDOW: '7' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: '7' } })
   const made: number[] = []
   for (let i = 0; i < 12; i++) {
     const payload = i % 3 === 0 ? { title: `Otter news ${i}`, body: 'Nothing else.' } : { title: `River report ${i}`, body: 'otter '.repeat(1 + (i % 4)) + 'in the river.' }
@@ -87,7 +87,7 @@ t.test('GET /v1/articles?q=… past the window → relevance pages never repeat 
 
 t.test('GET /v1/articles?q= with only words in very many articles → they match; title matches first, then newest', async (t) => {
   const window = 3
-  const app = await build(t, { BROADSHEET_SEARCH_WINDOW: String(window) })
+  const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: String(window) } })
   // More than COMMON_FACTOR × window articles hold "kelp": it is common.
   for (let i = 0; i <= COMMON_FACTOR * window; i++) await createArticle(app, { ...live, title: `Report ${i}`, body: 'Kelp and sand.' })
   const inTitle = await createArticle(app, { ...live, title: 'Kelp everywhere', body: 'Sand.' })
@@ -102,7 +102,7 @@ t.test('GET /v1/articles?q= with only words in very many articles → they match
 })
 
 t.test('GET /v1/articles?q= → the last word expands to the indexed words it begins, from three letters on', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const barrier = await createArticle(app, { ...live, title: 'Sea barrier tested', body: 'The wall held.' })
   const barn = await createArticle(app, { ...live, title: 'Old barn restored', body: 'A roof.' })
   const ba = await createArticle(app, { ...live, title: 'Ba and be', body: 'Two short words.' })
@@ -116,7 +116,7 @@ t.test('GET /v1/articles?q= → the last word expands to the indexed words it be
 })
 
 t.test(`GET /v1/articles?q= → a prefix covers its first ${MAX_EXPANSIONS} words in alphabetical order`, async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const words = Array.from({ length: MAX_EXPANSIONS }, (_, i) => `zyx${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`)
   const many = await createArticle(app, { ...live, title: 'Many words', body: words.join(' ') })
   const last = await createArticle(app, { ...live, title: 'One more', body: 'zyxzz' })
@@ -126,7 +126,7 @@ t.test(`GET /v1/articles?q= → a prefix covers its first ${MAX_EXPANSIONS} word
 })
 
 t.test('search_terms follows the index: created and edited articles add their terms', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createArticle(app, { ...live, title: 'Council statue', body: 'The council debated the walrus.' })
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: admin, payload: { body: 'The council debated the pelicanfish fountain.' } })
   t.equal(patched.statusCode, 200)
@@ -140,7 +140,7 @@ t.test('search_terms follows the index: created and edited articles add their te
 
 t.test('GET /v1/articles?q=…&sort=-publishedAt → every match by date, keyset-paged, whether the word is common or rare', async (t) => {
   for (const window of ['2', '5000']) {
-    const app = await build(t, { BROADSHEET_SEARCH_WINDOW: window })
+    const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: window } })
     const made: Array<{ id: number, publishedAt: string }> = []
     for (let i = 0; i < 9; i++) {
       // Publication dates out of id order, as imports and backdating make them.
@@ -159,7 +159,7 @@ t.test('GET /v1/articles?q=…&sort=-publishedAt → every match by date, keyset
 })
 
 t.test('GET /v1/articles?q= past the window → filters and visibility apply within the window', async (t) => {
-  const app = await build(t, { BROADSHEET_SEARCH_WINDOW: '4' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_SEARCH_WINDOW: '4' } })
   const featured = await createArticle(app, { ...live, title: 'Kelp one', featured: true })
   await createArticle(app, { ...live, title: 'Kelp two' })
   await createArticle(app, { title: 'Kelp draft' })

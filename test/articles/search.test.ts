@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createArticle, expectProblem, articleIds, dataIds } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // GET /v1/articles?q=…: full-text search over title, excerpt and body, ranked, with folded
 // diacritics and a prefix on the last word; whatever a reader types is only ever text.
@@ -10,7 +10,7 @@ const live = { status: 'published' }
 const search = articleIds
 
 t.test('GET /v1/articles?q= → matches words in the title, the excerpt and the body', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const inTitle = await createArticle(app, { ...live, title: 'Lighthouse keeper retires', body: 'After forty years on the rock.', excerpt: 'A farewell.' })
   const inExcerpt = await createArticle(app, { ...live, title: 'Ferry timetable', body: 'Crossings change in spring.', excerpt: 'The lighthouse route is cut.' })
   const inBody = await createArticle(app, { ...live, title: 'Coastal walk', body: 'The path passes the old lighthouse and a cafe.\n\nSecond paragraph.', excerpt: 'A walk.' })
@@ -24,7 +24,7 @@ t.test('GET /v1/articles?q= → matches words in the title, the excerpt and the 
 })
 
 t.test('GET /v1/articles?q= → ranked: a title match comes before a body-only match', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   // The body-only article is newer and created first, so neither date nor id explains the order.
   const inBody = await createArticle(app, { ...live, title: 'Wildlife notes', body: 'A quokka was seen near the ferry.', excerpt: 'Notes.', publishedAt: '2025-01-20T08:00:00.000Z' })
   const inTitle = await createArticle(app, { ...live, title: 'Quokka spotted', body: 'Rangers were surprised.', excerpt: 'A rare sight.', publishedAt: '2025-01-10T08:00:00.000Z' })
@@ -34,7 +34,7 @@ t.test('GET /v1/articles?q= → ranked: a title match comes before a body-only m
 })
 
 t.test('GET /v1/articles?q=cafe → finds café: diacritics are folded both ways', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const accented = await createArticle(app, { ...live, title: 'Café culture returns', body: 'Terraces reopen.' })
   const plain = await createArticle(app, { ...live, title: 'Naive cafe owner', body: 'A résumé of the week.' })
   t.same((await search(t, app, 'q=cafe')).sort(), [accented.id, plain.id].sort())
@@ -45,7 +45,7 @@ t.test('GET /v1/articles?q=cafe → finds café: diacritics are folded both ways
 })
 
 t.test('GET /v1/articles?q=barr → the last word matches as a prefix, the others whole', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const barrier = await createArticle(app, { ...live, title: 'Sea barrier tested', body: 'The wall held.' })
   t.same(await search(t, app, 'q=barr'), [barrier.id])
   t.same(await search(t, app, 'q=sea%20barr'), [barrier.id])
@@ -53,7 +53,7 @@ t.test('GET /v1/articles?q=barr → the last word matches as a prefix, the other
 })
 
 t.test('GET /v1/articles?q= with FTS5 syntax → never a 5xx: a 200 or a 400 problem', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { ...live, title: 'Sea wall holds', body: 'The harbour wall held near the sea.' })
   const inputs = [
     '"sea wall"', '"sea', 'sea"', 'sea AND wall', 'sea OR wall', 'sea NOT wall', 'AND', 'OR', 'NOT', 'NEAR',
@@ -78,7 +78,7 @@ t.test('GET /v1/articles?q= with FTS5 syntax → never a 5xx: a 200 or a 400 pro
 })
 
 t.test('GET /v1/articles?q= of punctuation only → 400 naming q', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { ...live, title: 'Anything' })
   for (const q of ['-', '!?', '"*"', '()', '...']) {
     const res = await app.inject({ url: `/v1/articles?q=${encodeURIComponent(q)}` })
@@ -93,13 +93,13 @@ t.test('GET /v1/articles?q= of punctuation only → 400 naming q', async (t) => 
 })
 
 t.test('GET /v1/articles?sort=relevance without q → 400 naming sort', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/articles?sort=relevance' })
   expectProblem(t, res, 400, 'validation', 'sort=relevance needs q, the words to rank by', [{ path: 'sort', message: 'sort=relevance needs q, the words to rank by' }])
 })
 
 t.test('PATCH of the body → the old word no longer matches and the new one does', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createArticle(app, { ...live, title: 'Budget vote', body: 'The council debated the walrus statue.' })
   t.same(await search(t, app, 'q=walrus'), [a.id])
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: admin, payload: { body: 'The council debated the pelican fountain.' } })
@@ -113,7 +113,7 @@ t.test('PATCH of the body → the old word no longer matches and the new one doe
 })
 
 t.test('GET /v1/articles?q= → drafts, scheduled, archived and trashed articles never appear publicly', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const shown = await createArticle(app, { ...live, title: 'Narwhal sighting' })
   await createArticle(app, { title: 'Narwhal draft' })
   await createArticle(app, { title: 'Narwhal scheduled', status: 'scheduled', publishAt: '2999-01-01T00:00:00.000Z' })
@@ -130,7 +130,7 @@ t.test('GET /v1/articles?q= → drafts, scheduled, archived and trashed articles
 })
 
 t.test('GET /v1/articles?q=…&sort=relevance → cursor pages never repeat or skip an article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const made: number[] = []
   // Mixed strengths (title, excerpt, body, several times) and exact ties.
   for (let i = 0; i < 17; i++) {
@@ -162,7 +162,7 @@ t.test('GET /v1/articles?q=…&sort=relevance → cursor pages never repeat or s
 })
 
 t.test('GET /v1/articles?q=… → articles published between relevance pages never make the walk repeat or skip one', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const made: number[] = []
   for (let i = 0; i < 12; i++) {
     made.push((await createArticle(app, { ...live, title: i % 2 ? `Otter ${i}` : `River ${i}`, body: 'otter '.repeat(1 + (i % 5)) + 'bank '.repeat(i * 3) })).id)
@@ -190,7 +190,7 @@ t.test('GET /v1/articles?q=… → articles published between relevance pages ne
 })
 
 t.test('POST /v1/articles/{id}/restore → a restored article is found again', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createArticle(app, { ...live, title: 'Puffin colony grows' })
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}`, headers: admin })).statusCode, 204)
   t.same(await search(t, app, 'q=puffin'), [])

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { createArticle, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // The sync feed: sort=updatedAt&updatedAfter=X lets a script mirror changes; with a token (and
 // no status, or status=any), trashed and unpublished articles appear with their status so a
@@ -11,7 +11,8 @@ const T0 = '2025-02-01T00:00:00.000Z'
 const MARK = '2025-02-01T00:30:00.000Z'
 
 async function setup (t: Test) {
-  const { app, clock } = await buildWithClock(t, T0)
+  const clock = createClock(T0)
+  const app = await buildTestApp(t, { now: clock.now })
   const editor = await tokenFor(app, 'editor')
   const live = { status: 'published', publishedAt: '2025-01-20T08:00:00.000Z' }
   const edited = await createArticle(app, { ...live, title: 'Edited later' })

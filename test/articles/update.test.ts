@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleTables, createArticle, createTaxon, expectJson, expectProblem, fit } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // PATCH /v1/articles/{id}: partial updates, revisions, ETag and If-Match, slugs, tags.
 
@@ -34,7 +34,7 @@ async function fullArticle (app: App) {
 }
 
 t.test('PATCH /v1/articles/{id} → 200 with the whole article; only the sent fields change', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const res = await patch(app, article.id, { title: 'Sea wall holds again' })
   const expected = { ...article, title: 'Sea wall holds again', revision: 2, updatedAt: /^\d{4}-/ }
@@ -47,7 +47,7 @@ t.test('PATCH /v1/articles/{id} → 200 with the whole article; only the sent fi
 })
 
 t.test('PATCH /v1/articles/{id} → every field changes alone and each change is one revision', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const other = await createTaxon(app, 'categories', { name: 'Science' })
   const changes: Array<[Record<string, unknown>, Record<string, unknown>]> = [
@@ -77,7 +77,7 @@ t.test('PATCH /v1/articles/{id} → every field changes alone and each change is
 })
 
 t.test('PATCH /v1/articles/{id} → seo with one member changes that member and keeps the others', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   t.same(article.seo, { title: 'SEO title', description: 'SEO description', canonicalUrl: null })
   const res = await patch(app, article.id, { seo: { canonicalUrl: 'https://news.example.com/sea-wall' } })
@@ -89,7 +89,7 @@ t.test('PATCH /v1/articles/{id} → seo with one member changes that member and 
 })
 
 t.test('PATCH /v1/articles/{id} → 412 with a stale If-Match, and neither the article nor its revisions change', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article, etag } = await fullArticle(app)
   const first = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: { ...admin, 'if-match': etag }, payload: { title: 'Editor one' } })
   t.equal(first.statusCode, 200)
@@ -102,7 +102,7 @@ t.test('PATCH /v1/articles/{id} → 412 with a stale If-Match, and neither the a
 })
 
 t.test('PATCH /v1/articles/{id} → 200 with the current If-Match (from the write or a read)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article, etag } = await fullArticle(app)
   const first = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: { ...admin, 'if-match': etag }, payload: { title: 'One' } })
   t.equal(first.statusCode, 200)
@@ -118,7 +118,7 @@ t.test('PATCH /v1/articles/{id} → 200 with the current If-Match (from the writ
 })
 
 t.test('PATCH /v1/articles/{id} → 400 for an empty body, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const before = articleTables(app)
   const res = await patch(app, article.id, {})
@@ -127,7 +127,7 @@ t.test('PATCH /v1/articles/{id} → 400 for an empty body, and nothing changes',
 })
 
 t.test('PATCH /v1/articles/{id} → 400 naming read-only and unknown fields, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const before = articleTables(app)
   const res = await patch(app, article.id, { title: 'New', revision: 9, html: '<p>x</p>', colour: 'red' })
@@ -140,7 +140,7 @@ t.test('PATCH /v1/articles/{id} → 400 naming read-only and unknown fields, and
 })
 
 t.test('PATCH /v1/articles/{id} → 409 when the new slug is taken, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { title: 'Other', slug: 'taken' })
   const { article } = await fullArticle(app)
   const before = articleTables(app)
@@ -152,7 +152,7 @@ t.test('PATCH /v1/articles/{id} → 409 when the new slug is taken, and nothing 
 })
 
 t.test('PATCH /v1/articles/{id} → tags are replaced, in the order given', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const res = await patch(app, article.id, { tags: ['coast', 'Energy', 'climate'] })
   t.equal(res.statusCode, 200)
@@ -166,7 +166,7 @@ t.test('PATCH /v1/articles/{id} → tags are replaced, in the order given', asyn
 })
 
 t.test('PATCH /v1/articles/{id} → 400 for an unknown tag id or category, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const before = articleTables(app)
   const tag = await patch(app, article.id, { tags: ['New name', 404] })
@@ -177,7 +177,7 @@ t.test('PATCH /v1/articles/{id} → 400 for an unknown tag id or category, and n
 })
 
 t.test('PATCH /v1/articles/{idOrSlug} → 404 for an unknown article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await patch(app, 999, { title: 'Ghost' })
   expectProblem(t, res, 404, 'not-found', 'There is no article "999" you can change')
   const bySlug = await patch(app, 'no-such-article', { title: 'Ghost' })
@@ -186,7 +186,7 @@ t.test('PATCH /v1/articles/{idOrSlug} → 404 for an unknown article', async (t)
 })
 
 t.test('PATCH /v1/articles/{slug} → the article can be addressed by its slug', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
   const res = await patch(app, article.slug, { featured: false })
   t.equal(res.statusCode, 200)

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { articleRevisions, articles } from '../../src/db/schema.js'
 import { articleTables, createArticle, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, build, buildWithClock, tempDir } from '../helper.js'
+import { admin, buildTestApp, createClock, tempDir } from '../helper.js'
 
 // Draft → published → draft, scheduling (with a controllable clock, the real timer and a
 // restart) and who may set publishedAt.
@@ -41,7 +41,7 @@ async function waitFor (check: () => boolean, ms: number) {
 }
 
 t.test('a draft is not public: GET without a token → 404 and the public list leaves it out', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const draft = await createArticle(app, { title: 'Embargoed' })
   t.equal(draft.status, 'draft')
   expectProblem(t, await app.inject({ url: `/v1/articles/${draft.id}` }), 404, 'not-found', `There is no published article "${draft.id}"`)
@@ -53,7 +53,8 @@ t.test('a draft is not public: GET without a token → 404 and the public list l
 })
 
 t.test('POST /v1/articles/{id}/publish → status published, publishedAt now, public at once', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const draft = await createArticle(app, { title: 'Going live' })
   clock.advance(5 * 60_000)
   const res = await action(app, draft.id, 'publish')
@@ -67,7 +68,7 @@ t.test('POST /v1/articles/{id}/publish → status published, publishedAt now, pu
 })
 
 t.test('POST /v1/articles/{id}/publish with the real clock → publishedAt between the request\'s start and end', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const draft = await createArticle(app)
   const before = new Date().toISOString()
   const res = await action(app, draft.id, 'publish')
@@ -78,7 +79,8 @@ t.test('POST /v1/articles/{id}/publish with the real clock → publishedAt betwe
 })
 
 t.test('POST /v1/articles/{id}/unpublish → draft and gone publicly; publishing again keeps the first publishedAt', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const article = await createArticle(app, { title: 'Back and forth', status: 'published' })
   t.equal(article.publishedAt, '2025-03-01T10:00:00.000Z')
   clock.advance(HOUR)
@@ -95,7 +97,7 @@ t.test('POST /v1/articles/{id}/unpublish → draft and gone publicly; publishing
 })
 
 t.test('POST /v1/articles → 400 naming publishAt for status scheduled without a future publishAt, and nothing is created', async (t) => {
-  const { app } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: createClock('2025-03-01T10:00:00.000Z').now })
   const FUTURE = 'publishAt must be in the future; to publish now, use status published'
   const missing = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Later', status: 'scheduled' } })
   expectProblem(t, missing, 400, 'validation', 'A scheduled article needs publishAt, the time it goes live', [{ path: 'publishAt', message: 'A scheduled article needs publishAt, the time it goes live' }])
@@ -109,7 +111,7 @@ t.test('POST /v1/articles → 400 naming publishAt for status scheduled without 
 })
 
 t.test('PATCH /v1/articles/{id} → 400 naming publishAt when scheduling without a future time, and nothing changes', async (t) => {
-  const { app } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: createClock('2025-03-01T10:00:00.000Z').now })
   const draft = await createArticle(app)
   const before = articleTables(app)
   const missing = await app.inject({ method: 'PATCH', url: `/v1/articles/${draft.id}`, headers: admin, payload: { status: 'scheduled', title: 'Changed' } })
@@ -120,7 +122,8 @@ t.test('PATCH /v1/articles/{id} → 400 naming publishAt when scheduling without
 })
 
 t.test('a scheduled article is public once its time has come, before any timer has run', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const publishAt = '2025-03-01T11:00:00.000Z'
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'At eleven', status: 'scheduled', publishAt } })
   t.equal(res.statusCode, 201)
@@ -138,7 +141,7 @@ t.test('a scheduled article is public once its time has come, before any timer h
 })
 
 t.test('a scheduled article is published by the timer at its time, without any request', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const publishAt = new Date(Date.now() + 1500).toISOString()
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Timer', status: 'scheduled', publishAt } })
   t.equal(res.statusCode, 201)
@@ -157,7 +160,7 @@ t.test('a scheduled article is published by the timer at its time, without any r
 t.test('a schedule survives a restart: an article that came due while the server was down is published on start', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'broadsheet.db') }
-  const first = await build(t, env)
+  const first = await buildTestApp(t, { env })
   const publishAt = new Date(Date.now() + 1000).toISOString()
   const res = await first.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Across a restart', status: 'scheduled', publishAt } })
   t.equal(res.statusCode, 201)
@@ -166,13 +169,13 @@ t.test('a schedule survives a restart: an article that came due while the server
   const passed = await waitFor(() => Date.now() > Date.parse(publishAt) + 100, 2000)
   t.ok(passed, 'the time has passed while no server ran')
 
-  const second = await build(t, env)
+  const second = await buildTestApp(t, { env })
   t.match(storedRow(second, id), { status: 'published', publishedAt: publishAt, revision: 2 }, 'published right after ready')
   t.same(storedRevisions(second, id).map((r) => r.snapshot.status), ['scheduled', 'published'])
 })
 
 t.test('POST /v1/articles → an editor may set a past publishedAt (imports keep their dates)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const editor = await tokenFor(app, 'editor')
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: editor.headers, payload: { title: 'From the archive', status: 'published', publishedAt: '2019-05-01T09:00:00+02:00' } })
   t.equal(res.statusCode, 201)
@@ -183,7 +186,7 @@ t.test('POST /v1/articles → an editor may set a past publishedAt (imports keep
 })
 
 t.test('POST and PATCH /v1/articles → 400 naming publishedAt when it is in the future, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const FUTURE = 'publishedAt of a published article cannot be in the future: schedule it instead'
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Time travel', status: 'published', publishedAt: '2999-01-01T00:00:00Z' } })
   expectProblem(t, res, 400, 'validation', FUTURE, [{ path: 'publishedAt', message: FUTURE }])
@@ -196,7 +199,7 @@ t.test('POST and PATCH /v1/articles → 400 naming publishedAt when it is in the
 })
 
 t.test('POST and PATCH /v1/articles → 403 when an author sets publishedAt, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const author = await tokenFor(app, 'author')
   const FORBIDDEN = 'Only editors and admins may set publishedAt; publishing sets it'
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: author.headers, payload: { title: 'Backdated', status: 'published', publishedAt: '2019-05-01T09:00:00Z' } })

@@ -1,14 +1,14 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { commentForm, commentRows, createPublishedArticle, postComment, putCommentSettings } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // The blocklist: words (case-insensitive, in body, name, email or URL), emails (whole, or
 // @domain) and IPs (exact, or a prefix ending in . or :). A match is stored as spam and the
 // poster gets the same 201 as anyone awaiting moderation.
 
 async function setup (t: Test, blocklist: Record<string, string[]>) {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', blocklist })
   const article = await createPublishedArticle(app)
   return { app, articleId: article.id }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sign } from '../../src/lib/signing.js'
 import { commentForm, commentRows, commentTotal, createApprovedComment, createComment, createPublishedArticle, expectProblem, expectedAvatarHash, moderateComment, postComment, storedCommentStatus } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // First-time moderation trusts a returning commenter only with proof: the 201 of a post carries
 // a signed commenterToken bound to the email; a later post approved at once must send it back.
@@ -17,7 +17,7 @@ function tamper (token: string): string {
 }
 
 t.test('POST comment → 201 carries a commenterToken bound to the email, revealing nothing but the public avatarHash', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm({ authorEmail: 'Rosa@Example.net' }))
   t.equal(res.statusCode, 201)
@@ -34,7 +34,7 @@ t.test('POST comment → 201 carries a commenterToken bound to the email, reveal
 })
 
 t.test('impersonation: an approved email posted again without a token → 201 pending, flagged unproven-email:missing', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createApprovedComment(app, article.id, { authorEmail: 'victim@example.com', authorName: 'Victim' })
   const res = await postComment(app, article.id, commentForm({ authorEmail: 'victim@example.com', authorName: 'Not the victim', body: 'Buy my pills' }))
@@ -47,7 +47,7 @@ t.test('impersonation: an approved email posted again without a token → 201 pe
 })
 
 t.test('a returning commenter who sends back the token of an earlier post → 201 approved at once, any case or spacing of the email', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'Casey@Example.com' })
   t.equal(first.status, 'pending')
@@ -61,7 +61,7 @@ t.test('a returning commenter who sends back the token of an earlier post → 20
 })
 
 t.test('the impostor\'s own token does not help: a token from posting as a known email → pending, flagged unproven-email:unapproved', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createApprovedComment(app, article.id, { authorEmail: 'victim@example.com' })
   const probe = await createComment(app, article.id, { authorEmail: 'victim@example.com', authorName: 'Impostor' })
@@ -73,7 +73,7 @@ t.test('the impostor\'s own token does not help: a token from posting as a known
 })
 
 t.test('a chain: any approved comment posted with the token chain approves its later posts, whichever token of the chain is sent', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'chain@example.com' })
   const second = await createComment(app, article.id, { authorEmail: 'chain@example.com', commenterToken: first.commenterToken })
@@ -85,7 +85,7 @@ t.test('a chain: any approved comment posted with the token chain approves its l
 })
 
 t.test('a token alone does not approve: a first-timer with a valid token → 201 pending, flagged first-time', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'new@example.com' })
   const second = await postComment(app, article.id, commentForm({ authorEmail: 'new@example.com', commenterToken: first.commenterToken }))
@@ -94,7 +94,7 @@ t.test('a token alone does not approve: a first-timer with a valid token → 201
 })
 
 t.test('the token of another email → 201 pending, flagged unproven-email:other-email', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createApprovedComment(app, article.id, { authorEmail: 'victim@example.com' })
   const attacker = await createApprovedComment(app, article.id, { authorEmail: 'attacker@example.com' })
@@ -105,7 +105,7 @@ t.test('the token of another email → 201 pending, flagged unproven-email:other
 })
 
 t.test('a forged token (changed signature, another secret, garbage) → 201 pending, flagged unproven-email:invalid, never an error', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const known = await createApprovedComment(app, article.id, { authorEmail: 'victim@example.com' })
   const forgeries = {
@@ -123,7 +123,8 @@ t.test('a forged token (changed signature, another secret, garbage) → 201 pend
 })
 
 t.test('a token is valid for 365 days: the day before → approved, after → 201 pending, flagged unproven-email:expired', async (t) => {
-  const { app, clock } = await buildWithClock(t)
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const article = await createPublishedArticle(app)
   const first = await createApprovedComment(app, article.id, { authorEmail: 'regular@example.com' })
   clock.advance(364 * DAY)
@@ -138,7 +139,7 @@ t.test('a token is valid for 365 days: the day before → approved, after → 20
 })
 
 t.test('commenterToken over 500 characters or not a string → 400 naming commenterToken, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const before = commentTotal(app)
   const long = await postComment(app, article.id, commentForm({ commenterToken: 'a'.repeat(501) }))

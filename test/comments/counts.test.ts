@@ -3,7 +3,7 @@ import type { App } from '../../src/app.js'
 import {
   apiCommentCount, approvedInDb, createApprovedComment, createComment, createPublishedArticle, moderateComment, putCommentSettings
 } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // An article's commentCount (approved comments only) stays exact through every transition:
 // after each step the API's commentCount, a direct SQL count of approved rows and the
@@ -20,7 +20,7 @@ function patch (app: App, id: number, payload: Record<string, unknown>) {
 }
 
 t.test('commentCount follows one comment through every status', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await expectCount(t, app, article.id, 0, 'new article')
   const c = await createComment(app, article.id)
@@ -39,7 +39,7 @@ t.test('commentCount follows one comment through every status', async (t) => {
 })
 
 t.test('commentCount: a post approved at once +1, a pending post 0, a spam post 0', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const known = await createApprovedComment(app, article.id, { authorEmail: 'known@example.net' })
   await expectCount(t, app, article.id, 1, 'approved first comment')
@@ -58,7 +58,7 @@ t.test('commentCount: a post approved at once +1, a pending post 0, a spam post 
 })
 
 t.test('commentCount: a bulk status change moves the counts of every article it touches', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const b = await createPublishedArticle(app)
   const a1 = await createComment(app, a.id)
@@ -85,7 +85,7 @@ t.test('commentCount: a bulk status change moves the counts of every article it 
 })
 
 t.test('commentCount: a bulk change with the same id twice counts it once', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const c = await createComment(app, a.id)
   const res = await app.inject({ method: 'PATCH', url: '/v1/comments', headers: admin, payload: { ids: [c.id, c.id, c.id], status: 'approved' } })
@@ -95,7 +95,7 @@ t.test('commentCount: a bulk change with the same id twice counts it once', asyn
 })
 
 t.test('commentCount: DELETE of an approved comment −1, of a pending or spam one 0', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const approved = await createApprovedComment(app, article.id)
   const other = await createApprovedComment(app, article.id)
@@ -112,7 +112,7 @@ t.test('commentCount: DELETE of an approved comment −1, of a pending or spam o
 })
 
 t.test('commentCount: erasing an email removes its approved comments from every article\'s count', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const b = await createPublishedArticle(app)
   const { commenterToken } = await createApprovedComment(app, a.id, { authorEmail: 'leaving@example.net' })
@@ -131,7 +131,7 @@ t.test('commentCount: erasing an email removes its approved comments from every 
 })
 
 t.test('commentCount: trashing and restoring the article leaves the count as it is; moderation while trashed still counts', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createApprovedComment(app, article.id)
   await createApprovedComment(app, article.id)
@@ -148,7 +148,7 @@ t.test('commentCount: trashing and restoring the article leaves the count as it 
 })
 
 t.test('commentCount: the public article read and the article list show the same exact count', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const b = await createPublishedArticle(app)
   for (let i = 0; i < 3; i++) await createApprovedComment(app, a.id)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { COMMENTER_TOKEN_KEY, rememberCommenterToken, replyBody, storedCommenterToken, type TokenStorage } from '../../examples/news-site/js/commenter.js'
 import { commentRows, createPublishedArticle, moderateComment, postComment } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // The demo "Leave a reply" form keeps the commenterToken of each answer in localStorage and sends
 // it with the next post. Its logic lives in examples/news-site/js/commenter.js (no DOM), run here
@@ -22,7 +22,7 @@ const blocked: TokenStorage = {
 const values = { body: 'Dry floors at last.', authorName: 'Rosa', authorEmail: 'rosa@example.net', authorUrl: '', homepage: '' }
 
 t.test('demo form: the first post sends no token and is pending; the stored token of its answer makes the next post approved at once', async (t) => {
-  const app = await build(t, { BROADSHEET_DEMO_SITE: 'true' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_DEMO_SITE: 'true' } })
   const article = await createPublishedArticle(app)
   const storage = memoryStorage()
 
@@ -53,7 +53,7 @@ t.test('demo form: the first post sends no token and is pending; the stored toke
 })
 
 t.test('demo form: without the stored token (another browser), the same email waits for moderation', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const mine = memoryStorage()
   const first = await postComment(app, article.id, replyBody(values, { storage: mine }))
@@ -77,7 +77,7 @@ t.test('demo form: blocked or absent storage never breaks a post: no token is se
 })
 
 t.test('the demo site serves commenter.js, and its comment form uses it to build posts and keep tokens', async (t) => {
-  const app = await build(t, { BROADSHEET_DEMO_SITE: 'true' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_DEMO_SITE: 'true' } })
   const module = await app.inject({ url: '/demo/js/commenter.js' })
   t.equal(module.statusCode, 200)
   t.match(module.headers['content-type'], /javascript/)

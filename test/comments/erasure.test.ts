@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { commentForm, createPublishedArticle, moderateComment, postComment } from '../fixtures.js'
-import { admin, build, tempDir } from '../helper.js'
+import { admin, buildTestApp, tempDir } from '../helper.js'
 
 // DELETE /v1/comments?email= erases every copy of a commenter: their comments, the idempotent
 // answers stored for their posts (name, body, and the IP in the key's scope), and the bytes of
@@ -43,7 +43,7 @@ function postAsPerson (app: App, articleId: number, key: string, partial: Record
 }
 
 t.test('DELETE /v1/comments?email= also erases the stored idempotent answers of their posts; no table keeps their email, name, body, IP or user agent', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const first = await postAsPerson(app, article.id, 'key-first')
   t.equal(first.statusCode, 201)
@@ -75,7 +75,7 @@ t.test('DELETE /v1/comments?email= also erases the stored idempotent answers of 
 })
 
 t.test('DELETE /v1/comments?email= with a bad email → 400, stored answers untouched', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   t.equal((await postAsPerson(app, article.id, 'key-kept')).statusCode, 201)
   const before = idempotencyRows(app)
@@ -88,7 +88,7 @@ t.test('DELETE /v1/comments?email= with a bad email → 400, stored answers unto
 t.test('after DELETE /v1/comments?email= neither the database file nor its write-ahead log holds the erased bytes', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'broadsheet.db')
-  const app = await build(t, { DATABASE_URL: file })
+  const app = await buildTestApp(t, { env: { DATABASE_URL: file } })
   const article = await createPublishedArticle(app)
   for (let i = 0; i < 3; i++) t.equal((await postAsPerson(app, article.id, `file-key-${i}`, { body: `${PERSON.body} ${i}` })).statusCode, 201)
   const bytes = () => [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('')

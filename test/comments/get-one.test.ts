@@ -1,12 +1,12 @@
 import t from 'tap'
 import { createPublishedArticle, expectProblem, postComment, tokenFor } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // GET /v1/comments/{id}: the moderation view of one comment, the address a comment post's
 // Location names.
 
 t.test('GET /v1/comments/{id} → 200 with the moderation comment a post\'s Location names', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await postComment(app, article.id, { body: 'The tide was high', authorName: 'Rosa', authorEmail: 'Rosa@Example.net' }, { ip: '192.0.2.7' })
   t.equal(posted.statusCode, 201)
@@ -21,7 +21,7 @@ t.test('GET /v1/comments/{id} → 200 with the moderation comment a post\'s Loca
 })
 
 t.test('GET /v1/comments/{id} without a token → 401, with an author token → 403: email and IP stay with editors', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await postComment(app, article.id, { body: 'Hello', authorName: 'Rosa', authorEmail: 'rosa@example.net' })
   const url = `/v1/comments/${posted.json().id}`
@@ -31,7 +31,7 @@ t.test('GET /v1/comments/{id} without a token → 401, with an author token → 
 })
 
 t.test('GET /v1/comments/{unknown} → 404, a bad id → 400 naming it', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   expectProblem(t, await app.inject({ url: '/v1/comments/999', headers: admin }), 404, 'not-found', 'There is no comment with id 999')
   const bad = await app.inject({ url: '/v1/comments/abc', headers: admin })
   t.equal(bad.statusCode, 400)

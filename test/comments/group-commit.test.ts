@@ -1,13 +1,13 @@
 import t from 'tap'
 import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 import { createCommentsRepository } from '../../src/comments/repository.js'
 
 // Posts that arrive together are written in one transaction, each insert atomic on its own:
 // duplicates are caught inside it, and one post that fails never takes the others with it.
 
 t.test('concurrent identical posts: exactly one 201, the others 409, and one row stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const answers = await Promise.all(Array.from({ length: 5 }, () => postComment(app, article.id, commentForm({ body: 'Same words, sent five times', authorEmail: 'same@example.org' }))))
   t.same(answers.map((a) => a.statusCode).sort(), [201, 409, 409, 409, 409])
@@ -16,7 +16,7 @@ t.test('concurrent identical posts: exactly one 201, the others 409, and one row
 })
 
 t.test('a failing post in a batch rolls back alone: the others are stored and the count is exact', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm({ body: 'First words', authorEmail: 'first@example.org' }))).statusCode, 201)
@@ -32,7 +32,7 @@ t.test('a failing post in a batch rolls back alone: the others are stored and th
 })
 
 t.test('an insert that fails inside a batch (a broken reference) fails alone: no savepoint is needed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const repo = createCommentsRepository(app.db)
   const row = (articleId: number, body: string) => ({ articleId, parentId: null, depth: 1, status: 'approved' as const, body, authorName: 'Rosa', authorEmail: 'rosa@example.org', authorUrl: null, ip: null, userAgent: null, flags: [], commenterKey: null })

@@ -1,7 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { commentForm, createPublishedArticle, putCommentSettings, postComment } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // The html of a comment: the plain-text body escaped, web links as rel="nofollow ugc"
 // anchors, newlines as <br> and paragraphs. The same html everywhere the comment is shown.
@@ -13,8 +13,8 @@ async function htmlOf (app: App, articleId: number, body: string): Promise<strin
   return res.json().html
 }
 
-async function setup (t: Parameters<typeof build>[0]) {
-  const app = await build(t)
+async function setup (t: Test) {
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', maxLinks: 10 })
   const article = await createPublishedArticle(app)
   return { app, articleId: article.id }

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // The link limit (more than maxLinks links: pending or spam, as linkAction says) and the
 // length limit (a body over maxLength is a 400 naming body).
@@ -18,28 +18,28 @@ async function post (t: Test, app: App, articleId: number, body: string) {
 const links = (n: number) => Array.from({ length: n }, (_, i) => `https://site${i}.example.org/page`).join(' and ')
 
 t.test('links: up to maxLinks (default 2) links → the policy decides (none: approved)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   t.same(await post(t, app, article.id, `See ${links(2)}`), { answered: 'approved', stored: 'approved', flags: [] })
 })
 
 t.test('links: more than maxLinks with linkAction pending (default) → pending, flagged with the count', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   t.same(await post(t, app, article.id, `See ${links(3)}`), { answered: 'pending', stored: 'pending', flags: ['links:3'] })
 })
 
 t.test('links: more than maxLinks with linkAction spam → answered pending, stored as spam', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', linkAction: 'spam' })
   const article = await createPublishedArticle(app)
   t.same(await post(t, app, article.id, `See ${links(3)}`), { answered: 'pending', stored: 'spam', flags: ['links:3'] })
 })
 
 t.test('links: maxLinks 0 makes a single link too many', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', maxLinks: 0 })
   const article = await createPublishedArticle(app)
   t.same(await post(t, app, article.id, 'Only http://one.example.org'), { answered: 'pending', stored: 'pending', flags: ['links:1'] })
@@ -47,7 +47,7 @@ t.test('links: maxLinks 0 makes a single link too many', async (t) => {
 })
 
 t.test('links: http and https links both count; an email address does not', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   t.same(await post(t, app, article.id, 'http://a.example.org https://b.example.org write to c@example.org'), { answered: 'approved', stored: 'approved', flags: [] })
@@ -58,14 +58,14 @@ t.test('links: http and https links both count; an email address does not', asyn
 // linkify-it 6 it uses finds none: fuzzyLink is off by default there. A spammer writing
 // "www.casino.example" passes the link limit however many links the comment holds.
 t.test('links: bare www. addresses count towards the link limit too', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   t.same(await post(t, app, article.id, 'www.pills.example.com www.casino.example.com www.loans.example.com'), { answered: 'pending', stored: 'pending', flags: ['links:3'] })
 })
 
 t.test('length: a body of exactly maxLength (default 5000) → 201; one character more → 400 path body, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm({ body: 'a'.repeat(5000) }))).statusCode, 201)
   const before = commentRows(app)
@@ -76,7 +76,7 @@ t.test('length: a body of exactly maxLength (default 5000) → 201; one characte
 })
 
 t.test('length: maxLength from the settings applies; surrounding whitespace does not count', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { maxLength: 100 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm({ body: `  ${'a'.repeat(100)}\n\n` }))).statusCode, 201)
@@ -87,7 +87,7 @@ t.test('length: maxLength from the settings applies; surrounding whitespace does
 })
 
 t.test('length: a body over the hard limit of 20000 characters → 400 path body, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { maxLength: 20_000 })
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm({ body: 'd'.repeat(20_001) }))

@@ -2,7 +2,7 @@ import t from 'tap'
 import {
   commentRows, createComment, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem, storedCommentStatus
 } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Moderating comments: PATCH /v1/comments/{id} (status or body), PATCH /v1/comments (bulk
 // status) and DELETE /v1/comments/{id} (for good). Counts are in counts.test.ts.
@@ -10,7 +10,8 @@ import { admin, build, buildWithClock } from '../helper.js'
 const ONE_FIELD = 'The request body has 1 invalid field'
 
 t.test('PATCH /v1/comments/{id} {status} → 200 with the whole moderation comment, updatedAt moved', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id, { body: 'Hello', authorName: 'Rosa', authorEmail: 'rosa@example.net' }, { ip: '192.0.2.9' })
   clock.advance(60_000)
@@ -36,7 +37,7 @@ t.test('PATCH /v1/comments/{id} {status} → 200 with the whole moderation comme
 })
 
 t.test('PATCH /v1/comments/{id} moves a comment through every status', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
   for (const status of ['approved', 'spam', 'trash', 'pending', 'approved'] as const) {
@@ -48,7 +49,7 @@ t.test('PATCH /v1/comments/{id} moves a comment through every status', async (t)
 })
 
 t.test('PATCH /v1/comments/{id} {body} → 200 with the edited body and its html; the status stays', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id, { body: 'Teh tide' })
   const res = await app.inject({ method: 'PATCH', url: `/v1/comments/${posted.id}`, headers: admin, payload: { body: '  The tide <3\nhttps://example.org/t  ' } })
@@ -63,7 +64,7 @@ t.test('PATCH /v1/comments/{id} {body} → 200 with the edited body and its html
 })
 
 t.test('PATCH /v1/comments/{id} {status, body} changes both', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
   const res = await app.inject({ method: 'PATCH', url: `/v1/comments/${posted.id}`, headers: admin, payload: { status: 'approved', body: 'Edited' } })
@@ -72,7 +73,7 @@ t.test('PATCH /v1/comments/{id} {status, body} changes both', async (t) => {
 })
 
 t.test('PATCH /v1/comments/{unknown} → 404 and nothing changed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id)
   const before = commentRows(app)
@@ -82,7 +83,7 @@ t.test('PATCH /v1/comments/{unknown} → 404 and nothing changed', async (t) => 
 })
 
 t.test('PATCH /v1/comments/{id} with a bad status, a blank body, nothing or an unknown field → 400 and the comment unchanged', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
   const before = commentRows(app)
@@ -104,7 +105,7 @@ t.test('PATCH /v1/comments/{id} with a bad status, a blank body, nothing or an u
 })
 
 t.test('PATCH /v1/comments {ids, status} → {updated, notFound}: only changed comments count, unknown ids are listed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const one = await createComment(app, article.id)
   const two = await createComment(app, article.id)
@@ -119,7 +120,7 @@ t.test('PATCH /v1/comments {ids, status} → {updated, notFound}: only changed c
 })
 
 t.test('PATCH /v1/comments with more than 100 ids, no ids or a bad status → 400 and nothing changed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
   const before = commentRows(app)
@@ -136,7 +137,7 @@ t.test('PATCH /v1/comments with more than 100 ids, no ids or a bad status → 40
 })
 
 t.test('PATCH /v1/comments with exactly 100 ids → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
   const ids = [posted.id, ...Array.from({ length: 99 }, (_, i) => 1000 + i)]
@@ -146,7 +147,7 @@ t.test('PATCH /v1/comments with exactly 100 ids → 200', async (t) => {
 })
 
 t.test('DELETE /v1/comments/{id} → 204 and the row is gone; again → 404', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const keep = await createComment(app, article.id)
   const gone = await createComment(app, article.id)
@@ -161,7 +162,7 @@ t.test('DELETE /v1/comments/{id} → 204 and the row is gone; again → 404', as
 })
 
 t.test('DELETE /v1/comments/{id} with a bad id → 400 and nothing deleted', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id)
   const before = commentRows(app)

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import {
   createComment, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem, moderateComment, type PostedComment
 } from '../fixtures.js'
-import { admin, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/comments: the editors' moderation queue across articles, with email, IP, user
 // agent and flags. Writes (PATCH, bulk, DELETE) live in moderation-writes.test.ts.
@@ -14,7 +14,8 @@ const MINUTE = 60_000
  * c4 pending (B), c5 trash (A).
  */
 async function scenario (t: Test) {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const a = await createPublishedArticle(app, { title: 'Harbour news' })
   const b = await createPublishedArticle(app, { title: 'Market day' })
   const post = async (articleId: number, partial: Record<string, unknown>, ip: string) => {
@@ -168,7 +169,7 @@ t.test('GET /v1/comments with a bad cursor or limit → 400 naming it', async (t
 })
 
 t.test('POST a comment with no, an empty or an 8 KB User-Agent → 201; the queue shows null for none and the first 500 characters of a long one', async (t) => {
-  const { app } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: createClock('2025-03-01T10:00:00.000Z').now })
   const article = await createPublishedArticle(app, { title: 'Odd clients' })
   const long = `Reader/${'x'.repeat(8192)}`
   const sent: Array<string | undefined> = [undefined, '', '   ', long]

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { commentRows, createComment, createPublishedArticle, expectJson, moderateComment, postComment, commentForm, putCommentSettings, storedCommentStatus } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // The moderation policy: first-time (default), all, none. POST answers 201 with the status
 // the policy gave; the row says why in its flags.
@@ -8,7 +8,7 @@ import { admin, build } from '../helper.js'
 const flagsOf = (app: Parameters<typeof commentRows>[0], id: number) => JSON.parse(String(commentRows(app).find((r) => r.id === id)!.flags))
 
 t.test('GET /v1/settings/comments → the defaults: first-time moderation and the documented limits', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/settings/comments', headers: admin })
   expectJson(t, res, 200, {
     moderation: 'first-time',
@@ -24,7 +24,7 @@ t.test('GET /v1/settings/comments → the defaults: first-time moderation and th
 })
 
 t.test('first-time (default): the first comment of an email → 201 pending, flagged first-time', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'casey@example.com' })
   t.equal(first.status, 'pending')
@@ -35,7 +35,7 @@ t.test('first-time (default): the first comment of an email → 201 pending, fla
 })
 
 t.test('first-time: once one comment of an email is approved, the next from it (any case or spacing) with its commenterToken → 201 approved at once', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const other = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'Casey@Example.com' })
@@ -52,7 +52,7 @@ t.test('first-time: once one comment of an email is approved, the next from it (
 })
 
 t.test('first-time: when the only approved comment of an email goes to spam, its next comment waits again', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'turned@example.com' })
   await moderateComment(app, first.id, { status: 'approved' })
@@ -62,7 +62,7 @@ t.test('first-time: when the only approved comment of an email goes to spam, its
 })
 
 t.test('all: every comment → 201 pending, even from an email with approved comments', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'all' })
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'regular@example.com' })
@@ -75,7 +75,7 @@ t.test('all: every comment → 201 pending, even from an email with approved com
 })
 
 t.test('none: every comment → 201 approved at once and shown publicly', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'new@example.com' })
@@ -88,7 +88,7 @@ t.test('none: every comment → 201 approved at once and shown publicly', async 
 })
 
 t.test('a pending comment is not public until approved', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const pending = await createComment(app, article.id)
   const before = await app.inject({ url: `/v1/articles/${article.id}/comments` })

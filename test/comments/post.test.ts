@@ -4,7 +4,7 @@ import {
   commentForm, commentRows, commentTotal, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem,
   freshIp, ISO_TIMESTAMP, postComment
 } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // POST /v1/articles/{idOrSlug}/comments: the "Leave a reply" form, what it answers and stores,
 // and every validation message a form shows as is. Closed and unpublished articles live in
@@ -26,7 +26,7 @@ async function expectRejected (t: Test, app: App, articleId: number, payload: Re
 }
 
 t.test('POST comments → 201 with the whole public comment and status pending; the row keeps email, IP and user agent', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, {
     body: 'Dry floors for the first time in years.',
@@ -69,7 +69,7 @@ t.test('POST comments → 201 with the whole public comment and status pending; 
 })
 
 t.test('POST comments by slug → 201 on the article with that slug', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app, { title: 'Sea wall holds' })
   const res = await postComment(app, 'sea-wall-holds', commentForm())
   t.equal(res.statusCode, 201)
@@ -78,7 +78,7 @@ t.test('POST comments by slug → 201 on the article with that slug', async (t) 
 })
 
 t.test('POST comments trims body and name and stores them trimmed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm({ body: '\n  Well said.  \n', authorName: '  Ana  ' }))
   t.equal(res.statusCode, 201)
@@ -87,7 +87,7 @@ t.test('POST comments trims body and name and stores them trimmed', async (t) =>
 })
 
 t.test('POST comments with nothing → 400 naming body, authorName and authorEmail with the form messages', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await expectRejected(t, app, article.id, {}, [
     { path: 'body', message: COMMENT }, { path: 'authorName', message: NAME }, { path: 'authorEmail', message: EMAIL }
@@ -95,7 +95,7 @@ t.test('POST comments with nothing → 400 naming body, authorName and authorEma
 })
 
 t.test('POST comments with all three fields null or blank → 400 naming all three', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const all = [{ path: 'body', message: COMMENT }, { path: 'authorName', message: NAME }, { path: 'authorEmail', message: EMAIL }]
   await expectRejected(t, app, article.id, { body: null, authorName: null, authorEmail: null }, all)
@@ -103,14 +103,14 @@ t.test('POST comments with all three fields null or blank → 400 naming all thr
 })
 
 t.test('POST comments without body → 400 path body "Please enter your comment"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const { body: _omit, ...form } = commentForm()
   await expectRejected(t, app, article.id, form, [{ path: 'body', message: COMMENT }])
 })
 
 t.test('POST comments with an empty or whitespace-only body → 400 path body "Please enter your comment"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   for (const body of ['', '   ', '\n\t \n']) {
     await expectRejected(t, app, article.id, commentForm({ body }), [{ path: 'body', message: COMMENT }])
@@ -118,7 +118,7 @@ t.test('POST comments with an empty or whitespace-only body → 400 path body "P
 })
 
 t.test('POST comments without authorName, or a blank one → 400 path authorName "Please enter your name"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const { authorName: _omit, ...form } = commentForm()
   await expectRejected(t, app, article.id, form, [{ path: 'authorName', message: NAME }])
@@ -126,14 +126,14 @@ t.test('POST comments without authorName, or a blank one → 400 path authorName
 })
 
 t.test('POST comments without authorEmail → 400 path authorEmail "Please enter a valid email address"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const { authorEmail: _omit, ...form } = commentForm()
   await expectRejected(t, app, article.id, form, [{ path: 'authorEmail', message: EMAIL }])
 })
 
 t.test('POST comments with an invalid authorEmail → 400 path authorEmail "Please enter a valid email address"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   for (const authorEmail of ['', 'rosa', 'rosa@', '@example.net', 'rosa@example', 'rosa example@example.net']) {
     await expectRejected(t, app, article.id, commentForm({ authorEmail }), [{ path: 'authorEmail', message: EMAIL }])
@@ -141,7 +141,7 @@ t.test('POST comments with an invalid authorEmail → 400 path authorEmail "Plea
 })
 
 t.test('POST comments with a javascript: or ftp: authorUrl → 400 path authorUrl', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   for (const authorUrl of ['javascript:alert(1)', 'ftp://files.example.net', 'data:text/html,<b>x</b>', 'rosa.example.net']) {
     await expectRejected(t, app, article.id, commentForm({ authorUrl }), [{ path: 'authorUrl', message: URL_MESSAGE }])
@@ -149,7 +149,7 @@ t.test('POST comments with a javascript: or ftp: authorUrl → 400 path authorUr
 })
 
 t.test('POST comments with an http or https authorUrl → 201 keeping it; an empty one is stored as none', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   for (const [authorUrl, expected] of [['http://rosa.example.net', 'http://rosa.example.net'], ['https://rosa.example.net/about?x=1', 'https://rosa.example.net/about?x=1'], ['', null], [null, null]] as const) {
     const res = await postComment(app, article.id, commentForm({ authorUrl }))
@@ -160,7 +160,7 @@ t.test('POST comments with an http or https authorUrl → 201 keeping it; an emp
 })
 
 t.test('POST comments with an unknown field → 400 naming it, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await expectRejected(t, app, article.id, commentForm({ website: 'https://rosa.example.net' }), [
     { path: 'website', message: '"website" is not a field you can set here' }
@@ -171,7 +171,7 @@ t.test('POST comments with an unknown field → 400 naming it, nothing stored', 
 })
 
 t.test('POST comments with several bad fields → 400 naming each of them', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await expectRejected(t, app, article.id, { body: ' ', authorName: 'Rosa', authorEmail: 'nope', authorUrl: 'ftp://x.example' }, [
     { path: 'body', message: COMMENT }, { path: 'authorEmail', message: EMAIL }, { path: 'authorUrl', message: URL_MESSAGE }
@@ -179,7 +179,7 @@ t.test('POST comments with several bad fields → 400 naming each of them', asyn
 })
 
 t.test('POST comments with a body that is not JSON → 415 and nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await app.inject({
     method: 'POST',
@@ -193,7 +193,7 @@ t.test('POST comments with a body that is not JSON → 415 and nothing stored', 
 })
 
 t.test('POST comments with a lone UTF-16 surrogate → 201 answering exactly what is stored (U+FFFD in its place)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm({ body: 'Broken \ud800 text', authorName: 'Ro\udc00sa' }))
   t.equal(res.statusCode, 201)

@@ -4,7 +4,7 @@ import {
   apiCommentCount, approvedInDb, commentForm, commentRows, createApprovedComment, createComment, createPublishedArticle,
   expectProblem, moderateComment, postComment, putCommentSettings, tokenFor
 } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Email, IP and user agent are for moderators only: no public answer ever carries them. And an
 // admin can erase everything stored for one commenter's email.
@@ -32,7 +32,7 @@ function wholeDatabase (app: App): string {
 const asPerson = { ip: IP, headers: { 'user-agent': UA } }
 
 t.test('no public answer in a whole comment scenario carries the commenter\'s email, IP or user agent', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   // One person posting many times from one address: lift the rate limit for the scenario.
   await putCommentSettings(app, { postsPerMinute: 100 })
   const article = await createPublishedArticle(app, { title: 'Privacy matters' })
@@ -87,7 +87,7 @@ t.test('no public answer in a whole comment scenario carries the commenter\'s em
 })
 
 t.test('DELETE /v1/comments?email= (admin) erases every comment of that email, any case → {erased}; counts stay exact; nothing of it is left', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const b = await createPublishedArticle(app)
   const mine = await createApprovedComment(app, a.id, { authorEmail: EMAIL }, asPerson)
@@ -116,7 +116,7 @@ t.test('DELETE /v1/comments?email= (admin) erases every comment of that email, a
 })
 
 t.test('DELETE /v1/comments?email= by an editor → 403 and nothing erased', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const editor = await tokenFor(app, 'editor')
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { authorEmail: EMAIL })
@@ -127,7 +127,7 @@ t.test('DELETE /v1/comments?email= by an editor → 403 and nothing erased', asy
 })
 
 t.test('DELETE /v1/comments without an email or with a bad one → 400 naming email, nothing erased', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { authorEmail: EMAIL })
   const before = commentRows(app)

@@ -2,12 +2,12 @@ import t from 'tap'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { descendantsSql } from '../../src/comments/repository.js'
 import { createComment, createPublishedArticle, putCommentSettings } from '../fixtures.js'
-import { build } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 const dialect = new SQLiteSyncDialect()
 
 t.test('the replies of a thread are found through comments_parent_idx at every step, with or without statistics', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   // Many approved top-level comments and one short thread: what misled the planner.
@@ -40,7 +40,7 @@ t.test('the replies of a thread are found through comments_parent_idx at every s
 })
 
 t.test('comments_parent_idx holds replies only: a top-level comment writes no entry to it', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const root = (await createComment(app, article.id)).id

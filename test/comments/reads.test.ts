@@ -4,7 +4,7 @@ import {
   createApprovedComment, createArticle, createComment, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem,
   moderateComment, putCommentSettings
 } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/comments: approved comments only, oldest or newest first,
 // keyset cursor pages, count, ETag/304, and 404 for anything the public cannot see.
@@ -19,7 +19,8 @@ async function publicIds (t: Test, app: App, url: string) {
 }
 
 t.test('GET comments → only approved comments, oldest first, in the public shape', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const article = await createPublishedArticle(app, { title: 'Tide tables' })
   const first = await createApprovedComment(app, article.id, { body: 'First', authorName: 'Rosa', authorEmail: 'rosa@example.net', authorUrl: 'https://rosa.example.net' })
   clock.advance(MINUTE)
@@ -60,7 +61,8 @@ t.test('GET comments → only approved comments, oldest first, in the public sha
 })
 
 t.test('GET comments?sort=newest → newest first; sort=oldest → oldest first; a bad sort → 400', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const ids: number[] = []
@@ -75,7 +77,8 @@ t.test('GET comments?sort=newest → newest first; sort=oldest → oldest first;
 })
 
 t.test('GET comments pages with the cursor: every approved comment exactly once, in both orders, even with equal timestamps', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const ids: number[] = []
@@ -102,7 +105,8 @@ t.test('GET comments pages with the cursor: every approved comment exactly once,
 })
 
 t.test('GET comments: a comment approved while a reader pages never makes one repeat or go missing', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const ids: number[] = []
@@ -122,7 +126,7 @@ t.test('GET comments: a comment approved while a reader pages never makes one re
 })
 
 t.test('GET comments with a bad cursor or limit → 400 naming it', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const message = 'cursor is not valid for this list; use meta.nextCursor from the previous page'
   expectProblem(t, await app.inject({ url: `/v1/articles/${article.id}/comments?cursor=garbage` }), 400, 'validation', message, [{ path: 'cursor', message }])
@@ -130,7 +134,7 @@ t.test('GET comments with a bad cursor or limit → 400 naming it', async (t) =>
 })
 
 t.test('GET comments?count=true adds meta.total, the approved comments only', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   for (let i = 0; i < 3; i++) await createApprovedComment(app, article.id)
   await createComment(app, article.id)
@@ -143,7 +147,7 @@ t.test('GET comments?count=true adds meta.total, the approved comments only', as
 })
 
 t.test('GET comments sends an ETag and public caching; If-None-Match → 304; a new approved comment changes the ETag', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createApprovedComment(app, article.id)
   const url = `/v1/articles/${article.id}/comments`
@@ -166,7 +170,7 @@ t.test('GET comments sends an ETag and public caching; If-None-Match → 304; a 
 })
 
 t.test('GET comments of an article the public cannot see → 404: unpublished, draft, trashed, unknown', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const unpublished = await createPublishedArticle(app)
   await createApprovedComment(app, unpublished.id)
   t.equal((await app.inject({ method: 'POST', url: `/v1/articles/${unpublished.id}/unpublish`, headers: admin })).statusCode, 200)

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { commentForm, commentRows, createComment, createPublishedArticle, expectProblem, postComment, tokenFor } from '../fixtures.js'
-import { admin, bearer, build } from '../helper.js'
+import { admin, bearer, buildTestApp } from '../helper.js'
 
 // Who may call each comment route. Reading approved comments and posting one need no token;
 // moderation and reading the settings need an editor; erasing by email and writing the
@@ -39,7 +39,7 @@ function state (app: App) {
 
 /** An app, a published article and a pending comment by victim@example.net. */
 async function setup (t: Test) {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const comment = await createComment(app, article.id, { authorEmail: 'victim@example.net' })
   return { app, article, commentId: comment.id }

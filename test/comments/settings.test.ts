@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createComment, createPublishedArticle, expectJson, expectProblem, putCommentSettings } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // PUT /v1/settings/comments (admin): replaces the comment settings; absent fields take their
 // defaults; a bad value is a 400 naming it, and the settings stay as they were.
@@ -28,7 +28,7 @@ async function current (app: App) {
 }
 
 t.test('PUT /v1/settings/comments → 200 with the whole settings; GET answers the same; absent fields take their defaults', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({
     method: 'PUT',
     url: '/v1/settings/comments',
@@ -45,7 +45,7 @@ t.test('PUT /v1/settings/comments → 200 with the whole settings; GET answers t
 })
 
 t.test('PUT /v1/settings/comments with a bad moderation value → 400 path moderation and the settings unchanged', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', maxLinks: 4 })
   const before = { api: await current(app), row: stored(app) }
   const res = await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { moderation: 'sometimes' } })
@@ -54,7 +54,7 @@ t.test('PUT /v1/settings/comments with a bad moderation value → 400 path moder
 })
 
 t.test('PUT /v1/settings/comments with out-of-range numbers, a bad blocklist or an unknown field → 400 naming each, settings unchanged', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const before = { api: await current(app), row: stored(app) }
   t.equal(before.row, undefined, 'nothing stored yet: the defaults apply')
   const cases: Array<[Record<string, unknown>, string[]]> = [
@@ -77,7 +77,7 @@ t.test('PUT /v1/settings/comments with out-of-range numbers, a bad blocklist or 
 })
 
 t.test('new settings apply to the next post at once', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   t.equal((await createComment(app, article.id)).status, 'pending')
   await putCommentSettings(app, { moderation: 'none' })

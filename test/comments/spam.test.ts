@@ -2,14 +2,14 @@ import t from 'tap'
 import {
   commentForm, commentRows, commentTotal, createComment, createPublishedArticle, expectProblem, postComment, putCommentSettings, storedCommentStatus
 } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Spam defences that act on who posts and how: the honeypot, the per-IP rate limit and
 // duplicate detection; and spam kept for editors. Links, length and the blocklist live in
 // limits.test.ts and blocklist.test.ts.
 
 t.test('honeypot filled → 201 looking exactly like a pending comment, stored as spam flagged honeypot', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const person = await postComment(app, article.id, commentForm())
   t.equal(person.statusCode, 201)
@@ -24,7 +24,7 @@ t.test('honeypot filled → 201 looking exactly like a pending comment, stored a
 })
 
 t.test('honeypot filled while moderation is none → still answered pending, stored as spam', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const bot = await postComment(app, article.id, commentForm({ homepage: 'x' }))
@@ -34,7 +34,7 @@ t.test('honeypot filled while moderation is none → still answered pending, sto
 })
 
 t.test('an empty or blank honeypot is a person: stored with the policy\'s status', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   for (const homepage of ['', '   ']) {
@@ -46,7 +46,7 @@ t.test('an empty or blank honeypot is a person: stored with the policy\'s status
 })
 
 t.test('rate limit: with postsPerMinute 2 the 3rd POST from one IP → 429 with Retry-After and RateLimit headers, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { postsPerMinute: 2 })
   const article = await createPublishedArticle(app)
   const ip = '203.0.113.7'
@@ -69,7 +69,7 @@ t.test('rate limit: with postsPerMinute 2 the 3rd POST from one IP → 429 with 
 })
 
 t.test('rate limit: another IP is not limited by the first one\'s posts', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { postsPerMinute: 2 })
   const article = await createPublishedArticle(app)
   for (let i = 0; i < 3; i++) await postComment(app, article.id, commentForm(), { ip: '203.0.113.8' })
@@ -80,7 +80,7 @@ t.test('rate limit: another IP is not limited by the first one\'s posts', async 
 })
 
 t.test('rate limit: the default is 5 posts a minute and it counts posts to every article', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const b = await createPublishedArticle(app)
   const ip = '203.0.113.9'
@@ -95,7 +95,7 @@ t.test('rate limit: the default is 5 posts a minute and it counts posts to every
 })
 
 t.test('duplicate: the same email (any case) and body on the same article → 409 and nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'First!', authorEmail: 'dup@example.net' })
   const before = commentRows(app)
@@ -105,7 +105,7 @@ t.test('duplicate: the same email (any case) and body on the same article → 40
 })
 
 t.test('duplicate: a spam comment counts too; the bot gets the 409 as well', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'Buy now', authorEmail: 'bot@example.net', homepage: 'x' })
   const before = commentRows(app)
@@ -114,7 +114,7 @@ t.test('duplicate: a spam comment counts too; the bot gets the 409 as well', asy
 })
 
 t.test('not a duplicate: another article, another email or another body → 201', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await createPublishedArticle(app)
   const b = await createPublishedArticle(app)
   await createComment(app, a.id, { body: 'Same words', authorEmail: 'same@example.net' })
@@ -125,7 +125,8 @@ t.test('not a duplicate: another article, another email or another body → 201'
 })
 
 t.test('duplicate window: after duplicateWindowMinutes the same comment may be posted again', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'Again', authorEmail: 'again@example.net' })
   clock.advance(9 * 60_000)
@@ -136,7 +137,7 @@ t.test('duplicate window: after duplicateWindowMinutes the same comment may be p
 })
 
 t.test('duplicate window 0 turns duplicate detection off', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { duplicateWindowMinutes: 0 })
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'Echo', authorEmail: 'echo@example.net' })
@@ -145,7 +146,7 @@ t.test('duplicate window 0 turns duplicate detection off', async (t) => {
 })
 
 t.test('spam is kept: GET /v1/comments?status=spam shows it to editors with flags saying why; never public, not in the pending queue', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', blocklist: { words: ['casino'] } })
   const article = await createPublishedArticle(app)
   const honeypot = await createComment(app, article.id, { homepage: 'http://bot.example' })

@@ -3,7 +3,7 @@ import type { App } from '../../src/app.js'
 import {
   commentForm, commentRows, createApprovedComment, createComment, createPublishedArticle, expectProblem, moderateComment, postComment, putCommentSettings
 } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Replies: parentId must name an approved comment of the same article, and nesting stops at
 // maxDepth (a top-level comment has depth 1). The nested public view is in tree.test.ts.
@@ -29,7 +29,7 @@ async function chain (app: App, articleId: number, length: number): Promise<numb
 }
 
 t.test('a reply to an approved comment of the same article → 201 with parentId, stored one level deeper', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const parent = await createApprovedComment(app, article.id)
   const res = await postComment(app, article.id, commentForm({ parentId: parent.id, body: 'Good point' }))
@@ -39,7 +39,7 @@ t.test('a reply to an approved comment of the same article → 201 with parentId
 })
 
 t.test('parentId null → a top-level comment', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm({ parentId: null }))
   t.equal(res.statusCode, 201)
@@ -48,7 +48,7 @@ t.test('parentId null → a top-level comment', async (t) => {
 })
 
 t.test('a reply to a pending, spam or trashed comment → 400 path parentId, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const pending = await createComment(app, article.id)
   const spam = await createComment(app, article.id, { homepage: 'x' })
@@ -58,7 +58,7 @@ t.test('a reply to a pending, spam or trashed comment → 400 path parentId, not
 })
 
 t.test('a reply to a comment of another article → 400 path parentId, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const other = await createPublishedArticle(app)
   const elsewhere = await createApprovedComment(app, other.id)
@@ -66,7 +66,7 @@ t.test('a reply to a comment of another article → 400 path parentId, nothing s
 })
 
 t.test('a reply to an unknown or deleted comment → 400 path parentId, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await expectBadParent(t, app, article.id, 999, NOT_A_PARENT)
   const deleted = await createApprovedComment(app, article.id)
@@ -76,7 +76,7 @@ t.test('a reply to an unknown or deleted comment → 400 path parentId, nothing 
 })
 
 t.test('a parentId that is not a positive integer → 400 path parentId, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   for (const parentId of [0, -3, 'abc', '1']) {
     await expectBadParent(t, app, article.id, parentId, 'parentId must be the id of the comment you reply to', 'The request body has 1 invalid field')
@@ -84,7 +84,7 @@ t.test('a parentId that is not a positive integer → 400 path parentId, nothing
 })
 
 t.test('depth: with maxDepth 3 a reply at depth 3 → 201, at depth 4 → 400 path parentId, nothing stored', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', maxDepth: 3 })
   const article = await createPublishedArticle(app)
   const [, second, third] = await chain(app, article.id, 3)
@@ -96,7 +96,7 @@ t.test('depth: with maxDepth 3 a reply at depth 3 → 201, at depth 4 → 400 pa
 })
 
 t.test('depth: the default maxDepth is 5', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const ids = await chain(app, article.id, 5)
@@ -104,7 +104,7 @@ t.test('depth: the default maxDepth is 5', async (t) => {
 })
 
 t.test('depth: maxDepth 1 allows no replies at all', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', maxDepth: 1 })
   const article = await createPublishedArticle(app)
   const top = await createComment(app, article.id)

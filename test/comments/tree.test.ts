@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createApprovedComment, createComment, createPublishedArticle, moderateComment, putCommentSettings } from '../fixtures.js'
-import { buildWithClock } from '../helper.js'
+import { buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/comments?tree=true: top-level comments are paged, each with its
 // approved replies nested under `replies` (oldest first); a reply whose parent is not shown
@@ -29,7 +29,8 @@ async function treeOf (t: Test, app: App, articleId: number, query = '') {
  * plus a pending reply under root1 and a spam one under root2 (never shown).
  */
 async function thread (t: Test) {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T10:00:00.000Z')
+  const clock = createClock('2025-03-01T10:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const post = async (parentId: number | null, partial: Record<string, unknown> = {}) => {
@@ -106,7 +107,7 @@ t.test('without tree the list is flat: replies appear in time order with their p
 })
 
 t.test('tree=true with an approved reply to an approved comment → the parent carries it (two levels)', async (t) => {
-  const { app } = await buildWithClock(t)
+  const app = await buildTestApp(t, { now: createClock('2025-02-01T00:00:00.000Z').now })
   const article = await createPublishedArticle(app)
   const parent = await createApprovedComment(app, article.id)
   const reply = await createApprovedComment(app, article.id, { parentId: parent.id })

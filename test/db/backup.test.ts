@@ -3,7 +3,7 @@ import { copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { admin, build, tempDir } from '../helper.js'
+import { admin, buildTestApp, tempDir } from '../helper.js'
 
 const root = new URL('../..', import.meta.url).pathname
 
@@ -22,7 +22,7 @@ function cli (args: string[], env: Record<string, string>): Promise<{ code: numb
 t.test('npm run cli -- backup FILE copies a live database consistently while writes go on, and the copy restores', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'live.db')
-  const app = await build(t, { DATABASE_URL: file })
+  const app = await buildTestApp(t, { env: { DATABASE_URL: file } })
   for (let i = 0; i < 20; i++) {
     t.equal((await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: `Before backup ${i}`, status: 'published' } })).statusCode, 201)
   }
@@ -55,7 +55,7 @@ t.test('npm run cli -- backup FILE copies a live database consistently while wri
   rmSync(`${file}-wal`, { force: true })
   rmSync(`${file}-shm`, { force: true })
   copyFileSync(backupFile, file)
-  const restored = await build(t, { DATABASE_URL: file })
+  const restored = await buildTestApp(t, { env: { DATABASE_URL: file } })
   const list = await restored.inject({ url: '/v1/articles?q=before&count=true&limit=1' })
   t.equal(list.statusCode, 200)
   t.equal(list.json().meta.total, 20)
@@ -64,7 +64,7 @@ t.test('npm run cli -- backup FILE copies a live database consistently while wri
 t.test('backup refuses to overwrite a file and explains a :memory: database', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'live.db')
-  const app = await build(t, { DATABASE_URL: file })
+  const app = await buildTestApp(t, { env: { DATABASE_URL: file } })
   await app.close()
   const first = await cli(['backup', join(dir, 'copy.db')], { DATABASE_URL: file })
   t.equal(first.code, 0, first.stderr)

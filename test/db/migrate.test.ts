@@ -4,7 +4,7 @@ import type { App } from '../../src/app.js'
 import { openDatabase } from '../../src/db/client.js'
 import { runMigrations } from '../../src/db/migrate.js'
 import { createTaxon } from '../fixtures.js'
-import { build, tempDir } from '../helper.js'
+import { buildTestApp, tempDir } from '../helper.js'
 
 const expectedTables = ['api_tokens', 'article_tags', 'articles', 'authors', 'categories', 'settings', 'tags']
 
@@ -47,20 +47,20 @@ t.test('runMigrations on a database opened again later changes nothing', async (
 t.test('without BROADSHEET_SECRET a secret is generated, persisted and reused by the next start', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'broadsheet.db') }
-  const first = await build(t, env)
+  const first = await buildTestApp(t, { env })
   const secret = first.secret
   t.type(secret, 'string')
   t.ok(secret.length >= 32, 'the generated secret is long enough to sign with')
   t.same(first.db.$client.prepare("select value from settings where key = 'secret'").get(), { value: secret })
   await first.close()
 
-  const second = await build(t, env)
+  const second = await buildTestApp(t, { env })
   t.equal(second.secret, secret)
 })
 
 t.test('two in-memory databases get different generated secrets', async (t) => {
-  const a = await build(t)
-  const b = await build(t)
+  const a = await buildTestApp(t)
+  const b = await buildTestApp(t)
   t.not(a.secret, b.secret)
 })
 
@@ -68,17 +68,17 @@ t.test('with BROADSHEET_SECRET the app signs with exactly that secret', async (t
   const dir = await tempDir(t)
   const configured = 'configured-signing-secret-0123456789abcdef'
   const env = { DATABASE_URL: join(dir, 'broadsheet.db') }
-  const withoutFirst = await build(t, env)
+  const withoutFirst = await buildTestApp(t, { env })
   const generated = withoutFirst.secret
   await withoutFirst.close()
 
-  const app = await build(t, { ...env, BROADSHEET_SECRET: configured })
+  const app = await buildTestApp(t, { env: { ...env, BROADSHEET_SECRET: configured } })
   t.equal(app.secret, configured)
   t.not(app.secret, generated, 'the configured secret wins over a stored one')
 })
 
 t.test('BROADSHEET_DEMO=true on an empty database seeds demo content', async (t) => {
-  const app = await build(t, { BROADSHEET_DEMO: 'true' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_DEMO: 'true' } })
   const res = await app.inject({ url: '/v1/categories?limit=100' })
   t.equal(res.statusCode, 200)
   const slugs = res.json().data.map((item: { slug: string }) => item.slug)
@@ -91,29 +91,29 @@ t.test('BROADSHEET_DEMO=true on an empty database seeds demo content', async (t)
 t.test('BROADSHEET_DEMO=true on a second start does not duplicate the demo content', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'broadsheet.db'), BROADSHEET_DEMO: 'true' }
-  const first = await build(t, env)
+  const first = await buildTestApp(t, { env })
   const before = categorySlugs(first)
   t.ok(before.includes('world'))
   await first.close()
 
-  const second = await build(t, env)
+  const second = await buildTestApp(t, { env })
   t.same(categorySlugs(second), before)
 })
 
 t.test('a database that already holds a category never gets demo content', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'broadsheet.db') }
-  const first = await build(t, { ...env, BROADSHEET_DEMO: 'false' })
+  const first = await buildTestApp(t, { env: { ...env, BROADSHEET_DEMO: 'false' } })
   await createTaxon(first, 'categories', { name: 'Local News' })
   await first.close()
 
-  const second = await build(t, { ...env, BROADSHEET_DEMO: 'true' })
+  const second = await buildTestApp(t, { env: { ...env, BROADSHEET_DEMO: 'true' } })
   t.same(categorySlugs(second), ['local-news'])
   t.same(second.db.$client.prepare('select count(*) as n from authors').get(), { n: 0 }, 'no demo authors')
   t.same(second.db.$client.prepare('select count(*) as n from tags').get(), { n: 0 }, 'no demo tags')
 })
 
 t.test('BROADSHEET_DEMO=false leaves an empty database empty', async (t) => {
-  const app = await build(t, { BROADSHEET_DEMO: 'false' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_DEMO: 'false' } })
   t.same(categorySlugs(app), [])
 })

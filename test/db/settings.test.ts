@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/client.js'
 import { runMigrations } from '../../src/db/migrate.js'
 import { createSettingsRepository } from '../../src/db/settings.js'
-import { admin, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 
 function repository (t: Test) {
   const db = openDatabase(':memory:')
@@ -29,7 +29,7 @@ t.test('putIfAbsent keeps what is stored and answers it', async (t) => {
 })
 
 t.test('both settings writes of the API go through it, stamped by the app clock', async (t) => {
-  const { app } = await buildWithClock(t, '2025-02-01T08:00:00.000Z')
+  const app = await buildTestApp(t, { now: createClock('2025-02-01T08:00:00.000Z').now })
   t.equal((await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { moderation: 'none' } })).statusCode, 200)
   t.equal((await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', headers: admin, payload: { content: 'contact=ads@news.example\n' } })).statusCode, 200)
   const rows = app.db.$client.prepare("select key, updated_at as updatedAt from settings where key in ('comments', 'ads-txt') order by key").all()

@@ -1,13 +1,13 @@
 import t from 'tap'
 import { adStats, commentForm, commentRows, createAd, createPublishedArticle, DESKTOP_UA, expectProblem, postComment, putCommentSettings, serveOne, statsRow } from '../fixtures.js'
-import { build, buildAds } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 
 // config.addressLimit: per-address limits of the public write routes (comment posts, ad events).
 
 const LIMITED = /^Too many requests from this address: try again in \d+ s$/
 
 t.test('ad events: impressions (GET and POST) and clicks share one budget per address; past it → 429 with Retry-After, nothing counted', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_AD_EVENTS_PER_MINUTE: '3' } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AD_EVENTS_PER_MINUTE: '3' } })
   const { creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const ads = [await serveOne(app, 'sidebar'), await serveOne(app, 'sidebar'), await serveOne(app, 'sidebar'), await serveOne(app, 'sidebar')]
   const hit = (url: string, method: 'GET' | 'POST' = 'GET', remoteAddress = '198.51.100.20') =>
@@ -32,7 +32,7 @@ t.test('ad events: impressions (GET and POST) and clicks share one budget per ad
 })
 
 t.test('IPv6: addresses of one /64 share a budget, another /64 has its own; an IPv4-mapped address is its IPv4 one', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm({ body: 'One' }), { ip: '2001:db8:1:2::1' })).statusCode, 201)
@@ -44,7 +44,7 @@ t.test('IPv6: addresses of one /64 share a budget, another /64 has its own; an I
 })
 
 t.test('a comment post past the limit is refused before its body is read: 429, not the 400 of a bad form', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   const ip = '203.0.113.40'
@@ -57,7 +57,7 @@ t.test('a comment post past the limit is refused before its body is read: 429, n
 })
 
 t.test('a new postsPerMinute applies to the next post, without a restart', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const ip = '203.0.113.41'
   await putCommentSettings(app, { postsPerMinute: 2 })

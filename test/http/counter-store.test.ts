@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createMemoryCounterStore, type CounterStore } from '../../src/lib/window-counter.js'
 import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
-import { admin, assertProblem, bearer, buildWithClock, buildWithCounterStore } from '../helper.js'
+import { admin, assertProblem, bearer, buildTestApp, createClock } from '../helper.js'
 
 // The limits count in app.counterStore: windows follow the app's clock, and a store that answers
 // with promises (a store shared by processes, such as Redis) counts and answers the same.
@@ -9,7 +9,8 @@ import { admin, assertProblem, bearer, buildWithClock, buildWithCounterStore } f
 const LIMITED = /^Too many requests from this address: try again in \d+ s$/
 
 t.test('when an address\'s window ends it may post again, with a fresh budget', async (t) => {
-  const { app, clock } = await buildWithClock(t)
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   const ip = '203.0.113.60'
@@ -26,7 +27,8 @@ t.test('when an address\'s window ends it may post again, with a fresh budget', 
 })
 
 t.test('a limited address may authenticate again once its failures\' window ends', async (t) => {
-  const { app, clock } = await buildWithClock(t, undefined, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' })
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now, env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' } })
   assertProblem(t, await app.inject({ url: '/v1/tokens', headers: bearer('bs_wrong') }), 401, 'unauthorized')
   clock.advance(30_000)
   const limited = await app.inject({ url: '/v1/tokens', headers: admin })
@@ -50,7 +52,7 @@ function promisedStores (names: string[]): (name: string) => CounterStore {
 
 t.test('a store answering with promises: one store per limit, the same counts, headers and 429s', async (t) => {
   const names: string[] = []
-  const app = await buildWithCounterStore(t, promisedStores(names), { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' })
+  const app = await buildTestApp(t, { counterStore: promisedStores(names), env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '1' } })
   t.ok(names.includes('auth-failures') && names.includes('address:comment-posts') && names.includes('address:ad-events'), `stores: ${names.join(', ')}`)
   t.equal(new Set(names).size, names.length, 'each limit has its own store')
 
@@ -75,7 +77,7 @@ t.test('a store that fails: the request is a 500 problem that hides the cause, a
     incr: async () => { throw new Error('store unreachable') },
     peek: async () => undefined
   }
-  const app = await buildWithCounterStore(t, () => failing)
+  const app = await buildTestApp(t, { counterStore: () => failing })
   const article = await createPublishedArticle(app)
   const before = commentRows(app)
   const res = await postComment(app, article.id, commentForm())

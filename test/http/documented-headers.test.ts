@@ -1,12 +1,12 @@
 import t from 'tap'
 import { commentForm, createArticle, createPublishedArticle, postComment, putCommentSettings } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // The response headers the OpenAPI document promises (src/http/openapi-headers.ts), checked on
 // real answers: Location on 201s, ETag and Cache-Control on reads, RateLimit-* and Retry-After.
 
 t.test('a posted comment answers 201 with Location naming the comment moderators reach', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm())
   t.equal(res.statusCode, 201)
@@ -17,7 +17,7 @@ t.test('a posted comment answers 201 with Location naming the comment moderators
 })
 
 t.test('a preview token answers 201 with Location: the preview link, which shows the draft', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const draft = await createArticle(app, { title: 'Embargoed budget' })
   const res = await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/preview-token`, headers: admin, payload: {} })
   t.equal(res.statusCode, 201)
@@ -28,7 +28,7 @@ t.test('a preview token answers 201 with Location: the preview link, which shows
 })
 
 t.test('a read sends ETag and Cache-Control; a rate-limited post sends RateLimit-*, and its 429 Retry-After', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const read = await app.inject({ url: '/v1/articles' })
   t.match(read.headers.etag, /^"[^"]+"$/)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, tokenFor } from '../fixtures.js'
-import { admin, assertProblem, bearer, build } from '../helper.js'
+import { admin, assertProblem, bearer, buildTestApp } from '../helper.js'
 
 /** Every category row, to prove a refused write changed nothing. */
 function categoryRows (app: App) {
@@ -13,7 +13,7 @@ function tokenCount (app: App) {
 }
 
 t.test('an unknown route → 404 problem+json naming the method and path', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/no-such-thing?x=1' })
   const body = assertProblem(t, res, 404, 'not-found')
   t.same(body, {
@@ -26,7 +26,7 @@ t.test('an unknown route → 404 problem+json naming the method and path', async
 })
 
 t.test('malformed JSON → 400 malformed-json and nothing is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({
     method: 'POST',
     url: '/v1/categories',
@@ -39,7 +39,7 @@ t.test('malformed JSON → 400 malformed-json and nothing is created', async (t)
 })
 
 t.test('an empty JSON body → 400 malformed-json', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({
     method: 'POST',
     url: '/v1/categories',
@@ -50,7 +50,7 @@ t.test('an empty JSON body → 400 malformed-json', async (t) => {
 })
 
 t.test('POST /v1/categories with three bad fields → 400 whose errors name every one', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({
     method: 'POST',
     url: '/v1/categories',
@@ -65,7 +65,7 @@ t.test('POST /v1/categories with three bad fields → 400 whose errors name ever
 })
 
 t.test('a field the caller may not set is named in errors', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/categories', headers: admin, payload: { name: 'World', id: 7 } })
   const body = assertProblem(t, res, 400, 'validation')
   t.same(body.errors, [{ path: 'id', message: '"id" is not a field you can set here' }])
@@ -73,7 +73,7 @@ t.test('a field the caller may not set is named in errors', async (t) => {
 })
 
 t.test('a protected route without a token → 401 with WWW-Authenticate: Bearer', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/categories', payload: { name: 'World' } })
   const body = assertProblem(t, res, 401, 'unauthorized')
   t.match(res.headers['www-authenticate'], /^Bearer\b/)
@@ -82,14 +82,14 @@ t.test('a protected route without a token → 401 with WWW-Authenticate: Bearer'
 })
 
 t.test('a protected route without a token → 401 even when the body is invalid (auth comes before validation)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/categories', payload: { name: '', bogus: true } })
   assertProblem(t, res, 401, 'unauthorized')
   t.same(categoryRows(app), [])
 })
 
 t.test('an unknown token → 401 with WWW-Authenticate, even on a public route', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const url of ['/v1/tokens', '/v1/categories']) {
     const res = await app.inject({ url, headers: bearer('bs_not-a-real-token') })
     const body = assertProblem(t, res, 401, 'unauthorized')
@@ -99,14 +99,14 @@ t.test('an unknown token → 401 with WWW-Authenticate, even on a public route',
 })
 
 t.test('an Authorization header that is not Bearer → 401', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/tokens', headers: { authorization: 'Basic dXNlcjpwYXNz' } })
   const body = assertProblem(t, res, 401, 'unauthorized')
   t.equal(body.detail, 'The Authorization header must be "Bearer <token>"')
 })
 
 t.test('POST /v1/tokens with a contributor token → 403 and no token is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const contributor = await tokenFor(app, 'contributor')
   const before = tokenCount(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: contributor.headers, payload: { name: 'sneaky', role: 'admin' } })
@@ -116,14 +116,14 @@ t.test('POST /v1/tokens with a contributor token → 403 and no token is created
 })
 
 t.test('GET /v1/categories/{slug} for a missing one → 404 problem', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/categories/atlantis' })
   const body = assertProblem(t, res, 404, 'not-found')
   t.equal(body.detail, 'There is no category "atlantis"')
 })
 
 t.test('POST /v1/categories with a taken slug → 409 and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World', slug: 'world' })
   const before = categoryRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/categories', headers: admin, payload: { name: 'Globe', slug: 'world' } })
@@ -133,7 +133,7 @@ t.test('POST /v1/categories with a taken slug → 409 and nothing changes', asyn
 })
 
 t.test('PATCH with a stale If-Match → 412 and the category is unchanged', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await createTaxon(app, 'categories', { name: 'World' })
   const before = categoryRows(app)
   const res = await app.inject({
@@ -147,7 +147,7 @@ t.test('PATCH with a stale If-Match → 412 and the category is unchanged', asyn
 })
 
 t.test('a body over 1 MiB → 413 problem naming the limit', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({
     method: 'POST',
     url: '/v1/categories',
@@ -161,7 +161,7 @@ t.test('a body over 1 MiB → 413 problem naming the limit', async (t) => {
 
 for (const contentType of ['text/plain', 'application/xml']) {
   t.test(`a ${contentType} body → 415 problem asking for JSON`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await app.inject({
       method: 'POST',
       url: '/v1/categories',

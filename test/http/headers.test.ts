@@ -1,10 +1,10 @@
 import t from 'tap'
-import { bearer, build } from '../helper.js'
+import { bearer, buildTestApp } from '../helper.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 t.test('every response carries X-Request-Id: 200, 404 and 401', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const ok = await app.inject({ url: '/health' })
   t.equal(ok.statusCode, 200)
   t.match(ok.headers['x-request-id'], UUID)
@@ -20,14 +20,14 @@ t.test('every response carries X-Request-Id: 200, 404 and 401', async (t) => {
 })
 
 t.test('each request gets its own request id', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const a = await app.inject({ url: '/health' })
   const b = await app.inject({ url: '/health' })
   t.not(a.headers['x-request-id'], b.headers['x-request-id'])
 })
 
 t.test('a sane X-Request-Id from the caller is echoed, also in problem bodies', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const id of ['abc-123', 'edge.lb:42@eu-west_1', 'x'.repeat(128)]) {
     const res = await app.inject({ url: '/health', headers: { 'x-request-id': id } })
     t.equal(res.statusCode, 200)
@@ -40,7 +40,7 @@ t.test('a sane X-Request-Id from the caller is echoed, also in problem bodies', 
 })
 
 t.test('a garbage X-Request-Id is replaced by a generated one', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const id of ['x'.repeat(300), 'has spaces in it', 'semi;colon', '<script>', '']) {
     const res = await app.inject({ url: '/health', headers: { 'x-request-id': id } })
     t.equal(res.statusCode, 200)
@@ -49,7 +49,7 @@ t.test('a garbage X-Request-Id is replaced by a generated one', async (t) => {
 })
 
 t.test('helmet security headers are sent and X-Powered-By is not', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/categories' })
   t.equal(res.statusCode, 200)
   t.equal(res.headers['x-content-type-options'], 'nosniff')
@@ -66,7 +66,7 @@ t.test('helmet security headers are sent and X-Powered-By is not', async (t) => 
 const DOCUMENT_ONLY = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']
 
 t.test('API responses carry the OWASP REST security headers and none of the document-only ones', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const url of ['/v1/categories', '/health', '/v1/nowhere', '/']) {
     const res = await app.inject({ url })
     t.match(res.headers, {
@@ -82,7 +82,7 @@ t.test('API responses carry the OWASP REST security headers and none of the docu
 })
 
 t.test('HTML pages (the docs, the demo site) get helmet\'s full set', async (t) => {
-  const app = await build(t, { BROADSHEET_DEMO_SITE: 'true' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_DEMO_SITE: 'true' } })
   for (const url of ['/docs', '/demo/', '/%64ocs']) {
     const res = await app.inject({ url })
     t.ok(res.statusCode < 400, `${url} answers`)
@@ -98,7 +98,7 @@ const preflight = (origin: string) => ({
 })
 
 t.test('CORS: a preflight from a configured origin is allowed', async (t) => {
-  const app = await build(t, { CORS_ORIGINS: 'https://news.example.com' })
+  const app = await buildTestApp(t, { env: { CORS_ORIGINS: 'https://news.example.com' } })
   const res = await app.inject(preflight('https://news.example.com'))
   t.equal(res.statusCode, 204)
   t.equal(res.headers['access-control-allow-origin'], 'https://news.example.com')
@@ -111,7 +111,7 @@ t.test('CORS: a preflight from a configured origin is allowed', async (t) => {
 })
 
 t.test('CORS: a preflight from another origin gets no Access-Control-Allow-Origin', async (t) => {
-  const app = await build(t, { CORS_ORIGINS: 'https://news.example.com' })
+  const app = await buildTestApp(t, { env: { CORS_ORIGINS: 'https://news.example.com' } })
   const res = await app.inject(preflight('https://evil.example'))
   t.notOk('access-control-allow-origin' in res.headers)
   const get = await app.inject({ url: '/v1/categories', headers: { origin: 'https://evil.example' } })
@@ -120,7 +120,7 @@ t.test('CORS: a preflight from another origin gets no Access-Control-Allow-Origi
 })
 
 t.test('CORS: without CORS_ORIGINS no origin is allowed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject(preflight('https://news.example.com'))
   t.notOk('access-control-allow-origin' in res.headers)
   const get = await app.inject({ url: '/v1/categories', headers: { origin: 'https://news.example.com' } })
@@ -129,7 +129,7 @@ t.test('CORS: without CORS_ORIGINS no origin is allowed', async (t) => {
 })
 
 t.test('GET /docs → 200 Swagger UI HTML', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   let res = await app.inject({ url: '/docs' })
   for (let hops = 0; hops < 3 && res.statusCode >= 300 && res.statusCode < 400; hops++) {
     res = await app.inject({ url: new URL(String(res.headers.location), 'http://localhost/docs').pathname })
@@ -140,7 +140,7 @@ t.test('GET /docs → 200 Swagger UI HTML', async (t) => {
 })
 
 t.test('GET /openapi.json → the OpenAPI 3.1 document with the bearer scheme', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/openapi.json' })
   t.equal(res.statusCode, 200)
   t.match(String(res.headers['content-type']), /^application\/json/)

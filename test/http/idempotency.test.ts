@@ -1,16 +1,17 @@
 import t from 'tap'
-import { admin, build, buildWithClock } from '../helper.js'
+import type { App } from '../../src/app.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 import { idempotencyKeys } from '../../src/db/schema.js'
 import { tokenFor } from '../fixtures.js'
 
 const post = (headers: Record<string, string>, payload: Record<string, unknown>) => ({ method: 'POST' as const, url: '/v1/tags', headers, payload })
 
-async function tagCount (app: Awaited<ReturnType<typeof build>>) {
+async function tagCount (app: App) {
   return (await app.inject({ url: '/v1/tags?count=true' })).json().meta.total as number
 }
 
 t.test('POST with Idempotency-Key → a retry with the same body replays the first 201 and creates nothing', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const headers = { ...admin, 'idempotency-key': 'create-climate-1' }
   const first = await app.inject(post(headers, { name: 'Climate' }))
   t.equal(first.statusCode, 201)
@@ -26,7 +27,7 @@ t.test('POST with Idempotency-Key → a retry with the same body replays the fir
 })
 
 t.test('POST with a used Idempotency-Key and another body → 422 problem and nothing created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const headers = { ...admin, 'idempotency-key': 'k-1' }
   t.equal((await app.inject(post(headers, { name: 'Climate' }))).statusCode, 201)
   const other = await app.inject(post(headers, { name: 'Energy' }))
@@ -37,7 +38,7 @@ t.test('POST with a used Idempotency-Key and another body → 422 problem and no
 })
 
 t.test('the same Idempotency-Key from another token is its own key', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const editor = await tokenFor(app, 'editor')
   t.equal((await app.inject(post({ ...admin, 'idempotency-key': 'shared' }, { name: 'Climate' }))).statusCode, 201)
   const res = await app.inject(post({ ...editor.headers, 'idempotency-key': 'shared' }, { name: 'Energy' }))
@@ -47,7 +48,7 @@ t.test('the same Idempotency-Key from another token is its own key', async (t) =
 })
 
 t.test('a failed first attempt is not remembered: the retry runs again', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const headers = { ...admin, 'idempotency-key': 'retry-me' }
   t.equal((await app.inject(post(headers, { name: '' }))).statusCode, 400)
   const res = await app.inject(post(headers, { name: 'Climate' }))
@@ -56,7 +57,7 @@ t.test('a failed first attempt is not remembered: the retry runs again', async (
 })
 
 t.test('a malformed Idempotency-Key → 400 naming the header, nothing created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject(post({ ...admin, 'idempotency-key': 'x'.repeat(201) }, { name: 'Climate' }))
   t.equal(res.statusCode, 400)
   t.match(res.json(), { type: 'urn:broadsheet:problem:validation', errors: [{ path: 'Idempotency-Key' }] })
@@ -64,14 +65,15 @@ t.test('a malformed Idempotency-Key → 400 naming the header, nothing created',
 })
 
 t.test('without a token the key is not checked before authentication: 401', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   t.equal((await app.inject(post({ ...admin, 'idempotency-key': 'a' }, { name: 'Climate' }))).statusCode, 201)
   const res = await app.inject(post({ 'idempotency-key': 'a' }, { name: 'Climate' }))
   t.equal(res.statusCode, 401)
 })
 
 t.test('a key older than 24 hours by the app clock is forgotten: it may then create again', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const headers = { ...admin, 'idempotency-key': 'daily-import' }
   t.equal((await app.inject(post(headers, { name: 'Climate' }))).statusCode, 201)
   clock.advance(24 * 60 * 60 * 1000 - 1000)

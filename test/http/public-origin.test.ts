@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { adStats, createAd, expectProblem, hitAdUrl, serveAds, type ServedAd } from '../fixtures.js'
-import { buildAds } from '../helper.js'
+import { buildTestApp } from '../helper.js'
 import type { App } from '../../src/app.js'
 
 // Absolute URLs (ad click and impression links, relative ad images) come from app.publicOrigin:
@@ -30,7 +30,7 @@ async function served (t: Test, app: App, headers: Record<string, string>, remot
 const originsOf = (ad: ServedAd) => [ad.clickUrl, ad.impressionUrl, ad.image?.src ?? ''].map((url) => new URL(url).origin)
 
 t.test('BROADSHEET_PUBLIC_URL set: every link and relative image starts with it, whatever Host the client sends', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_PUBLIC_URL: 'https://news.example.com/' } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_PUBLIC_URL: 'https://news.example.com/' } })
   await relativeImageAd(app)
   const ad = await served(t, app, HOSTILE)
   t.same(originsOf(ad), ['https://news.example.com', 'https://news.example.com', 'https://news.example.com'])
@@ -40,7 +40,7 @@ t.test('BROADSHEET_PUBLIC_URL set: every link and relative image starts with it,
 })
 
 t.test('BROADSHEET_PUBLIC_URL set: it wins over a trusted proxy\'s X-Forwarded-Host too, and reaches html creatives', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_PUBLIC_URL: 'https://news.example.com', BROADSHEET_TRUST_PROXY: PROXY } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_PUBLIC_URL: 'https://news.example.com', BROADSHEET_TRUST_PROXY: PROXY } })
   await createAd(app, { slot: { key: 'sidebar' }, creative: { kind: 'html', imageUrl: null, alt: null, html: '<a href="{{clickUrl}}">Go</a>' } })
   const ad = await served(t, app, { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' }, PROXY)
   t.match(ad.clickUrl, /^https:\/\/news\.example\.com\/v1\/ads\/click\//)
@@ -49,14 +49,14 @@ t.test('BROADSHEET_PUBLIC_URL set: it wins over a trusted proxy\'s X-Forwarded-H
 })
 
 t.test('no public URL, no trusted proxy: the request\'s own Host; X-Forwarded-Proto/-Host are ignored', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   await relativeImageAd(app)
   const ad = await served(t, app, { host: 'news.local:8080', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' })
   t.same(originsOf(ad), ['http://news.local:8080', 'http://news.local:8080', 'http://news.local:8080'])
 })
 
 t.test('no public URL, behind a trusted TLS proxy: https links on the forwarded host; an untrusted peer\'s forwarding is ignored', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_TRUST_PROXY: PROXY } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY } })
   await relativeImageAd(app)
   const forwarded = { host: 'app.internal:3000', 'x-forwarded-host': 'news.example.com', 'x-forwarded-proto': 'https' }
   t.same(originsOf(await served(t, app, forwarded, PROXY)), ['https://news.example.com', 'https://news.example.com', 'https://news.example.com'])
@@ -64,14 +64,14 @@ t.test('no public URL, behind a trusted TLS proxy: https links on the forwarded 
 })
 
 t.test('a hop count trusts the nearest proxy\'s X-Forwarded-Proto: https links', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_TRUST_PROXY: '1' } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: '1' } })
   await createAd(app, { slot: { key: 'sidebar' } })
   const ad = await served(t, app, { host: 'news.example.com', 'x-forwarded-proto': 'https' })
   t.match(ad.clickUrl, /^https:\/\/news\.example\.com\/v1\/ads\/click\//)
 })
 
 t.test('no public URL and a Host that is no http(s) origin → 400 bad-host, nothing counted; the same URL with a good Host still serves', async (t) => {
-  const app = await buildAds(t)
+  const app = await buildTestApp(t)
   const { slot } = await createAd(app, { slot: { key: 'sidebar' } })
   for (const host of ['evil.example/x?', 'user@evil.example', 'bad host']) {
     // Twice: the second request of a URL takes the route's remembered-query path.

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { expectProblem } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // A query parameter that takes one value but comes repeated (`?q=a&q=b` parses as a list) is a
 // 400 naming it with "Give <name> once", on every route, instead of "expected string, received array".
@@ -8,7 +8,7 @@ import { admin, build } from '../helper.js'
 const ONE_FIELD = 'The query string has 1 invalid field'
 
 t.test('a single-valued list parameter given twice → 400 "Give <name> once", on every list', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const cases: Array<[string, string]> = [
     ['/v1/articles?q=sea&q=wall', 'q'],
     ['/v1/articles?limit=5&limit=6', 'limit'],
@@ -41,7 +41,7 @@ t.test('a single-valued list parameter given twice → 400 "Give <name> once", o
 })
 
 t.test('a comment list parameter given twice → 400 "Give <name> once"', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Open', status: 'published' } })
   t.equal(created.statusCode, 201)
   const res = await app.inject({ url: `/v1/articles/${created.json().id}/comments?sort=oldest&sort=newest` })

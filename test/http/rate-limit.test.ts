@@ -1,8 +1,8 @@
 import t from 'tap'
-import { admin, assertProblem, bearer, build } from '../helper.js'
+import { admin, assertProblem, bearer, buildTestApp } from '../helper.js'
 
 t.test('failed authentication is rate limited per IP: 3 failures allowed, the 4th attempt → 429', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' } })
   // Keep trying (bounded) so an off-by-one shows as a count, not as a cascade of failures.
   let unauthorized = 0
   let limited
@@ -22,7 +22,7 @@ t.test('failed authentication is rate limited per IP: 3 failures allowed, the 4t
 })
 
 t.test('a failed authentication 401 says the budget left: RateLimit-Limit, -Remaining counting down, -Reset', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' } })
   const remaining: unknown[] = []
   for (let attempt = 1; attempt <= 3; attempt++) {
     const res = await app.inject({ url: '/v1/tokens', headers: bearer(`bs_wrong-${attempt}`) })
@@ -38,7 +38,7 @@ t.test('a failed authentication 401 says the budget left: RateLimit-Limit, -Rema
 // refused before the token is checked, so a guessing client cannot learn when it guessed right.
 // The price is that a good token from the same address waits out the window too.
 t.test('while an address is limited even a good token from it → 429', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' } })
   // Fail until limited (the count of failures before the 429 is the previous test's concern).
   let limited = false
   for (let attempt = 1; attempt <= 10 && !limited; attempt++) {
@@ -52,7 +52,7 @@ t.test('while an address is limited even a good token from it → 429', async (t
 })
 
 t.test('requests without a token are not limited by failed authentication', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' } })
   for (let attempt = 1; attempt <= 5; attempt++) {
     await app.inject({ url: '/v1/tokens', headers: bearer(`bs_wrong-${attempt}`) })
   }
@@ -61,7 +61,7 @@ t.test('requests without a token are not limited by failed authentication', asyn
 })
 
 t.test('successful authentication does not count towards the limit', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' } })
   for (let i = 0; i < 6; i++) {
     const res = await app.inject({ url: '/v1/tokens', headers: admin })
     t.equal(res.statusCode, 200)
@@ -69,7 +69,7 @@ t.test('successful authentication does not count towards the limit', async (t) =
 })
 
 t.test('failures from another address do not limit this one', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '3' } })
   for (let attempt = 1; attempt <= 6; attempt++) {
     await app.inject({ url: '/v1/tokens', headers: bearer(`bs_wrong-${attempt}`), remoteAddress: '203.0.113.9' })
   }
@@ -78,7 +78,7 @@ t.test('failures from another address do not limit this one', async (t) => {
 })
 
 t.test('IPv6: failed authentication is counted per /64, like the other per-address limits', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' } })
   const attempt = (remoteAddress: string, i: number) => app.inject({ url: '/v1/tokens', headers: bearer(`bs_wrong-${i}`), remoteAddress })
   t.equal((await attempt('2001:db8:1:2::1', 1)).statusCode, 401)
   t.equal((await attempt('2001:db8:1:2::2', 2)).statusCode, 401)

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createCacheKeyOf, knownQueryKeys } from '../../src/http/cache-key.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import { createArticle, createApprovedComment, createTaxon } from '../fixtures.js'
 
 // The response cache keys an answer by its path and known query parameters only.
@@ -23,7 +23,7 @@ const titles = async (app: App, url: string): Promise<string[]> => {
 }
 
 t.test('parameter order, unknown parameters and cache busters share one entry', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { quietly } = await quietArticle(app, 'Original')
   // Read twice: an answer is kept on its key's second read.
   t.same(await titles(app, '/v1/articles?limit=5&fields=title'), ['Original'])
@@ -41,7 +41,7 @@ t.test('parameter order, unknown parameters and cache busters share one entry', 
 })
 
 t.test('values are compared decoded: %2C and a comma, + and %20 are one query', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { quietly } = await quietArticle(app, 'Harbour town news')
   t.same(await titles(app, '/v1/articles?q=harbour+town&fields=title,slug'), ['Harbour town news'])
   t.same(await titles(app, '/v1/articles?q=harbour%20town&fields=title%2Cslug'), ['Harbour town news'])
@@ -50,7 +50,7 @@ t.test('values are compared decoded: %2C and a comma, + and %20 are one query', 
 })
 
 t.test('a repeated parameter keeps its values in order, wherever unknown ones stand between them', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Tagged', status: 'published', tags: ['alpha', 'beta'] })
   t.same(await titles(app, '/v1/articles?tag=alpha&tag=beta&fields=title'), ['Tagged'])
   t.same(await titles(app, '/v1/articles?tag=alpha&utm_source=x&tag=beta&fields=title'), ['Tagged'])
@@ -60,7 +60,7 @@ t.test('a repeated parameter keeps its values in order, wherever unknown ones st
 })
 
 t.test('the doorkeeper and the refresh after a write use the same key', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article, quietly } = await quietArticle(app, 'Before')
   const url = `/v1/articles/${article.slug}`
   const title = async (query: string): Promise<string> => (await app.inject({ url: `${url}${query}` })).json().title
@@ -76,7 +76,7 @@ t.test('the doorkeeper and the refresh after a write use the same key', async (t
 })
 
 t.test('an unknown parameter never changes the answer of any cached route', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Story', status: 'published', category: (await createTaxon(app, 'categories', { name: 'World' })).slug, tags: ['alpha'] })
   await createArticle(app, { title: 'Other story', status: 'published', tags: ['alpha'] })
   await createApprovedComment(app, article.id)

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, build, buildWith, buildWithClock, tempDir } from '../helper.js'
+import { admin, buildTestApp, createClock, tempDir } from '../helper.js'
 import { ADMISSION_WINDOW, DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
 import { commentForm, createArticle, postComment, putCommentSettings } from '../fixtures.js'
 
@@ -19,7 +19,7 @@ async function watchedArticle (app: App, title: string) {
 }
 
 t.test('a repeated public read is answered from the cache with the same body and ETag, and 304 still works', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { title: 'Cached story', status: 'published' })
   const first = await app.inject({ url: '/v1/articles?fields=slug' })
   const second = await app.inject({ url: '/v1/articles?fields=slug' })
@@ -34,7 +34,7 @@ t.test('a repeated public read is answered from the cache with the same body and
 })
 
 t.test('a cached answer is the same UTF-8 bytes, with their length', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createArticle(app, { title: 'Über die Brücke — 東京 🌊', status: 'published' })
   const reads = []
   for (let i = 0; i < 3; i++) reads.push(await app.inject({ url: '/v1/articles?fields=title' }))
@@ -47,7 +47,7 @@ t.test('a cached answer is the same UTF-8 bytes, with their length', async (t) =
 })
 
 t.test('a write through the API makes the next public read fresh', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Before', status: 'published' })
   t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Before')
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
@@ -58,7 +58,7 @@ t.test('a write through the API makes the next public read fresh', async (t) => 
 t.test('a commit by another connection (the import CLI) makes the next public read fresh', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'broadsheet.db')
-  const app = await build(t, { DATABASE_URL: file })
+  const app = await buildTestApp(t, { env: { DATABASE_URL: file } })
   const article = await createArticle(app, { title: 'Before', status: 'published' })
   t.equal((await app.inject({ url: `/v1/articles/${article.slug}` })).json().title, 'Before')
   const other = new Database(file)
@@ -70,7 +70,8 @@ t.test('a commit by another connection (the import CLI) makes the next public re
 })
 
 t.test('a cached list shows a scheduled article as soon as its time comes', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-03-01T08:00:00.000Z')
+  const clock = createClock('2025-03-01T08:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   await createArticle(app, { title: 'Now', status: 'published' })
   await createArticle(app, { title: 'Later', status: 'scheduled', publishAt: '2025-03-01T09:00:00.000Z' })
   const before = await app.inject({ url: '/v1/articles?fields=title' })
@@ -81,7 +82,7 @@ t.test('a cached list shows a scheduled article as soon as its time comes', asyn
 })
 
 t.test('reads with a token are never served from or stored in the public cache', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const draft = await createArticle(app, { title: 'Draft', status: 'draft' })
   t.equal((await app.inject({ url: `/v1/articles/${draft.slug}`, headers: admin })).statusCode, 200)
   t.equal((await app.inject({ url: `/v1/articles/${draft.slug}` })).statusCode, 404, 'the editor\'s answer was not cached for the public')
@@ -91,7 +92,7 @@ t.test('reads with a token are never served from or stored in the public cache',
 })
 
 t.test('the second read really comes from the cache: a write past the API is unseen until contentChanged()', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { title, quietly } = await watchedArticle(app, 'Original')
   // Read twice: an answer is kept on its second read (the doorkeeper).
   for (let i = 0; i < 2; i++) t.equal(await title(), 'Original')
@@ -102,7 +103,7 @@ t.test('the second read really comes from the cache: a write past the API is uns
 })
 
 t.test('a comment held for moderation keeps cached public reads; an approved one refreshes them', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Commented story', status: 'published' })
   const url = `/v1/articles/${article.slug}`
   for (let i = 0; i < 2; i++) t.equal((await app.inject({ url })).json().title, 'Commented story')
@@ -125,7 +126,7 @@ t.test('a comment held for moderation keeps cached public reads; an approved one
 })
 
 t.test('an answer is kept on its URL\'s second read: one-off reads never fill the cache', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { title, quietly } = await watchedArticle(app, 'First')
   t.equal(await title(), 'First')
   quietly('Second')
@@ -135,7 +136,7 @@ t.test('an answer is kept on its URL\'s second read: one-off reads never fill th
 })
 
 t.test('the doorkeeper forgets: a URL read once is not kept once ADMISSION_WINDOW other URLs were read once', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { title, quietly } = await watchedArticle(app, 'First')
   t.equal(await title(), 'First')
   // Other URLs read once each (lists before distinct times), enough to empty the doorkeeper.
@@ -155,7 +156,7 @@ t.test('the doorkeeper forgets: a URL read once is not kept once ADMISSION_WINDO
 })
 
 t.test('after a write, an answer that was cached is kept again on its first read', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { article, title, quietly } = await watchedArticle(app, 'Before')
   for (let i = 0; i < 2; i++) t.equal(await title(), 'Before')
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
@@ -170,12 +171,14 @@ t.test('a write moves the content version when its answer is sent, not when the 
   // what is remembered per version (an article's state for comment posts) must not wait for it.
   const seen: Array<{ before: string, atSend: string }> = []
   let before = ''
-  const app = await buildWith(t, (app) => {
-    app.addHook('onRequest', (request, _reply, done) => { if (request.method === 'PATCH') before = app.contentVersion(); done() })
-    app.addHook('onSend', (request, _reply, payload, done) => {
-      if (request.method === 'PATCH') seen.push({ before, atSend: app.contentVersion() })
-      done(null, payload)
-    })
+  const app = await buildTestApp(t, {
+    before: (app) => {
+      app.addHook('onRequest', (request, _reply, done) => { if (request.method === 'PATCH') before = app.contentVersion(); done() })
+      app.addHook('onSend', (request, _reply, payload, done) => {
+        if (request.method === 'PATCH') seen.push({ before, atSend: app.contentVersion() })
+        done(null, payload)
+      })
+    }
   })
   const article = await createArticle(app, { title: 'Before', status: 'published' })
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
@@ -185,7 +188,7 @@ t.test('a write moves the content version when its answer is sent, not when the 
 })
 
 t.test('a replayed comment POST (same Idempotency-Key) keeps cached public reads; a fresh approved post refreshes them', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none' })
   const { article, url, title, quietly } = await watchedArticle(app, 'Original')
   const form = commentForm()

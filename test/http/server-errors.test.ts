@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { logRedactPaths, requestSerializer } from '../../src/http/logging.js'
-import { admin, assertProblem, BOOTSTRAP, bearer, build } from '../helper.js'
+import { admin, assertProblem, bearer, BOOTSTRAP, buildTestApp } from '../helper.js'
 
 /** A stream that keeps every log line pino writes. */
 function logCollector () {
@@ -44,7 +44,7 @@ async function sendSecrets (app: Awaited<ReturnType<typeof buildApp>>) {
 }
 
 t.test('a 5xx → 500 problem+json that discloses nothing but the request id', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   app.db.$client.exec('drop table categories')
   const res = await app.inject({ url: '/v1/categories' })
   const body = assertProblem(t, res, 500, 'internal')

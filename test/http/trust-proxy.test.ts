@@ -1,6 +1,6 @@
 import t from 'tap'
 import { adStats, commentForm, commentRows, createAd, createPublishedArticle, DESKTOP_UA, expectProblem, pathOf, postComment, putCommentSettings, serveOne } from '../fixtures.js'
-import { admin, bearer, build, buildAds } from '../helper.js'
+import { admin, bearer, buildTestApp } from '../helper.js'
 
 // BROADSHEET_TRUST_PROXY: behind a proxy every request comes from the proxy's address, so each
 // per-address rule (failed authentication, comment posts, ad events, the comment IP and its
@@ -16,7 +16,7 @@ const via = (client: string) => ({ ip: PROXY, headers: { 'x-forwarded-for': clie
 const lastCommentIp = (app: Parameters<typeof commentRows>[0]) => commentRows(app).at(-1)?.ip
 
 t.test('trusted proxy: two clients behind it have separate failed-auth budgets', async (t) => {
-  const app = await build(t, { BROADSHEET_TRUST_PROXY: PROXY, BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY, BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' } })
   const attempt = (client: string, headers: Record<string, string>) =>
     app.inject({ url: '/v1/tokens', remoteAddress: PROXY, headers: { 'x-forwarded-for': client, ...headers } })
   t.equal((await attempt(ALICE, bearer('bs_wrong-1'))).statusCode, 401)
@@ -29,7 +29,7 @@ t.test('trusted proxy: two clients behind it have separate failed-auth budgets',
 })
 
 t.test('trusted proxy: separate comment budgets, and the stored IP is the client\'s', async (t) => {
-  const app = await build(t, { BROADSHEET_TRUST_PROXY: PROXY })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY } })
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), via(ALICE))).statusCode, 201)
@@ -42,7 +42,7 @@ t.test('trusted proxy: separate comment budgets, and the stored IP is the client
 })
 
 t.test('trusted proxy: separate ad-event budgets', async (t) => {
-  const app = await buildAds(t, { env: { BROADSHEET_TRUST_PROXY: PROXY, BROADSHEET_AD_EVENTS_PER_MINUTE: '1' } })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY, BROADSHEET_AD_EVENTS_PER_MINUTE: '1' } })
   const { creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const ads = [await serveOne(app, 'sidebar'), await serveOne(app, 'sidebar'), await serveOne(app, 'sidebar')]
   const impression = (url: string, client: string) =>
@@ -55,7 +55,7 @@ t.test('trusted proxy: separate ad-event budgets', async (t) => {
 })
 
 t.test('trusted proxy: the IP blocklist matches the client, not the proxy', async (t) => {
-  const app = await build(t, { BROADSHEET_TRUST_PROXY: PROXY })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY } })
   await putCommentSettings(app, { moderation: 'none', blocklist: { ips: [ALICE] } })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), via(ALICE))).statusCode, 201)
@@ -65,7 +65,7 @@ t.test('trusted proxy: the IP blocklist matches the client, not the proxy', asyn
 })
 
 t.test('trusted proxy: an anonymous Idempotency-Key is scoped to the client, not shared by everyone behind the proxy', async (t) => {
-  const app = await build(t, { BROADSHEET_TRUST_PROXY: PROXY })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY } })
   const article = await createPublishedArticle(app)
   // Two readers whose forms happen to pick the same key: in one shared scope Bob would get a 422.
   const post = (client: string) => postComment(app, article.id, commentForm(), { ip: PROXY, headers: { 'x-forwarded-for': client, 'idempotency-key': 'same-key-123' } })
@@ -78,7 +78,7 @@ t.test('trusted proxy: an anonymous Idempotency-Key is scoped to the client, not
 })
 
 t.test('no trust (the default): X-Forwarded-For is ignored, so a client cannot escape a limit by sending it', async (t) => {
-  const app = await build(t, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' } })
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), { ip: ALICE, headers: { 'x-forwarded-for': '192.0.2.1' } })).statusCode, 201)
@@ -96,19 +96,19 @@ t.test('no trust (the default): X-Forwarded-For is ignored, so a client cannot e
 t.test('a hop count trusts that many nearest peers: the address before them is the client\'s', async (t) => {
   // A CDN (10.0.0.9) in front of a load balancer (PROXY): the client prepends a lie.
   const chain = { ip: PROXY, headers: { 'x-forwarded-for': `192.0.2.66, ${ALICE}, 10.0.0.9` } }
-  const two = await build(t, { BROADSHEET_TRUST_PROXY: '2' })
+  const two = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: '2' } })
   const article2 = await createPublishedArticle(two)
   t.equal((await postComment(two, article2.id, commentForm(), chain)).statusCode, 201)
   t.equal(lastCommentIp(two), ALICE, 'two hops: past the CDN, not the spoofed first entry')
 
-  const one = await build(t, { BROADSHEET_TRUST_PROXY: '1' })
+  const one = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: '1' } })
   const article1 = await createPublishedArticle(one)
   t.equal((await postComment(one, article1.id, commentForm(), chain)).statusCode, 201)
   t.equal(lastCommentIp(one), '10.0.0.9', 'one hop: the peer\'s forwarder is the client')
 })
 
 t.test('an address/CIDR list: only listed proxies are believed; the client cannot pick its address by prepending to X-Forwarded-For', async (t) => {
-  const app = await build(t, { BROADSHEET_TRUST_PROXY: '10.0.0.0/8, 2001:db8:ff::/48' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: '10.0.0.0/8, 2001:db8:ff::/48' } })
   const article = await createPublishedArticle(app)
   const post = async (peer: string, xff: string) => {
     t.equal((await postComment(app, article.id, commentForm(), { ip: peer, headers: { 'x-forwarded-for': xff } })).statusCode, 201)
@@ -121,7 +121,7 @@ t.test('an address/CIDR list: only listed proxies are believed; the client canno
 })
 
 t.test('true trusts every peer: the first X-Forwarded-For entry is the client', async (t) => {
-  const app = await build(t, { BROADSHEET_TRUST_PROXY: 'true' })
+  const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: 'true' } })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), { ip: PROXY, headers: { 'x-forwarded-for': `${ALICE}, 10.0.0.9` } })).statusCode, 201)
   t.equal(lastCommentIp(app), ALICE)

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { withVaryField } from '../../src/http/caching.js'
 import { createArticle } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Vary is merged, never overwritten: the Vary: Origin @fastify/cors sets must survive the
 // Vary: Authorization of public reads, or a shared cache hands one origin's CORS answer to another.
@@ -38,7 +38,7 @@ async function answers (t: Test, app: App, headers: Record<string, string>) {
 }
 
 t.test('with CORS_ORIGINS and an Origin: the first answer, a cache hit and 304s all vary on Origin and Authorization', async (t) => {
-  const app = await build(t, { CORS_ORIGINS: ORIGIN })
+  const app = await buildTestApp(t, { env: { CORS_ORIGINS: ORIGIN } })
   for (const [name, res] of Object.entries(await answers(t, app, { origin: ORIGIN }))) {
     t.same(varies(res), ['authorization', 'origin'], `${name}: Vary ${String(res.headers.vary)}`)
     t.equal(res.headers['access-control-allow-origin'], ORIGIN, `${name}: still a CORS answer`)
@@ -46,7 +46,7 @@ t.test('with CORS_ORIGINS and an Origin: the first answer, a cache hit and 304s 
 })
 
 t.test('without CORS: Vary is Authorization alone, written once', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const [name, res] of Object.entries(await answers(t, app, { origin: ORIGIN }))) {
     t.equal(res.headers.vary, 'Authorization', name)
   }

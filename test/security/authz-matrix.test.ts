@@ -7,7 +7,7 @@
 // a revoked token, every role below the required one and the required role itself.
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, bearer, buildWith } from '../helper.js'
+import { admin, bearer, buildTestApp } from '../helper.js'
 import { articleTables, createAd, createArticle, createComment, createTaxon, freshIp, pathOf, serveOne, tokenFor } from '../fixtures.js'
 
 type Role = 'contributor' | 'author' | 'editor' | 'admin'
@@ -94,11 +94,14 @@ const ROUTE_DENIED = /^This route needs the \w+ role or higher/
 
 t.test('authorization matrix over every operation of the route table', async (t) => {
   const declared = new Map<string, string | undefined>()
-  const app: App = await buildWith(t, (app) => {
-    app.addHook('onRequest', async (request) => {
-      declared.set(`${request.method} ${request.routeOptions.url ?? ''}`, request.routeOptions.config?.auth)
-    })
-  }, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '100000' })
+  const app: App = await buildTestApp(t, {
+    env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '100000' },
+    before: (app) => {
+      app.addHook('onRequest', async (request) => {
+        declared.set(`${request.method} ${request.routeOptions.url ?? ''}`, request.routeOptions.config?.auth)
+      })
+    }
+  })
 
   // Real objects for every path parameter. The contributor and author tokens share byline A, so
   // the draft below is their own and only the route-level rule can refuse them.
@@ -236,7 +239,7 @@ t.test('authorization matrix over every operation of the route table', async (t)
 })
 
 t.test('object-level rules', async (t) => {
-  const app: App = await buildWith(t, () => {}, { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '100000' })
+  const app: App = await buildTestApp(t, { env: { BROADSHEET_AUTH_FAILURES_PER_MINUTE: '100000' } })
   const bylineA = await createTaxon(app, 'authors', { name: 'Owner A' })
   const bylineB = await createTaxon(app, 'authors', { name: 'Other B' })
   const authorA = await tokenFor(app, 'author', bylineA.id)

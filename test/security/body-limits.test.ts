@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adTables, createSlot, expectProblem } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Array sizes in request bodies: one over the bound is a 400 naming the field and the bound,
 // and nothing changes; at the bound the write goes through.
@@ -24,7 +24,7 @@ async function expectAdBound (t: Test, app: App, url: string, over: Record<strin
 }
 
 t.test('POST /v1/ad-campaigns with 101 slotKeys → 400 and nothing created; 100 → 201', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const keys: string[] = []
   for (let i = 0; i < 100; i++) keys.push((await createSlot(app, { key: `slot-${i}` })).key)
   const campaign = { name: 'Everywhere', advertiser: 'Harbour Lines' }
@@ -33,7 +33,7 @@ t.test('POST /v1/ad-campaigns with 101 slotKeys → 400 and nothing created; 100
 })
 
 t.test('POST /v1/ad-campaigns with 201 entries in a targeting list → 400 and nothing created; 200 → 201', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const campaign = { name: 'Targeted', advertiser: 'Harbour Lines' }
   for (const side of ['include', 'exclude'] as const) {
     for (const list of ['categories', 'tags', 'articles', 'authors'] as const) {
@@ -48,7 +48,7 @@ t.test('POST /v1/ad-campaigns with 201 entries in a targeting list → 400 and n
 })
 
 t.test('POST /v1/ad-campaigns with 4 devices → 400; 3 → 201', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const campaign = { name: 'Devices', advertiser: 'Harbour Lines' }
   await expectAdBound(t, app, '/v1/ad-campaigns',
     { ...campaign, targeting: { include: { devices: ['mobile', 'tablet', 'desktop', 'mobile'] } } },
@@ -57,13 +57,13 @@ t.test('POST /v1/ad-campaigns with 4 devices → 400; 3 → 201', async (t) => {
 })
 
 t.test('POST /v1/ad-slots with 21 sizes → 400 and nothing created; 20 → 201', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const slot = (key: string, n: number) => ({ key, name: 'Sidebar', placement: 'sidebar', sizes: sizes(n) })
   await expectAdBound(t, app, '/v1/ad-slots', slot('many', 21), slot('many', 20), 'sizes', 'A slot takes at most 20 sizes')
 })
 
 t.test('POST /v1/ad-slots with 11 size-mapping rules or a rule with 21 sizes → 400; 10 rules of 20 → 201', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const rules = (n: number, each = 1) => Array.from({ length: n }, (_, i) => ({ minWidth: i * 100, sizes: sizes(each) }))
   const slot = (mapping: unknown) => ({ key: 'mapped', name: 'Sidebar', placement: 'sidebar', sizes: [[300, 250]], sizeMapping: mapping })
   const before = adTables(app)
@@ -74,7 +74,7 @@ t.test('POST /v1/ad-slots with 11 size-mapping rules or a rule with 21 sizes →
 })
 
 t.test('PUT /v1/settings/comments with 1001 blocked words, emails or addresses → 400 and the settings unchanged; 1000 → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const stored = () => app.db.$client.prepare('select value from settings where key = \'comments\'').get()
   const lists: Array<[string, (i: number) => string, string]> = [
     ['words', (i) => `word${i}`, 'At most 1000 blocked words'],

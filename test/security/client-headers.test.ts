@@ -3,7 +3,7 @@
 // app or its plugins read: missing, empty, 8 KB, non-ASCII, control bytes, repeated.
 import { test, type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import { CLIENT_HEADERS, headerVariants, withHeader, type HeaderValue } from './client-headers.js'
 import { commentForm, createAd, createArticle, createComment, createPublishedArticle, createTaxon, serveOne, tokenFor } from '../fixtures.js'
 
@@ -84,7 +84,7 @@ const FORWARDED = CLIENT_HEADERS.filter((name) => name.startsWith('x-forwarded-'
 const settings = [['default settings', {}, CLIENT_HEADERS], ['BROADSHEET_TRUST_PROXY=true', { BROADSHEET_TRUST_PROXY: 'true' }, FORWARDED]] as const
 for (const [setting, env, oneByOne] of settings) {
   test(`every documented operation tolerates missing, empty, huge, non-ASCII and repeated client headers (${setting}): never a 5xx`, async (t) => {
-    await headerCases(t, await build(t, env), oneByOne)
+    await headerCases(t, await buildTestApp(t, { env }), oneByOne)
   })
 }
 

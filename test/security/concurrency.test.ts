@@ -1,9 +1,9 @@
 import t from 'tap'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import { createArticle, postComment, tokenFor } from '../fixtures.js'
 
 t.test('two editors patch one article with the same If-Match at once: exactly one wins, the other gets 412, one revision', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Contested', status: 'published' })
   const read = await app.inject({ url: `/v1/articles/${article.id}`, headers: admin })
   const etag = read.headers.etag as string
@@ -22,7 +22,7 @@ t.test('two editors patch one article with the same If-Match at once: exactly on
 })
 
 t.test('many comment posts and approvals at once keep commentCount exact', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const put = await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { moderation: 'none', postsPerMinute: 1000, duplicateWindowMinutes: 0 } })
   t.equal(put.statusCode, 200)
   const article = await createArticle(app, { title: 'Busy thread', status: 'published' })

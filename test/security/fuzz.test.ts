@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import type { ValidateFunction } from 'ajv'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import { CLIENT_HEADERS, HUGE, withHeader, type HeaderValue } from './client-headers.js'
 import { createAd, createArticle, createComment, createPublishedArticle, createTaxon, serveOne, tokenFor } from '../fixtures.js'
 
@@ -320,7 +320,7 @@ function codeOf (body: string): string {
 
 test('schema fuzzing from the OpenAPI document: no 5xx, problem+json errors, documented 2xx bodies', async (t) => {
   const started = Date.now()
-  const app = await build(t)
+  const app = await buildTestApp(t)
 
   // Real objects, so path and query parameters can hit existing ids and slugs.
   const category = await createTaxon(app, 'categories', { name: 'Fuzz World' })

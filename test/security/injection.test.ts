@@ -11,7 +11,7 @@
 // URLs, taxonomy names and ad creative html are neutralised in every output that carries them.
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import {
   createAd, createApprovedComment, createArticle, createComment, createCreative, createPublishedArticle,
   createTaxon, freshIp, moderateComment, serveOne, tokenFor
@@ -107,7 +107,7 @@ function tableCounts (app: App) {
 }
 
 t.test('SQL injection through every query and path parameter', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const editor = await tokenFor(app, 'editor')
   const category = await createTaxon(app, 'categories', { name: 'Harbour' })
   const tag = await createTaxon(app, 'tags', { name: 'Ferries' })
@@ -227,7 +227,7 @@ function assertSafeHtml (t: Test, html: unknown, label: string) {
 }
 
 t.test('XSS in articles is neutralised in every output', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const category = await createTaxon(app, 'categories', { name: 'Desk' })
   let n = 0
   for (const payload of XSS) {
@@ -251,7 +251,7 @@ t.test('XSS in articles is neutralised in every output', async (t) => {
 })
 
 t.test('XSS in comments is escaped', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app, { title: 'Comment target' })
   for (const payload of XSS) {
     const res = await app.inject({
@@ -289,7 +289,7 @@ t.test('XSS in comments is escaped', async (t) => {
 })
 
 t.test('XSS in taxonomy names stays a plain string', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const path of ['categories', 'tags', 'authors'] as const) {
     for (const payload of XSS.slice(0, 10)) {
       const res = await app.inject({ method: 'POST', url: `/v1/${path}`, headers: admin, payload: { name: payload } })
@@ -304,7 +304,7 @@ t.test('XSS in taxonomy names stays a plain string', async (t) => {
 })
 
 t.test('ad creative html only travels in a sandboxed srcdoc', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { slot, campaign } = await createAd(app)
   const payload = '<script>document.cookie</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
   app.db.$client.prepare('update ad_creatives set status = ?').run('paused')

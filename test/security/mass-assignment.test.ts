@@ -2,7 +2,7 @@
 // database shows they were never applied.
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 import { articleTables, commentRows, createArticle, createComment, createPublishedArticle, createTaxon, freshIp, taxonRows, tokenFor } from '../fixtures.js'
 
 const FORBIDDEN_ARTICLE_FIELDS: Record<string, unknown> = {
@@ -33,7 +33,7 @@ function tokenRows (app: App) {
 }
 
 t.test('articles: read-only fields on create and update', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Sea wall', body: 'Waves broke over the wall.' })
   const before = articleTables(app)
   for (const [field, value] of Object.entries(FORBIDDEN_ARTICLE_FIELDS)) {
@@ -48,7 +48,7 @@ t.test('articles: read-only fields on create and update', async (t) => {
 })
 
 t.test('articles: status for a contributor, publishedAt for an author', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const byline = await createTaxon(app, 'authors', { name: 'Contributing writer' })
   const contributor = await tokenFor(app, 'contributor', byline.id)
   const author = await tokenFor(app, 'author', byline.id)
@@ -83,7 +83,7 @@ t.test('articles: status for a contributor, publishedAt for an author', async (t
 })
 
 t.test('comments: the public POST cannot set moderation or server fields', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const article = await createPublishedArticle(app, { title: 'Open for comments' })
   const other = await createPublishedArticle(app, { title: 'Another article' })
   const fields: Record<string, unknown> = {
@@ -112,7 +112,7 @@ t.test('comments: the public POST cannot set moderation or server fields', async
 })
 
 t.test('taxonomy: id, articleCount and revision', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   for (const path of ['categories', 'tags', 'authors'] as const) {
     const item = await createTaxon(app, path, { name: `First ${path}` })
     const before = taxonRows(app, path)
@@ -127,7 +127,7 @@ t.test('taxonomy: id, articleCount and revision', async (t) => {
 })
 
 t.test('tokens: id, prefix, tokenHash and revokedAt', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const before = tokenRows(app)
   const fields: Record<string, unknown> = { id: 999, prefix: 'bs_evil', tokenHash: 'a'.repeat(64), revokedAt: null }
   for (const [field, value] of Object.entries(fields)) {

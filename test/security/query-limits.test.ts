@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, expectProblem, serveAds } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Filter complexity: every list parameter is bounded (count, repeats, length) with a 400 that
 // names it, and the bounds are in the OpenAPI document.
@@ -18,14 +18,14 @@ async function expectBound (t: Test, app: App, over: string, atBound: string, pa
 }
 
 t.test('GET /v1/articles?tag= repeated 11 times, even the same tag → 400; 10 times → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'climate' })
   const repeat = (n: number) => '/v1/articles?' + Array.from({ length: n }, () => 'tag=climate').join('&')
   await expectBound(t, app, repeat(11), repeat(10), 'tag', 'At most 10 tag filters')
 })
 
 t.test('GET /v1/articles?tag= longer than 2000 characters → 400, even when it repeats one tag; 2000 → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const atBound = `${'a,'.repeat(999)}ab`
   t.equal(atBound.length, 2000)
   // Filter values must name tags (else 400 "There is no tag"), so the two in it exist.
@@ -35,7 +35,7 @@ t.test('GET /v1/articles?tag= longer than 2000 characters → 400, even when it 
 })
 
 t.test('GET /v1/articles?tag= with a 201-character tag → 400; 200 characters → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const over = await get(app, `/v1/articles?tag=${'x'.repeat(201)}`)
   expectProblem(t, over, 400, 'validation', ONE_FIELD, [{ path: 'tag.0', message: 'A tag filter has at most 200 characters' }])
   // No slug is 200 characters long (at most 120): at the bound the value passes the length
@@ -45,13 +45,13 @@ t.test('GET /v1/articles?tag= with a 201-character tag → 400; 200 characters �
 })
 
 t.test('GET /v1/articles?q= with 13 words → 400; 12 words → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const words = (n: number) => '/v1/articles?q=' + Array.from({ length: n }, (_, i) => `w${i}`).join('+')
   await expectBound(t, app, words(13), words(12), 'q', 'q has at most 12 words', 'q has at most 12 words')
 })
 
 t.test('GET /v1/ads/serve?slots= with 21 keys → 400; 20 keys of the longest kind (64 characters) → 200', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const over = await serveAds(app, `slots=${Array.from({ length: 21 }, (_, i) => `slot-${i}`).join(',')}`)
   expectProblem(t, over, 400, 'validation', ONE_FIELD, [{ path: 'slots', message: 'At most 20 slots in one call' }])
   const longest = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}${'x'.repeat(61)}`).join(',')
@@ -77,7 +77,7 @@ function unbounded (schema: Schema, at: string): string[] {
 }
 
 t.test('OpenAPI: every query and path parameter has an upper bound (maxLength, maxItems, an enum or a pattern)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const document = app.swagger() as { paths: Record<string, Record<string, { parameters?: Array<{ in: string, name: string, schema: Schema }> }>> }
   const found: string[] = []
   for (const [path, operations] of Object.entries(document.paths)) {

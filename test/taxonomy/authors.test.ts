@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleState, createTaxon, expectJson, expectProblem, insertArticle, taxonBody, taxonRows } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // What only authors do: bio and an http(s) avatarUrl, articleCount by byline, and deletes that
 // articles block unless ?reassignTo= moves them.
@@ -19,7 +19,7 @@ function del (app: App, target: string) {
 const URL_MESSAGE = 'Use an http or https URL'
 
 t.test('POST /v1/authors → 201 with bio and avatarUrl', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await post(app, { name: 'Amara Okafor', bio: 'Foreign correspondent.', avatarUrl: 'https://img.example.com/amara.png' })
   expectJson(t, res, 201, taxonBody('authors', { id: 1, slug: 'amara-okafor', name: 'Amara Okafor', bio: 'Foreign correspondent.', avatarUrl: 'https://img.example.com/amara.png' }))
   const plain = await post(app, { name: 'José Álvarez', bio: null, avatarUrl: 'http://img.example.com/jose.png' })
@@ -27,7 +27,7 @@ t.test('POST /v1/authors → 201 with bio and avatarUrl', async (t) => {
 })
 
 t.test('POST /v1/authors → 400 naming avatarUrl for javascript:, data: and other non-http URLs; nothing is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const bad = ['javascript:alert(1)', 'JavaScript:alert(document.cookie)', 'data:image/png;base64,AAAA', 'ftp://img.example.com/a.png', 'file:///etc/passwd', '/relative/avatar.png', 'not a url']
   for (const avatarUrl of bad) {
     const res = await post(app, { name: 'Amara Okafor', avatarUrl })
@@ -39,14 +39,14 @@ t.test('POST /v1/authors → 400 naming avatarUrl for javascript:, data: and oth
 })
 
 t.test('POST /v1/authors → 400 when the bio has 5001 characters', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await post(app, { name: 'Amara Okafor', bio: 'b'.repeat(5001) })
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'bio', message: 'bio has at most 5000 characters' }])
   t.same(taxonRows(app, 'authors'), [])
 })
 
 t.test('PATCH /v1/authors/{id} → 400 for a javascript: avatarUrl and unchanged; null clears it', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor', avatarUrl: 'https://img.example.com/amara.png' })
   const before = taxonRows(app, 'authors')
   const res = await patch(app, 1, { avatarUrl: 'javascript:alert(1)' })
@@ -57,7 +57,7 @@ t.test('PATCH /v1/authors/{id} → 400 for a javascript: avatarUrl and unchanged
 })
 
 t.test('GET /v1/authors → articleCount counts published articles only', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   await createTaxon(app, 'authors', { name: 'Ben Hale' })
   insertArticle(app, { slug: 'a1', authorId: 1 })
@@ -75,7 +75,7 @@ t.test('GET /v1/authors → articleCount counts published articles only', async 
 })
 
 t.test('DELETE /v1/authors/{id} → 409 in-use while articles carry the byline, and it is still there', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   insertArticle(app, { slug: 'a1', authorId: 1, status: 'draft' })
   const rows = taxonRows(app, 'authors')
@@ -86,7 +86,7 @@ t.test('DELETE /v1/authors/{id} → 409 in-use while articles carry the byline, 
 })
 
 t.test('DELETE /v1/authors/{id}?reassignTo=<slug> → 204, the articles move and the old one is gone', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   await createTaxon(app, 'authors', { name: 'Ben Hale' })
   const a1 = insertArticle(app, { slug: 'a1', authorId: 1 })
@@ -102,7 +102,7 @@ t.test('DELETE /v1/authors/{id}?reassignTo=<slug> → 204, the articles move and
 })
 
 t.test('DELETE /v1/authors/{id}?reassignTo= → 400 for an unknown target or itself, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   insertArticle(app, { slug: 'a1', authorId: 1 })
   const rows = taxonRows(app, 'authors')

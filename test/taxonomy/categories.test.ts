@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleState, createTaxon, expectJson, expectProblem, insertArticle, taxonBody, taxonRows } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // What only categories do: description, parentId (no cycles), articleCount, and deletes that
 // articles block unless ?reassignTo= moves them.
@@ -25,7 +25,7 @@ async function tree (app: App) {
 }
 
 t.test('POST /v1/categories → 201 with description and parentId', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
   const res = await post(app, { name: 'Europe', description: 'The continent', parentId: 1 })
   expectJson(t, res, 201, taxonBody('categories', { id: 2, slug: 'europe', name: 'Europe', description: 'The continent', parentId: 1 }))
@@ -34,7 +34,7 @@ t.test('POST /v1/categories → 201 with description and parentId', async (t) =>
 })
 
 t.test('POST /v1/categories → 400 naming parentId when the parent does not exist, and nothing is created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
   const before = taxonRows(app, 'categories')
   const res = await post(app, { name: 'Europe', parentId: 99 })
@@ -47,7 +47,7 @@ t.test('POST /v1/categories → 400 naming parentId when the parent does not exi
 })
 
 t.test('POST /v1/categories → 400 naming every bad field, with a type message for a non-string name', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await post(app, { name: 7, description: 5, parentId: 'x', colour: 'red' })
   expectProblem(t, res, 400, 'validation', 'The request body has 4 invalid fields', [
     { path: 'name', message: /string/ },
@@ -59,14 +59,14 @@ t.test('POST /v1/categories → 400 naming every bad field, with a type message 
 })
 
 t.test('POST /v1/categories → 400 when the description has 2001 characters', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await post(app, { name: 'World', description: 'd'.repeat(2001) })
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'description', message: 'description has at most 2000 characters' }])
   t.same(taxonRows(app, 'categories'), [])
 })
 
 t.test('PATCH /v1/categories/{id} → 400 when the parent would be itself or one of its descendants; nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   const before = taxonRows(app, 'categories')
   const message = 'A category cannot be its own parent or the parent of one of its ancestors'
@@ -80,7 +80,7 @@ t.test('PATCH /v1/categories/{id} → 400 when the parent would be itself or one
 })
 
 t.test('PATCH /v1/categories/{id} → 200 moving a category under another branch or to the top', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   const moved = await patch(app, 3, { parentId: 4 })
   expectJson(t, moved, 200, taxonBody('categories', { id: 3, slug: 'france', name: 'France', parentId: 4 }))
@@ -94,14 +94,14 @@ t.test('PATCH /v1/categories/{id} → 200 moving a category under another branch
 })
 
 t.test('DELETE /v1/categories/{id} → 204 leaves its children at the top level', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   t.equal((await del(app, '2')).statusCode, 204)
   expectJson(t, await app.inject({ url: '/v1/categories/france' }), 200, taxonBody('categories', { id: 3, slug: 'france', name: 'France', parentId: null }))
 })
 
 t.test('GET /v1/categories → articleCount counts published articles only', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   insertArticle(app, { slug: 'a1', categoryId: 1 })
   insertArticle(app, { slug: 'a2', categoryId: 1 })
@@ -122,7 +122,7 @@ t.test('GET /v1/categories → articleCount counts published articles only', asy
 })
 
 t.test('GET /v1/categories/{id} → a new published article changes the ETag, but If-Match still holds', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
   const before = await app.inject({ url: '/v1/categories/1' })
   insertArticle(app, { slug: 'a1', categoryId: 1 })
@@ -135,7 +135,7 @@ t.test('GET /v1/categories/{id} → a new published article changes the ETag, bu
 })
 
 t.test('DELETE /v1/categories/{id} → 409 in-use while articles use it (drafts too), and it is still there', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   insertArticle(app, { slug: 'a1', categoryId: 1 })
   insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
@@ -150,7 +150,7 @@ t.test('DELETE /v1/categories/{id} → 409 in-use while articles use it (drafts 
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo=<slug> → 204, the articles move and the old one is gone', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   const a1 = insertArticle(app, { slug: 'a1', categoryId: 1 })
   const a2 = insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
@@ -170,7 +170,7 @@ t.test('DELETE /v1/categories/{id}?reassignTo=<slug> → 204, the articles move 
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo=<id> → 204 and the articles move', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   insertArticle(app, { slug: 'a1', categoryId: 3 })
   t.equal((await del(app, '3?reassignTo=2')).statusCode, 204)
@@ -179,7 +179,7 @@ t.test('DELETE /v1/categories/{id}?reassignTo=<id> → 204 and the articles move
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo= → 400 for an unknown target or itself, and nothing changes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   insertArticle(app, { slug: 'a1', categoryId: 1 })
   const rows = taxonRows(app, 'categories')
@@ -201,7 +201,7 @@ t.test('DELETE /v1/categories/{id}?reassignTo= → 400 for an unknown target or 
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo= → 412 with a stale If-Match, and no article moves', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await tree(app)
   insertArticle(app, { slug: 'a1', categoryId: 1 })
   const stale = String((await app.inject({ url: '/v1/categories/1' })).headers.etag)

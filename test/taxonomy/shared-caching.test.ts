@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createTaxon, taxonPaths } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // ETag, Cache-Control and conditional reads on every taxonomy resource.
 
@@ -10,7 +10,7 @@ const PRIVATE = 'private, no-cache'
 for (const path of taxonPaths) {
   for (const [what, url] of [['item', `/v1/${path}/1`], ['list', `/v1/${path}`]] as const) {
     t.test(`GET /v1/${path} (${what}) → ETag and public Cache-Control without a token, private with one`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       await createTaxon(app, path, { name: 'World' })
       const anonymous = await app.inject({ url })
       t.equal(anonymous.statusCode, 200)
@@ -25,7 +25,7 @@ for (const path of taxonPaths) {
     })
 
     t.test(`GET /v1/${path} (${what}) → 304 with an empty body for If-None-Match with the ETag`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       await createTaxon(app, path, { name: 'World' })
       const first = await app.inject({ url })
       const etag = String(first.headers.etag)
@@ -46,7 +46,7 @@ for (const path of taxonPaths) {
     })
 
     t.test(`GET /v1/${path} (${what}) → after a PATCH the old ETag no longer gives 304`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       await createTaxon(app, path, { name: 'World' })
       const before = await app.inject({ url })
       const patch = await app.inject({ method: 'PATCH', url: `/v1/${path}/1`, headers: admin, payload: { name: 'Globe' } })
@@ -62,7 +62,7 @@ for (const path of taxonPaths) {
   }
 
   t.test(`GET /v1/${path} → the list ETag changes when an item is added or deleted`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const one = String((await app.inject({ url: `/v1/${path}` })).headers.etag)
     await createTaxon(app, path, { name: 'Sport' })
@@ -76,7 +76,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}?fields= → its own ETag, not the full representation's`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const full = await app.inject({ url: `/v1/${path}/1` })
     const some = await app.inject({ url: `/v1/${path}/1?fields=name`, headers: { 'if-none-match': String(full.headers.etag) } })

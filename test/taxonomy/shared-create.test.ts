@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { expectJson, expectProblem, taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Create behaviour every taxonomy resource shares; kind-specific fields live in
 // categories.test.ts, tags.test.ts and authors.test.ts.
@@ -14,7 +14,7 @@ const SLUG_MESSAGE = 'Use lower-case letters, digits and single hyphens (e.g. wo
 
 for (const path of taxonPaths) {
   t.test(`POST /v1/${path} → 201 with a slug transliterated from the name`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const names: Array<[string, string]> = [['Привет мир', 'privet-mir'], ['北京', 'bei-jing'], ['Über Straße', 'uber-strasse'], ['  Trim Me  ', 'trim-me']]
     for (const [i, [name, slug]] of names.entries()) {
       const res = await post(app, path, { name })
@@ -24,7 +24,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 201 with -2, -3 … when the derived slug is taken`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const slugs = []
     for (const name of ['World', 'World', 'world!', 'WORLD']) {
       const res = await post(app, path, { name })
@@ -40,13 +40,13 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 201 with the explicit slug, not one derived from the name`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, path, { name: 'Middle East', slug: 'mideast' })
     expectJson(t, res, 201, taxonBody(path, { id: 1, slug: 'mideast', name: 'Middle East' }))
   })
 
   t.test(`POST /v1/${path} → 409 when the explicit slug is taken, and nothing is created`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     t.equal((await post(app, path, { name: 'World' })).statusCode, 201)
     const before = taxonRows(app, path)
     const res = await post(app, path, { name: 'Other', slug: 'world' })
@@ -55,7 +55,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 400 naming slug when the slug is not lower-case ASCII with single hyphens`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     for (const slug of ['World', 'two words', '-lead', 'trail-', 'a--b', 'straße', 'a_b', '']) {
       const res = await post(app, path, { name: 'World', slug })
       expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'slug', message: SLUG_MESSAGE }])
@@ -66,21 +66,21 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 400 naming an unknown field`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, path, { name: 'World', colour: 'red' })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'colour', message: '"colour" is not a field you can set here' }])
     t.same(taxonRows(app, path), [])
   })
 
   t.test(`POST /v1/${path} → 400 'Required' at path name when the name is missing`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, path, {})
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'name', message: 'Required' }])
     t.same(taxonRows(app, path), [])
   })
 
   t.test(`POST /v1/${path} → 400 when the name is empty or blank`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     for (const name of ['', '   ']) {
       const res = await post(app, path, { name })
       expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'name', message: 'name must not be empty' }])
@@ -89,7 +89,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 400 when the name has 101 characters; 100 are fine`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, path, { name: 'n'.repeat(101) })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'name', message: 'name has at most 100 characters' }])
     t.same(taxonRows(app, path), [])
@@ -98,7 +98,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 400 whose errors name every bad field`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, path, { name: 'n'.repeat(101), slug: 'Not A Slug', colour: 'red', size: 3 })
     expectProblem(t, res, 400, 'validation', 'The request body has 4 invalid fields', [
       { path: 'name', message: 'name has at most 100 characters' },
@@ -110,14 +110,14 @@ for (const path of taxonPaths) {
   })
 
   t.test(`POST /v1/${path} → 400 when the body is not an object`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await app.inject({ method: 'POST', url: `/v1/${path}`, headers: { ...admin, 'content-type': 'application/json' }, payload: '["World"]' })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'body', message: /object/ }])
     t.same(taxonRows(app, path), [])
   })
 
   t.test(`POST /v1/${path} → 201 with Location and an ETag that a GET of it honours`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const res = await post(app, path, { name: 'World' })
     const created = expectJson(t, res, 201, taxonBody(path, { id: 1, slug: 'world', name: 'World' }))
     t.equal(res.headers.location, `/v1/${path}/1`)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, expectProblem, taxonPaths, taxonRows, type TaxonPath } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // DELETE behaviour every taxonomy resource shares (articles in use: see the per-kind files).
 
@@ -11,7 +11,7 @@ function del (app: App, path: TaxonPath, id: number | string, headers: Record<st
 
 for (const path of taxonPaths) {
   t.test(`DELETE /v1/${path}/{id} → 204, then GET and DELETE → 404`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     await createTaxon(app, path, { name: 'Sport' })
     const res = await del(app, path, 1)
@@ -29,7 +29,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`DELETE /v1/${path}/{id} → 412 with a stale If-Match, and it is still there`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const stale = String((await app.inject({ url: `/v1/${path}/1` })).headers.etag)
     t.equal((await app.inject({ method: 'PATCH', url: `/v1/${path}/1`, headers: admin, payload: { name: 'Globe' } })).statusCode, 200)
@@ -41,7 +41,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`DELETE /v1/${path}/{id} → 204 with the current If-Match`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const current = String((await app.inject({ url: `/v1/${path}/1` })).headers.etag)
     const res = await del(app, path, 1, { 'if-match': current })
@@ -50,7 +50,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`DELETE /v1/${path}/{id} → 404 problem for an unknown id, and nothing is deleted`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const before = taxonRows(app, path)
     expectProblem(t, await del(app, path, 999), 404, 'not-found', /^There is no \w+ .*999/)

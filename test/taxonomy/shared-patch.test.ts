@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, expectJson, expectProblem, taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // PATCH behaviour every taxonomy resource shares.
 
@@ -18,7 +18,7 @@ function patch (app: App, path: TaxonPath, id: number | string, payload: unknown
 
 for (const path of taxonPaths) {
   t.test(`PATCH /v1/${path}/{id} → 200 changing only the fields sent; a rename keeps the slug`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const created = await createTaxon(app, path, { name: 'World', ...EXTRA[path] })
     await createTaxon(app, path, { name: 'Sport' })
     const res = await patch(app, path, 1, { name: 'Globe' })
@@ -34,7 +34,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 200 with a new slug; the old slug no longer finds it`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World', ...EXTRA[path] })
     const res = await patch(app, path, 1, { slug: 'globe' })
     expectJson(t, res, 200, taxonBody(path, { id: 1, slug: 'globe', name: 'World', ...EXTRA[path] }))
@@ -46,7 +46,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 412 with a stale If-Match, and the row is unchanged`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const stale = String((await app.inject({ url: `/v1/${path}/1` })).headers.etag)
     t.equal((await patch(app, path, 1, { name: 'Globe' })).statusCode, 200)
@@ -59,7 +59,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 200 with the current If-Match`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const current = String((await app.inject({ url: `/v1/${path}/1` })).headers.etag)
     const res = await patch(app, path, 1, { name: 'Globe' }, { 'if-match': current })
@@ -71,7 +71,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 400 for an empty body {}, and the row is unchanged`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const before = taxonRows(app, path)
     const res = await patch(app, path, 1, {})
@@ -80,7 +80,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 409 when the new slug is taken, and the row is unchanged`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     await createTaxon(app, path, { name: 'Sport' })
     const before = taxonRows(app, path)
@@ -90,7 +90,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 400 naming each bad field, and the row is unchanged`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const before = taxonRows(app, path)
     const res = await patch(app, path, 1, { name: 'n'.repeat(101), slug: 'Bad Slug', id: 5, articleCount: 3 })
@@ -108,7 +108,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`PATCH /v1/${path}/{id} → 404 problem for an unknown id, and nothing is created`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     const before = taxonRows(app, path)
     const res = await patch(app, path, 999, { name: 'Globe' })

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, expectJson, expectProblem, taxonBody, taxonPaths, type TaxonPath } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Reads every taxonomy resource shares: order, keyset pages, limits, count, q, fields, get.
 
@@ -44,19 +44,19 @@ async function walk (t: Test, app: App, path: TaxonPath, limit: number, between?
 
 for (const path of taxonPaths) {
   t.test(`GET /v1/${path} → 200 ordered by name without regard to case, then id; public`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const res = await list(app, path, '')
     expectJson(t, res, 200, { data: ORDER.map((id) => item(path, id)), meta: { limit: 20, nextCursor: null } })
   })
 
   t.test(`GET /v1/${path} → an empty page when there are none`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     expectJson(t, await list(app, path, '?count=true'), 200, { data: [], meta: { limit: 20, nextCursor: null, total: 0 } })
   })
 
   t.test(`GET /v1/${path} → keyset pages that never repeat or skip an item`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const first = await list(app, path, '?limit=2')
     expectJson(t, first, 200, { data: [item(path, 2), item(path, 4)], meta: { limit: 2, nextCursor: CURSOR } })
@@ -68,7 +68,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path} → pages neither repeat nor skip when items are added between fetches`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const { ids } = await walk(t, app, path, 3, async (page) => {
       if (page !== 1) return
@@ -82,7 +82,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path} → the next page still follows when the cursor's item is deleted`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const { ids } = await walk(t, app, path, 2, async (page) => {
       if (page !== 1) return
@@ -93,7 +93,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path} → 400 naming limit when it is outside 1..100 or not an integer`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     for (const limit of ['0', '101', 'abc', '1.5', '-1']) {
       const res = await list(app, path, `?limit=${limit}`)
       expectProblem(t, res, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'limit', message: /^limit must be an integer from 1 to 100/ }])
@@ -102,7 +102,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path} → 400 at path cursor when the cursor is not one it gave`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const forged = [
       'not-a-cursor!',
@@ -121,7 +121,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}?count=true → meta.total counts every match, not the page`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     expectJson(t, await list(app, path, '?limit=2&count=true'), 200, {
       data: [item(path, 2), item(path, 4)],
@@ -139,7 +139,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}?q= → only names containing the text, without regard to ASCII case`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     expectJson(t, await list(app, path, '?q=ALP'), 200, { data: [item(path, 2), item(path, 4), item(path, 6)], meta: { limit: 20, nextCursor: null } })
     expectJson(t, await list(app, path, '?q=ar'), 200, { data: [item(path, 3)], meta: { limit: 20, nextCursor: null } })
@@ -155,7 +155,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}?fields=name → only id and name`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const res = await list(app, path, '?fields=name&limit=2')
     expectJson(t, res, 200, { data: [{ id: 2, name: 'Alpha' }, { id: 4, name: 'alpha' }], meta: { limit: 2, nextCursor: CURSOR } })
@@ -166,7 +166,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}?fields= → 400 naming fields when a field is unknown`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     for (const url of [`/v1/${path}?fields=name,nope`, `/v1/${path}/1?fields=nope`, `/v1/${path}?fields=revision`]) {
       const res = await app.inject({ url })
@@ -175,7 +175,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}/{idOrSlug} → the same item by id and by slug; public`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     const byId = await app.inject({ url: `/v1/${path}/4` })
     expectJson(t, byId, 200, item(path, 4))
@@ -185,7 +185,7 @@ for (const path of taxonPaths) {
   })
 
   t.test(`GET /v1/${path}/{idOrSlug} → 404 problem for an unknown id or slug`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await seed(app, path)
     for (const key of ['999', 'no-such-slug']) {
       const res = await app.inject({ url: `/v1/${path}/${key}` })

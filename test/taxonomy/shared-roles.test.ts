@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, expectJson, expectProblem, taxonBody, taxonPaths, taxonRows, tokenFor, type TaxonPath } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // Who may write categories, tags and authors: editor and admin; reads are public.
 
@@ -18,7 +18,7 @@ const methods: Method[] = ['POST', 'PATCH', 'DELETE']
 for (const path of taxonPaths) {
   for (const method of methods) {
     t.test(`${method} /v1/${path} → 401 with WWW-Authenticate without a token, and nothing changes`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       await createTaxon(app, path, { name: 'World' })
       const before = taxonRows(app, path)
       const res = await write(app, method, path, {})
@@ -31,7 +31,7 @@ for (const path of taxonPaths) {
     })
 
     t.test(`${method} /v1/${path} → 403 for author and contributor tokens, and nothing changes`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       // Role tokens for authors and contributors create their bylines: make them first.
       const author = await tokenFor(app, 'author')
       const contributor = await tokenFor(app, 'contributor')
@@ -47,7 +47,7 @@ for (const path of taxonPaths) {
 
   for (const role of ['editor', 'admin'] as const) {
     t.test(`POST, PATCH, DELETE /v1/${path} → 201, 200, 204 for an ${role} token`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       const headers = role === 'admin' ? admin : (await tokenFor(app, 'editor')).headers
       const created = await write(app, 'POST', path, headers)
       expectJson(t, created, 201, taxonBody(path, { id: 1, slug: 'politics', name: 'Politics' }))
@@ -60,7 +60,7 @@ for (const path of taxonPaths) {
   }
 
   t.test(`GET /v1/${path} and /v1/${path}/{idOrSlug} → 200 without a token`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     expectJson(t, await app.inject({ url: `/v1/${path}` }), 200, { data: [taxonBody(path, { id: 1, slug: 'world', name: 'World' })], meta: { limit: 20, nextCursor: null } })
     expectJson(t, await app.inject({ url: `/v1/${path}/1` }), 200, taxonBody(path, { id: 1, slug: 'world', name: 'World' }))

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon, expectProblem, insertArticle, taxonRows, tokenFor } from '../fixtures.js'
-import { admin, build, buildWithClock } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 import { tags as tagsTable } from '../../src/db/schema.js'
 
 // A tag first named by an article write (a contributor's draft about "Acme takeover") is not
@@ -26,7 +26,7 @@ async function draftWithTag (app: App, headers: Record<string, string>, tag = 'A
 }
 
 t.test('a contributor\'s draft tag is hidden from the public until the article is live, and again once it is trashed', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   const contributor = await tokenFor(app, 'contributor')
   const draft = await draftWithTag(app, contributor.headers)
@@ -61,7 +61,7 @@ t.test('a contributor\'s draft tag is hidden from the public until the article i
 })
 
 t.test('an editor sees every tag, hidden ones included', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const contributor = await tokenFor(app, 'contributor')
   const editor = await tokenFor(app, 'editor')
   const draft = await draftWithTag(app, contributor.headers)
@@ -73,7 +73,7 @@ t.test('an editor sees every tag, hidden ones included', async (t) => {
 })
 
 t.test('a tag an editor creates through the tag routes is public with no articles; so are rows from before the change', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   // A row as the migration leaves existing ones: created_via_article takes its default, false.
   app.db.insert(tagsTable).values({ name: 'Elections', slug: 'elections' }).run()
@@ -82,7 +82,7 @@ t.test('a tag an editor creates through the tag routes is public with no article
 })
 
 t.test('an editor changing a hidden tag through the tag routes makes it an ordinary public tag', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const contributor = await tokenFor(app, 'contributor')
   await draftWithTag(app, contributor.headers)
   t.same(await listed(t, app), [])
@@ -92,7 +92,7 @@ t.test('an editor changing a hidden tag through the tag routes makes it an ordin
 })
 
 t.test('a draft naming an existing public tag leaves it public; one used by a live article stays public while a draft uses it too', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const climate = await createTaxon(app, 'tags', { name: 'Climate' })
   const contributor = await tokenFor(app, 'contributor')
   const draft = await draftWithTag(app, contributor.headers, 'climate')
@@ -103,7 +103,8 @@ t.test('a draft naming an existing public tag leaves it public; one used by a li
 })
 
 t.test('a scheduled article going live makes its new tag public with no write (the cached list expires)', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T00:00:00.000Z')
+  const clock = createClock('2025-02-01T00:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const res = await app.inject({
     method: 'POST',
     url: '/v1/articles',

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { articleState, createTaxon, expectJson, expectProblem, insertArticle, taxonBody, taxonRows } from '../fixtures.js'
-import { admin, build } from '../helper.js'
+import { admin, buildTestApp } from '../helper.js'
 
 // What only tags do: many per article, so articleCount goes through article_tags and a delete
 // simply unlinks them. Also slug and search edge cases that tags meet first (years, accents).
@@ -11,7 +11,7 @@ function del (app: App, target: string) {
 }
 
 t.test('GET /v1/tags → articleCount counts published articles only', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   await createTaxon(app, 'tags', { name: 'Energy' })
   await createTaxon(app, 'tags', { name: 'Oceans' })
@@ -32,7 +32,7 @@ t.test('GET /v1/tags → articleCount counts published articles only', async (t)
 })
 
 t.test('DELETE /v1/tags/{id} → 204 for a tag articles use: their article_tags rows go, the articles stay', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   await createTaxon(app, 'tags', { name: 'Energy' })
   const a1 = insertArticle(app, { slug: 'a1', tagIds: [1, 2] })
@@ -49,13 +49,13 @@ t.test('DELETE /v1/tags/{id} → 204 for a tag articles use: their article_tags 
 })
 
 t.test('POST /v1/tags → 201 with the fallback slug "tag" for a name with no letters or digits', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   expectJson(t, await app.inject({ method: 'POST', url: '/v1/tags', headers: admin, payload: { name: '!!!' } }), 201, taxonBody('tags', { id: 1, slug: 'tag', name: '!!!' }))
   expectJson(t, await app.inject({ method: 'POST', url: '/v1/tags', headers: admin, payload: { name: '???' } }), 201, taxonBody('tags', { id: 2, slug: 'tag-2', name: '???' }))
 })
 
 t.test('POST /v1/tags → 201 for a year tag ("2024") whose slug then finds it', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/tags', headers: admin, payload: { name: '2024' } })
   t.equal(created.statusCode, 201)
   const { id, slug } = created.json()
@@ -65,7 +65,7 @@ t.test('POST /v1/tags → 201 for a year tag ("2024") whose slug then finds it',
 })
 
 t.test('GET /v1/tags?q= → matches without regard to case beyond ASCII (Über, Привет)', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Über Straße' })
   await createTaxon(app, 'tags', { name: 'Привет мир' })
   const uber = taxonBody('tags', { id: 1, slug: 'uber-strasse', name: 'Über Straße' })
@@ -79,7 +79,7 @@ t.test('GET /v1/tags?q= → matches without regard to case beyond ASCII (Über, 
 })
 
 t.test('DELETE /v1/tags/{id} → 404 for an unknown tag, and no article link goes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   insertArticle(app, { slug: 'a1', tagIds: [1] })
   const before = articleState(app)

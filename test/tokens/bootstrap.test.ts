@@ -4,14 +4,14 @@ import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { buildApp, type App } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { admin, assertProblem, BOOTSTRAP, bearer, build, runNode, tempDir } from '../helper.js'
+import { admin, assertProblem, bearer, BOOTSTRAP, buildTestApp, runNode, tempDir } from '../helper.js'
 
 function bootstrapRows (app: App) {
   return app.db.$client.prepare("select id, name, role, prefix, revoked_at from api_tokens where name = 'bootstrap'").all() as Array<Record<string, unknown>>
 }
 
 t.test('BROADSHEET_BOOTSTRAP_TOKEN creates an admin token named bootstrap that works', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ url: '/v1/tokens', headers: admin })
   t.equal(res.statusCode, 200)
   const bootstrap = res.json().data.filter((item: { name: string }) => item.name === 'bootstrap')
@@ -21,7 +21,7 @@ t.test('BROADSHEET_BOOTSTRAP_TOKEN creates an admin token named bootstrap that w
 
 t.test('the bootstrap token prefix reveals none of the chosen secret', async (t) => {
   const secret = 'Zq7-operator-chosen-secret-4711'
-  const app = await build(t, { BROADSHEET_BOOTSTRAP_TOKEN: secret })
+  const app = await buildTestApp(t, { env: { BROADSHEET_BOOTSTRAP_TOKEN: secret } })
   const res = await app.inject({ url: '/v1/tokens', headers: bearer(secret) })
   t.equal(res.statusCode, 200)
   const [bootstrap] = res.json().data
@@ -33,12 +33,12 @@ t.test('the bootstrap token prefix reveals none of the chosen secret', async (t)
 t.test('building twice on one database file with the same bootstrap secret keeps one bootstrap token', async (t) => {
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'db', 'broadsheet.db') }
-  const first = await build(t, env)
+  const first = await buildTestApp(t, { env })
   const firstRows = bootstrapRows(first)
   t.equal(firstRows.length, 1)
   await first.close()
 
-  const second = await build(t, env)
+  const second = await buildTestApp(t, { env })
   t.same(bootstrapRows(second), firstRows)
   const res = await second.inject({ url: '/v1/tokens', headers: admin })
   t.equal(res.statusCode, 200)
@@ -89,7 +89,7 @@ t.test('CLI token create prints one bs_ secret line that the app then accepts', 
   const secret = lines[0] ?? ''
   t.match(secret, /^bs_[A-Za-z0-9_-]{40,}$/)
 
-  const app = await build(t, { DATABASE_URL: file })
+  const app = await buildTestApp(t, { env: { DATABASE_URL: file } })
   const res = await app.inject({ url: '/v1/tokens', headers: bearer(secret) })
   t.equal(res.statusCode, 200)
   t.match(res.json().data, [{ name: 'ops', role: 'admin' }])

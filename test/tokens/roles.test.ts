@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { tokenFor } from '../fixtures.js'
-import { admin, assertProblem, bearer, build } from '../helper.js'
+import { admin, assertProblem, bearer, buildTestApp } from '../helper.js'
 
 interface Route {
   name: string
@@ -29,7 +29,7 @@ async function victim (app: App) {
 
 for (const route of routes) {
   t.test(`${route.name} without a token → 401 and changes nothing`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const id = await victim(app)
     const before = tokenState(app)
     const res = await app.inject(route.request(id))
@@ -39,7 +39,7 @@ for (const route of routes) {
   })
 
   t.test(`${route.name} with a revoked admin token → 401 and changes nothing`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const id = await victim(app)
     const revokedAdmin = await tokenFor(app, 'admin')
     const revoke = await app.inject({ method: 'DELETE', url: `/v1/tokens/${revokedAdmin.id}`, headers: admin })
@@ -52,7 +52,7 @@ for (const route of routes) {
 
   for (const role of ['contributor', 'author', 'editor'] as const) {
     t.test(`${route.name} with a ${role} token → 403 and changes nothing`, async (t) => {
-      const app = await build(t)
+      const app = await buildTestApp(t)
       const id = await victim(app)
       const caller = await tokenFor(app, role)
       const before = tokenState(app)
@@ -64,7 +64,7 @@ for (const route of routes) {
   }
 
   t.test(`${route.name} with an admin token → ${route.success}`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const id = await victim(app)
     const caller = await tokenFor(app, 'admin')
     const res = await app.inject({ ...route.request(id), headers: caller.headers })
@@ -73,7 +73,7 @@ for (const route of routes) {
 }
 
 t.test('a token with a trailing space or lower-case "bearer" still authenticates', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const { secret } = await tokenFor(app, 'admin')
   const lower = await app.inject({ url: '/v1/tokens', headers: { authorization: `bearer ${secret}` } })
   t.equal(lower.statusCode, 200)
@@ -86,7 +86,7 @@ t.test('a token with a trailing space or lower-case "bearer" still authenticates
 // Authentication should come before input validation: an anonymous caller must not learn
 // how the route validates its input.
 t.test('tokens routes without a token → 401 even when the input is invalid', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const before = tokenState(app)
   const post = await app.inject({ method: 'POST', url: '/v1/tokens', payload: { role: 'root' } })
   assertProblem(t, post, 401, 'unauthorized')

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon } from '../fixtures.js'
-import { admin, assertProblem, bearer, build, buildWithClock } from '../helper.js'
+import { admin, assertProblem, bearer, buildTestApp, createClock } from '../helper.js'
 
 /** The token rows, minus last_used_at (the admin caller's own use moves it). */
 function tokenRows (app: App) {
@@ -15,7 +15,7 @@ async function createToken (t: Test, app: App, payload: Record<string, unknown>)
 }
 
 t.test('POST /v1/tokens → 201 with the secret shown once, a Location and no-store', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'newsroom importer', role: 'editor' } })
   t.equal(res.statusCode, 201)
   const body = res.json()
@@ -38,7 +38,7 @@ t.test('POST /v1/tokens → 201 with the secret shown once, a Location and no-st
 })
 
 t.test('a token secret is stored only as a SHA-256 hash', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await createToken(t, app, { name: 'ci', role: 'admin' })
   const row = app.db.$client.prepare('select * from api_tokens where id = ?').get(created.id) as Record<string, unknown>
   t.ok(row, 'the row exists')
@@ -50,7 +50,7 @@ t.test('a token secret is stored only as a SHA-256 hash', async (t) => {
 })
 
 t.test('a new admin token works on GET /v1/tokens', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await createToken(t, app, { name: 'second admin', role: 'admin' })
   const res = await app.inject({ url: '/v1/tokens', headers: bearer(created.token) })
   t.equal(res.statusCode, 200)
@@ -58,7 +58,7 @@ t.test('a new admin token works on GET /v1/tokens', async (t) => {
 })
 
 t.test('GET /v1/tokens lists tokens without secrets or hashes', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await createToken(t, app, { name: 'ci', role: 'editor' })
   const res = await app.inject({ url: '/v1/tokens', headers: admin })
   t.equal(res.statusCode, 200)
@@ -75,7 +75,7 @@ t.test('GET /v1/tokens lists tokens without secrets or hashes', async (t) => {
 })
 
 t.test('DELETE /v1/tokens/{id} revokes: 204, then the token → 401, revoking again → 404', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await createToken(t, app, { name: 'leaked', role: 'admin' })
   const works = await app.inject({ url: '/v1/tokens', headers: bearer(created.token) })
   t.equal(works.statusCode, 200)
@@ -94,13 +94,13 @@ t.test('DELETE /v1/tokens/{id} revokes: 204, then the token → 401, revoking ag
 })
 
 t.test('DELETE /v1/tokens/{id} for an id that never existed → 404', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ method: 'DELETE', url: '/v1/tokens/9999', headers: admin })
   assertProblem(t, res, 404, 'not-found')
 })
 
 t.test('DELETE /v1/tokens/{id} with a non-numeric id → 400 naming id', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const res = await app.inject({ method: 'DELETE', url: '/v1/tokens/abc', headers: admin })
   const body = assertProblem(t, res, 400, 'validation')
   t.same(body.errors, [{ path: 'id', message: 'id must be a positive integer' }])
@@ -108,7 +108,7 @@ t.test('DELETE /v1/tokens/{id} with a non-numeric id → 400 naming id', async (
 
 for (const role of ['author', 'contributor'] as const) {
   t.test(`POST /v1/tokens for a ${role} token without authorId → 400 naming authorId, nothing created`, async (t) => {
-    const app = await build(t)
+    const app = await buildTestApp(t)
     const before = tokenRows(app)
     const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'writer', role } })
     const body = assertProblem(t, res, 400, 'validation')
@@ -119,7 +119,7 @@ for (const role of ['author', 'contributor'] as const) {
 }
 
 t.test('POST /v1/tokens with an unknown authorId → 400 naming authorId, nothing created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const before = tokenRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'writer', role: 'author', authorId: 999 } })
   const body = assertProblem(t, res, 400, 'validation')
@@ -128,14 +128,14 @@ t.test('POST /v1/tokens with an unknown authorId → 400 naming authorId, nothin
 })
 
 t.test('POST /v1/tokens for an author with a real authorId → 201 bound to the byline', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const author = await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   const created = await createToken(t, app, { name: 'amara', role: 'author', authorId: author.id })
   t.match(created, { role: 'author', authorId: author.id })
 })
 
 t.test('POST /v1/tokens with a bad role → 400 naming role, nothing created', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const before = tokenRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'x', role: 'superuser' } })
   const body = assertProblem(t, res, 400, 'validation')
@@ -144,7 +144,7 @@ t.test('POST /v1/tokens with a bad role → 400 naming role, nothing created', a
 })
 
 t.test('POST /v1/tokens with an empty name or an unknown field → 400 naming each', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const before = tokenRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: '  ', role: 'editor', token: 'bs_mine' } })
   const body = assertProblem(t, res, 400, 'validation')
@@ -153,7 +153,7 @@ t.test('POST /v1/tokens with an empty name or an unknown field → 400 naming ea
 })
 
 t.test('GET /v1/tokens pages with a cursor and hides revoked tokens unless includeRevoked=true', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const made = []
   for (const name of ['one', 'two', 'three', 'four']) made.push(await createToken(t, app, { name, role: 'editor' }))
   const revoked = await app.inject({ method: 'DELETE', url: `/v1/tokens/${made[1]!.id}`, headers: admin })
@@ -186,7 +186,7 @@ t.test('GET /v1/tokens pages with a cursor and hides revoked tokens unless inclu
 })
 
 t.test('GET /v1/tokens with a bad cursor, limit or includeRevoked → 400 naming it', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const cursor = await app.inject({ url: '/v1/tokens?cursor=not-a-cursor', headers: admin })
   t.same(assertProblem(t, cursor, 400, 'validation').errors.map((e: { path: string }) => e.path), ['cursor'])
   const limit = await app.inject({ url: '/v1/tokens?limit=101', headers: admin })
@@ -196,7 +196,7 @@ t.test('GET /v1/tokens with a bad cursor, limit or includeRevoked → 400 naming
 })
 
 t.test('using a token records lastUsedAt', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   const created = await createToken(t, app, { name: 'ci', role: 'admin' })
   const res = await app.inject({ url: '/v1/tokens', headers: bearer(created.token) })
   t.equal(res.statusCode, 200)
@@ -205,7 +205,8 @@ t.test('using a token records lastUsedAt', async (t) => {
 })
 
 t.test('lastUsedAt is read from the app clock, touched at most once a minute', async (t) => {
-  const { app, clock } = await buildWithClock(t, '2025-02-01T08:00:00.000Z')
+  const clock = createClock('2025-02-01T08:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
   const lastUsed = async () => (await app.inject({ url: '/v1/tokens', headers: admin })).json().data
     .find((item: { name: string }) => item.name === 'bootstrap').lastUsedAt as string | null
   t.equal(await lastUsed(), '2025-02-01T08:00:00.000Z')
