@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../src/app.js'
 import { buildTestApp } from './helper.js'
-import { createArticle, createTaxon } from './fixtures.js'
+import { createArticle } from './fixtures/articles.js'
+import { createTaxon } from './fixtures/taxonomy.js'
 
 /** Counts statement executions (get, all, run, iterate) while fn runs. */
 async function countQueries (app: App, fn: () => Promise<unknown>): Promise<number> {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { STATUS_CODES } from 'node:http'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -100,14 +101,14 @@ export function runNode (script: string, args: string[], env: Record<string, str
   })
 }
 
-/** The parts of an inject response the problem assertions read. */
-export interface InjectedResponse { statusCode: number, headers: Record<string, unknown>, json: () => any }
+/** The parts of an inject response the assertions read. */
+export interface Answer { statusCode: number, headers: Record<string, unknown>, body: string, json: () => any }
 
 /**
  * Asserts an RFC 9457 answer: the status, application/problem+json, the members every problem
  * has, and a requestId equal to the X-Request-Id header. Returns the body for further checks.
  */
-export function assertProblem (t: Test, res: InjectedResponse, status: number, kind?: string) {
+export function assertProblem (t: Test, res: Answer, status: number, kind?: string) {
   t.equal(res.statusCode, status, `status ${status}`)
   t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'content-type is application/problem+json')
   const body = res.json()
@@ -119,6 +120,55 @@ export function assertProblem (t: Test, res: InjectedResponse, status: number, k
     requestId: String
   })
   t.equal(body.requestId, res.headers['x-request-id'], 'requestId matches X-Request-Id')
+  return body
+}
+
+/** An ISO 8601 UTC timestamp as the API writes it. */
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/**
+ * `actual` with every string that a RegExp in `pattern` matches replaced by that RegExp, so
+ * `t.same(fit(actual, expected), expected)` is an exact comparison with patterned slots.
+ */
+export function fit (actual: unknown, pattern: unknown): unknown {
+  if (pattern instanceof RegExp) return typeof actual === 'string' && pattern.test(actual) ? pattern : actual
+  if (Array.isArray(pattern) && Array.isArray(actual)) return actual.map((item, i) => fit(item, pattern[i]))
+  if (pattern && typeof pattern === 'object' && actual && typeof actual === 'object' && !Array.isArray(actual)) {
+    return Object.fromEntries(Object.entries(actual).map(([k, v]) => [k, fit(v, (pattern as Record<string, unknown>)[k])]))
+  }
+  return actual
+}
+
+/** Asserts the status, then the whole JSON body (RegExp slots for ids, timestamps …). */
+export function expectJson (t: Test, res: Answer, status: number, expected: unknown) {
+  t.equal(res.statusCode, status, `status ${status}`)
+  const body = res.json()
+  t.same(fit(body, expected), expected, 'whole body')
+  return body
+}
+
+/**
+ * Asserts an RFC 9457 answer exactly: status, application/problem+json, type, title, status,
+ * detail, requestId (= X-Request-Id) and, for validation, errors (compared sorted by path).
+ */
+export function expectProblem (t: Test, res: Answer, status: number, kind: string, detail: string | RegExp, errors?: Array<{ path: string, message: string | RegExp }>) {
+  t.equal(res.statusCode, status, `status ${status}`)
+  t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'content-type application/problem+json')
+  const body = res.json()
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  const expected: Record<string, unknown> = {
+    type: `urn:broadsheet:problem:${kind}`,
+    title: STATUS_CODES[status],
+    status,
+    detail,
+    requestId: res.headers['x-request-id']
+  }
+  const actual = { ...body }
+  if (errors) {
+    expected.errors = [...errors].sort(byPath)
+    if (Array.isArray(actual.errors)) actual.errors = [...actual.errors].sort(byPath)
+  }
+  t.same(fit(actual, expected), expected, 'whole problem body')
   return body
 }
 

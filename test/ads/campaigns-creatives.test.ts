@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { adTables, createAd, createCampaign, createCreative, createSlot, expectJson, expectProblem } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { adTables, createAd, createCampaign, createCreative, createSlot } from '../fixtures/ads.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // Campaigns and creatives: create with defaults, validation (nothing stored on a 400),
 // creatives fitting their campaign's slots, If-Match on PATCH and DELETE.

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { adStats, createAd, GOOGLEBOT_UA, hitAdUrl, serveAds, serveOne, statsRow, type ServedAd } from '../fixtures.js'
+import { adStats, createAd, GOOGLEBOT_UA, hitAdUrl, serveAds, serveOne, statsRow, type ServedAd } from '../fixtures/ads.js'
 import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Delivery limits read the counts in memory, so a cap holds before any flush; the flush

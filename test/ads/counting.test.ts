@@ -1,7 +1,10 @@
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { adCounterTables, adStats, createAd, createSlot, GOOGLEBOT_UA, hitAdUrl, serveAds, serveOne, statsRow, type ServedAd } from '../fixtures.js'
+import {
+  adCounterTables, adStats, createAd, createSlot, GOOGLEBOT_UA, hitAdUrl, serveAds, serveOne, statsRow,
+  type ServedAd
+} from '../fixtures/ads.js'
 import { buildTestApp, createClock, tempDir } from '../helper.js'
 
 // The counter buffer: serving, impressions and clicks write nothing to the database; a flush

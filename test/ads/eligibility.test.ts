@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createAd, serveAds, type ServedAd } from '../fixtures.js'
+import { createAd, serveAds, type ServedAd } from '../fixtures/ads.js'
 import { admin, buildTestApp, createClock } from '../helper.js'
 
 // Which ads may be served: creative and campaign status, the schedule (exact to the

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { adCounterTables, adStats, createAd, expectProblem, GOOGLEBOT_UA, hitAdUrl, pathOf, serveOne, statsRow, DESKTOP_UA } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { adCounterTables, adStats, createAd, GOOGLEBOT_UA, hitAdUrl, pathOf, serveOne, statsRow, DESKTOP_UA } from '../fixtures/ads.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // Click links: a 302 to the creative's targetUrl as stored, whatever the request says (never
 // an open redirect); counted once per token; a tampered token is 404 and counts nothing.

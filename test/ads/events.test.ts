@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { adCounterTables, adStats, createAd, expectProblem, GOOGLEBOT_UA, hitAdUrl, serveOne, statsRow, type ServedAd } from '../fixtures.js'
-import { buildTestApp, createClock } from '../helper.js'
+import { adCounterTables, adStats, createAd, GOOGLEBOT_UA, hitAdUrl, serveOne, statsRow, type ServedAd } from '../fixtures/ads.js'
+import { buildTestApp, createClock, expectProblem } from '../helper.js'
 import { previewToken } from '../../src/articles/preview.js'
 
 // Impression beacons: 204 always, counted once per signed token; replays, HEAD, prefetches,

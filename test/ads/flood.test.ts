@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import t from 'tap'
 import { PENDING_TOKENS_MAX, RECENT_TOKENS_MAX } from '../../src/ads/counters.js'
-import { adCounterTables, adStats, createAd, DESKTOP_UA, pathOf, statsRow, type ServedAd } from '../fixtures.js'
+import { adCounterTables, adStats, createAd, DESKTOP_UA, pathOf, statsRow, type ServedAd } from '../fixtures/ads.js'
 import { buildTestApp, createClock } from '../helper.js'
 
 // An ad-event flood from many addresses: every first use counts once, every replay (from the

@@ -1,8 +1,9 @@
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import type { App } from '../../src/app.js'
-import { adTables, createAd, createSlot, expectProblem, hitAdUrl, serveOne, tokenFor } from '../fixtures.js'
-import { admin, bearer, buildTestApp } from '../helper.js'
+import { adTables, createAd, createSlot, hitAdUrl, serveOne } from '../fixtures/ads.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, bearer, buildTestApp, expectProblem } from '../helper.js'
 
 // Who may do what with ads: serving, beacons, clicks, ads.txt and slot reads are public;
 // every write, the campaign and creative reads, stats and the ads.txt setting need editor.

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { adTables, createAd, createSlot, expectProblem, serveAds, type ServedAd } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { adTables, createAd, createSlot, serveAds, type ServedAd } from '../fixtures/ads.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // The iframe sandbox of html ads: a creative never navigates the news page itself unless its
 // slot opts in (allowTopNavigation), and never gets allow-scripts with allow-same-origin.

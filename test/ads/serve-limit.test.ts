@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { adCounterTables, createAd, DESKTOP_UA, expectProblem, hitAdUrl, type ServedAd } from '../fixtures.js'
-import { buildTestApp } from '../helper.js'
+import { adCounterTables, createAd, DESKTOP_UA, hitAdUrl, type ServedAd } from '../fixtures/ads.js'
+import { buildTestApp, expectProblem } from '../helper.js'
 
 // GET /v1/ads/serve is limited per client address (BROADSHEET_AD_SERVES_PER_MINUTE), before the
 // route's own fast path answers a URL it has seen: a repeated URL is limited like a new one.

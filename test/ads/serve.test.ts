@@ -1,7 +1,8 @@
 import t from 'tap'
 import { HTML_SANDBOX } from '../../src/ads/decision-json.js'
-import { adCounterTables, createAd, createArticle, createCampaign, createCreative, createSlot, expectProblem, serveAds, type ServedAd } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { adCounterTables, createAd, createCampaign, createCreative, createSlot, serveAds, type ServedAd } from '../fixtures/ads.js'
+import { createArticle } from '../fixtures/articles.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // GET /v1/ads/serve: one call for a whole page, the shape of each answer, and what it
 // never does (fill a slot twice from one creative or campaign, let a page cache it).

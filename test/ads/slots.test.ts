@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { adTables, createAd, createCampaign, createSlot, expectJson, expectProblem, serveOne } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { adTables, createAd, createCampaign, createSlot, serveOne } from '../fixtures/ads.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // Ad slots: create, validation, key uniqueness, If-Match, deletion guard, key renames and
 // cacheable public reads.

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { adStats, createAd, createSlot, expectJson, expectProblem, GOOGLEBOT_UA, hitAdUrl, serveAds, statsRow, type ServedAd } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { adStats, createAd, createSlot, GOOGLEBOT_UA, hitAdUrl, serveAds, statsRow, type ServedAd } from '../fixtures/ads.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // GET /v1/ads/stats: totals equal exactly the valid events sent, grouped by day, slot,
 // campaign or creative, with CTR; and ads.txt managed through the API, served as text.

@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createAd, createArticle, createTaxon, DESKTOP_UA, IPAD_UA, IPHONE_UA, serveAds, type ServedAd } from '../fixtures.js'
+import { createAd, DESKTOP_UA, IPAD_UA, IPHONE_UA, serveAds, type ServedAd } from '../fixtures/ads.js'
+import { createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // Contextual targeting: every non-empty include list must match the page, no exclude list

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createAdCounters, PENDING_TOKENS_MAX, RECENT_TOKENS_MAX } from '../../src/ads/counters.js'
-import { adCounterTables } from '../fixtures.js'
+import { adCounterTables } from '../fixtures/ads.js'
 import { buildTestApp } from '../helper.js'
 
 // The used-token memory of the ad counters is bounded (pending + recent) and a replay never

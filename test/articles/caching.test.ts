@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import { createHash } from 'node:crypto'
 import type { App } from '../../src/app.js'
-import { createArticle, createPublishedArticle, tokenFor } from '../fixtures.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { tokenFor } from '../fixtures/tokens.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // Conditional and cacheable reads of articles: ETag and If-None-Match on items, lists and

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleBody, articleTables, createArticle, createTaxon, expectJson, expectProblem, ISO_TIMESTAMP } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { articleBody, articleTables, createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem, ISO_TIMESTAMP } from '../helper.js'
 
 // POST /v1/articles: slugs, relations, tags, read-only fields, derived fields, idempotency.
 // Rendering and sanitizing live in render.test.ts.

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, buildTestApp } from '../helper.js'
-import { articleTables, createArticle, expectProblem, type Answer } from '../fixtures.js'
+import { admin, type Answer, buildTestApp, expectProblem } from '../helper.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
 
 // Uncached anonymous searches and counts spend BROADSHEET_EXPENSIVE_READS_PER_MINUTE per address.
 

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
-import { createArticle, createPublishedArticle, tokenFor } from '../fixtures.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { tokenFor } from '../fixtures/tokens.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // An html article's raw source is for token holders: anonymous answers carry the sanitized

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
-import { createArticle, createPublishedArticle, createTaxon, dataIds, expectProblem } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createArticle, createPublishedArticle, dataIds } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // GET /v1/articles?category=&author=&tag= take an id or a slug, as `article` does; a value
 // that names nothing is a 400 naming the parameter, not an empty list.

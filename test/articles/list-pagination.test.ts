@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createArticle, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock, type TestClock } from '../helper.js'
+import { createArticle } from '../fixtures/articles.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectProblem, type TestClock } from '../helper.js'
 
 // Keyset pages of GET /v1/articles: every sort walks the whole list once, in order, and stays
 // exact when articles are published between two page requests.

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import { allRows } from '../../src/db/statements.js'
 import { sql } from 'drizzle-orm'
-import { createPublishedArticle, createTaxon } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
 import { buildTestApp } from '../helper.js'
 
 // ?fields= on lists: a projection without body and html reads rows without them, and one

@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap'
-import { createArticle, createTaxon, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // GET /v1/articles?status=…: the public only ever sees published articles; a token widens the
 // list by role (editors everything, authors their own byline besides what is live).

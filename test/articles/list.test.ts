@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createArticle, createTaxon, expectProblem, ISO_TIMESTAMP, dataIds } from '../fixtures.js'
-import { admin, buildTestApp, createClock, type TestClock } from '../helper.js'
+import { createArticle, dataIds } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, createClock, expectProblem, ISO_TIMESTAMP, type TestClock } from '../helper.js'
 
 // GET /v1/articles for the public: what is visible, the order, every filter alone and with q,
 // the sorts, count, fields and the 400s for bad parameters (unknown filter values: list-filters.test.ts).

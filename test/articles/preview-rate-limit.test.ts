@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
-import { createArticle, expectJson, expectProblem } from '../fixtures.js'
-import { admin, bearer, buildTestApp } from '../helper.js'
+import { createArticle } from '../fixtures/articles.js'
+import { admin, bearer, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // Preview tokens are credentials: a bad one spends the same per-address budget of failed
 // authentication as a bad bearer token (BROADSHEET_AUTH_FAILURES_PER_MINUTE), so guessing

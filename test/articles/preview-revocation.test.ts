@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import { sign } from '../../src/lib/signing.js'
-import { createArticle, expectJson, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createArticle } from '../fixtures/articles.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // A preview link names the API token that asked for it and dies when that token is revoked:
 // revoking a leaked or departed author's token also ends the drafts they shared. Links made

@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap'
-import { createArticle, createTaxon, expectJson, expectProblem, ISO_TIMESTAMP, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem, ISO_TIMESTAMP } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}: published articles publicly, others by role or with a signed,
 // expiring preview token from POST /v1/articles/{id}/preview-token.

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
-import { createArticle, createTaxon, expectProblem, dataIds } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createArticle, dataIds } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/related: "More articles", published ones sharing the category or
 // a tag, the most shared first (the category counts as one), then the newest.

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from '../../src/articles/render.js'
-import { articleTables, createArticle } from '../fixtures.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // Article bodies are rendered (markdown or html) and sanitized before anyone reads them:

@@ -2,7 +2,7 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { rerenderArticles } from '../../src/articles/rerender.js'
 import { articles } from '../../src/db/schema.js'
-import { createArticle } from '../fixtures.js'
+import { createArticle } from '../fixtures/articles.js'
 import { buildTestApp } from '../helper.js'
 
 // Articles stored before the user-content- prefix keep their html until rendered again:

@@ -1,7 +1,9 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleTables, createArticle, createTaxon, expectProblem, ISO_TIMESTAMP, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectProblem, ISO_TIMESTAMP } from '../helper.js'
 
 // Revisions (every change kept, readable, restorable) and the trash (DELETE, restore,
 // permanent deletion).

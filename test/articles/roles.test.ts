@@ -1,7 +1,9 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleTables, createArticle, createTaxon, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // Who may write articles: contributors their own drafts, authors their own articles,
 // editors and admins anything; only admins delete for good.

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { COMMON_FACTOR, MAX_EXPANSIONS } from '../../src/articles/search-plan.js'
-import { createArticle, articleIds, dataIds } from '../fixtures.js'
+import { createArticle, articleIds, dataIds } from '../fixtures/articles.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // How search stays fast on a big index, with BROADSHEET_SEARCH_WINDOW made small so a few

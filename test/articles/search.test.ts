@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createArticle, expectProblem, articleIds, dataIds } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createArticle, articleIds, dataIds } from '../fixtures/articles.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // GET /v1/articles?q=…: full-text search over title, excerpt and body, ranked, with folded
 // diacritics and a prefix on the last word; whatever a reader types is only ever text.

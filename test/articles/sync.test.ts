@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
-import { createArticle, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createArticle } from '../fixtures/articles.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // The sync feed: sort=updatedAt&updatedAfter=X lets a script mirror changes; with a token (and
 // no status, or status=any), trashed and unpublished articles appear with their status so a

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleTables, createArticle, createTaxon, expectJson, expectProblem, fit } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem, fit } from '../helper.js'
 
 // PATCH /v1/articles/{id}: partial updates, revisions, ETag and If-Match, slugs, tags.
 

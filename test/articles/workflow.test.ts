@@ -4,8 +4,9 @@ import { eq } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { articleRevisions, articles } from '../../src/db/schema.js'
-import { articleTables, createArticle, expectProblem, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock, tempDir } from '../helper.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectProblem, tempDir } from '../helper.js'
 
 // Draft → published → draft, scheduling (with a controllable clock, the real timer and a
 // restart) and who may set publishedAt.

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { commentForm, commentRows, commentTotal, createArticle, createPublishedArticle, expectProblem, postComment } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, commentTotal, postComment } from '../fixtures/comments.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // Where a comment may be posted: a published article with comments open. Closed comments
 // answer 403, anything the public cannot see 404, and nothing is stored either way.

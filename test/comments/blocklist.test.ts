@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { commentForm, commentRows, createPublishedArticle, postComment, putCommentSettings } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // The blocklist: words (case-insensitive, in body, name, email or URL), emails (whole, or

@@ -1,7 +1,11 @@
 import t from 'tap'
 import { sign } from '../../src/lib/signing.js'
-import { commentForm, commentRows, commentTotal, createApprovedComment, createComment, createPublishedArticle, expectProblem, expectedAvatarHash, moderateComment, postComment, storedCommentStatus } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import {
+  commentForm, commentRows, commentTotal, createApprovedComment, createComment, expectedAvatarHash,
+  moderateComment, postComment, storedCommentStatus
+} from '../fixtures/comments.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // First-time moderation trusts a returning commenter only with proof: the 201 of a post carries
 // a signed commenterToken bound to the email; a later post approved at once must send it back.

@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import {
-  apiCommentCount, approvedInDb, createApprovedComment, createComment, createPublishedArticle, moderateComment, putCommentSettings
-} from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { apiCommentCount, approvedInDb, createApprovedComment, createComment, moderateComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // An article's commentCount (approved comments only) stays exact through every transition:

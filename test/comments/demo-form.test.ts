@@ -1,6 +1,7 @@
 import t from 'tap'
 import { COMMENTER_TOKEN_KEY, rememberCommenterToken, replyBody, storedCommenterToken, type TokenStorage } from '../../examples/news-site/js/commenter.js'
-import { commentRows, createPublishedArticle, moderateComment, postComment } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentRows, moderateComment, postComment } from '../fixtures/comments.js'
 import { buildTestApp } from '../helper.js'
 
 // The demo "Leave a reply" form keeps the commenterToken of each answer in localStorage and sends

@@ -2,7 +2,8 @@ import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { commentForm, createPublishedArticle, moderateComment, postComment } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, moderateComment, postComment } from '../fixtures/comments.js'
 import { admin, buildTestApp, tempDir } from '../helper.js'
 
 // DELETE /v1/comments?email= erases every copy of a commenter: their comments, the idempotent

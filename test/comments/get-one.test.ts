@@ -1,6 +1,8 @@
 import t from 'tap'
-import { createPublishedArticle, expectProblem, postComment, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { postComment } from '../fixtures/comments.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // GET /v1/comments/{id}: the moderation view of one comment, the address a comment post's
 // Location names.

@@ -1,6 +1,7 @@
 import t from 'tap'
-import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
-import { buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { buildTestApp, expectProblem } from '../helper.js'
 import { createCommentsRepository } from '../../src/comments/repository.js'
 
 // Posts that arrive together are written in one transaction, each insert atomic on its own:

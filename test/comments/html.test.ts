@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { commentForm, createPublishedArticle, putCommentSettings, postComment } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, putCommentSettings, postComment } from '../fixtures/comments.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // The html of a comment: the plain-text body escaped, web links as rel="nofollow ugc"

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
-import { buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { buildTestApp, expectProblem } from '../helper.js'
 
 // The link limit (more than maxLinks links: pending or spam, as linkAction says) and the
 // length limit (a body over maxLength is a 400 naming body).

@@ -1,8 +1,7 @@
 import t from 'tap'
-import {
-  commentRows, createComment, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem, storedCommentStatus
-} from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentRows, createComment, expectedAvatarHash, storedCommentStatus } from '../fixtures/comments.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // Moderating comments: PATCH /v1/comments/{id} (status or body), PATCH /v1/comments (bulk
 // status) and DELETE /v1/comments/{id} (for good). Counts are in counts.test.ts.

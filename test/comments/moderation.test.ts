@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap'
-import {
-  createComment, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem, moderateComment, type PostedComment
-} from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { createComment, expectedAvatarHash, moderateComment, type PostedComment } from '../fixtures/comments.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // GET /v1/comments: the editors' moderation queue across articles, with email, IP, user
 // agent and flags. Writes (PATCH, bulk, DELETE) live in moderation-writes.test.ts.

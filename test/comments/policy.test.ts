@@ -1,6 +1,7 @@
 import t from 'tap'
-import { commentRows, createComment, createPublishedArticle, expectJson, moderateComment, postComment, commentForm, putCommentSettings, storedCommentStatus } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentRows, createComment, moderateComment, postComment, commentForm, putCommentSettings, storedCommentStatus } from '../fixtures/comments.js'
+import { admin, buildTestApp, expectJson } from '../helper.js'
 
 // The moderation policy: first-time (default), all, none. POST answers 201 with the status
 // the policy gave; the row says why in its flags.

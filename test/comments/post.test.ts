@@ -1,10 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import {
-  commentForm, commentRows, commentTotal, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem,
-  freshIp, ISO_TIMESTAMP, postComment
-} from '../fixtures.js'
-import { buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, commentTotal, expectedAvatarHash, freshIp, postComment } from '../fixtures/comments.js'
+import { buildTestApp, expectJson, expectProblem, ISO_TIMESTAMP } from '../helper.js'
 
 // POST /v1/articles/{idOrSlug}/comments: the "Leave a reply" form, what it answers and stores,
 // and every validation message a form shows as is. Closed and unpublished articles live in

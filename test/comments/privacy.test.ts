@@ -1,10 +1,12 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
 import {
-  apiCommentCount, approvedInDb, commentForm, commentRows, createApprovedComment, createComment, createPublishedArticle,
-  expectProblem, moderateComment, postComment, putCommentSettings, tokenFor
-} from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+  apiCommentCount, approvedInDb, commentForm, commentRows, createApprovedComment, createComment, moderateComment,
+  postComment, putCommentSettings
+} from '../fixtures/comments.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // Email, IP and user agent are for moderators only: no public answer ever carries them. And an
 // admin can erase everything stored for one commenter's email.

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { descendantsSql } from '../../src/comments/repository.js'
-import { createComment, createPublishedArticle, putCommentSettings } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { createComment, putCommentSettings } from '../fixtures/comments.js'
 import { buildTestApp } from '../helper.js'
 
 const dialect = new SQLiteSyncDialect()

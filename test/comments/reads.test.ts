@@ -1,10 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import {
-  createApprovedComment, createArticle, createComment, createPublishedArticle, expectedAvatarHash, expectJson, expectProblem,
-  moderateComment, putCommentSettings
-} from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { createApprovedComment, createComment, expectedAvatarHash, moderateComment, putCommentSettings } from '../fixtures/comments.js'
+import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/comments: approved comments only, oldest or newest first,
 // keyset cursor pages, count, ETag/304, and 404 for anything the public cannot see.

@@ -1,7 +1,9 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { commentForm, commentRows, createComment, createPublishedArticle, expectProblem, postComment, tokenFor } from '../fixtures.js'
-import { admin, bearer, buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, createComment, postComment } from '../fixtures/comments.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, bearer, buildTestApp, expectProblem } from '../helper.js'
 
 // Who may call each comment route. Reading approved comments and posting one need no token;
 // moderation and reading the settings need an editor; erasing by email and writing the

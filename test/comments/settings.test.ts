@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { createComment, createPublishedArticle, expectJson, expectProblem, putCommentSettings } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { createComment, putCommentSettings } from '../fixtures/comments.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // PUT /v1/settings/comments (admin): replaces the comment settings; absent fields take their
 // defaults; a bad value is a 400 naming it, and the settings stay as they were.

@@ -1,8 +1,7 @@
 import t from 'tap'
-import {
-  commentForm, commentRows, commentTotal, createComment, createPublishedArticle, expectProblem, postComment, putCommentSettings, storedCommentStatus
-} from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, commentTotal, createComment, postComment, putCommentSettings, storedCommentStatus } from '../fixtures/comments.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // Spam defences that act on who posts and how: the honeypot, the per-IP rate limit and
 // duplicate detection; and spam kept for editors. Links, length and the blocklist live in

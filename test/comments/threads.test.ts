@@ -1,9 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import {
-  commentForm, commentRows, createApprovedComment, createComment, createPublishedArticle, expectProblem, moderateComment, postComment, putCommentSettings
-} from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, createApprovedComment, createComment, moderateComment, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // Replies: parentId must name an approved comment of the same article, and nesting stops at
 // maxDepth (a top-level comment has depth 1). The nested public view is in tree.test.ts.

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createApprovedComment, createComment, createPublishedArticle, moderateComment, putCommentSettings } from '../fixtures.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { createApprovedComment, createComment, moderateComment, putCommentSettings } from '../fixtures/comments.js'
 import { buildTestApp, createClock } from '../helper.js'
 
 // GET /v1/articles/{idOrSlug}/comments?tree=true: top-level comments are paged, each with its

@@ -3,7 +3,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { openDatabase } from '../../src/db/client.js'
 import { runMigrations } from '../../src/db/migrate.js'
-import { createTaxon } from '../fixtures.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
 import { buildTestApp, tempDir } from '../helper.js'
 
 const expectedTables = ['api_tokens', 'article_tags', 'articles', 'authors', 'categories', 'settings', 'tags']

@@ -1,6 +1,8 @@
 import t from 'tap'
-import { adStats, commentForm, commentRows, createAd, createPublishedArticle, DESKTOP_UA, expectProblem, postComment, putCommentSettings, serveOne, statsRow } from '../fixtures.js'
-import { buildTestApp } from '../helper.js'
+import { adStats, createAd, DESKTOP_UA, serveOne, statsRow } from '../fixtures/ads.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { buildTestApp, expectProblem } from '../helper.js'
 
 // config.addressLimit: per-address limits of the public write routes (comment posts, ad events).
 

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { commentForm, createArticle, createPublishedArticle, postComment, putCommentSettings } from '../fixtures.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // The response headers the OpenAPI document promises (src/http/openapi-headers.ts), checked on

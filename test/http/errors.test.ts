@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, tokenFor } from '../fixtures.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
 import { admin, assertProblem, bearer, buildTestApp } from '../helper.js'
 
 /** Every category row, to prove a refused write changed nothing. */

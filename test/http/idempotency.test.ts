@@ -2,7 +2,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp, createClock } from '../helper.js'
 import { idempotencyKeys } from '../../src/db/schema.js'
-import { tokenFor } from '../fixtures.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 const post = (headers: Record<string, string>, payload: Record<string, unknown>) => ({ method: 'POST' as const, url: '/v1/tags', headers, payload })
 

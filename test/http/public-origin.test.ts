@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
-import { adStats, createAd, expectProblem, hitAdUrl, serveAds, type ServedAd } from '../fixtures.js'
-import { buildTestApp } from '../helper.js'
+import { adStats, createAd, hitAdUrl, serveAds, type ServedAd } from '../fixtures/ads.js'
+import { buildTestApp, expectProblem } from '../helper.js'
 import type { App } from '../../src/app.js'
 
 // Absolute URLs (ad click and impression links, relative ad images) come from app.publicOrigin:

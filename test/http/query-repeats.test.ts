@@ -1,6 +1,5 @@
 import t from 'tap'
-import { expectProblem } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // A query parameter that takes one value but comes repeated (`?q=a&q=b` parses as a list) is a
 // 400 naming it with "Give <name> once", on every route, instead of "expected string, received array".

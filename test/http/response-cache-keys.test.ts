@@ -3,7 +3,9 @@ import type { App } from '../../src/app.js'
 import { createCacheKeyOf, knownQueryKeys } from '../../src/http/cache-key.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
 import { admin, buildTestApp } from '../helper.js'
-import { createArticle, createApprovedComment, createTaxon } from '../fixtures.js'
+import { createArticle } from '../fixtures/articles.js'
+import { createApprovedComment } from '../fixtures/comments.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
 
 // The response cache keys an answer by its path and known query parameters only.
 

@@ -4,7 +4,8 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp, createClock, tempDir } from '../helper.js'
 import { ADMISSION_WINDOW, DATA_VERSION_POLL_MS } from '../../src/http/response-cache.js'
-import { commentForm, createArticle, postComment, putCommentSettings } from '../fixtures.js'
+import { createArticle } from '../fixtures/articles.js'
+import { commentForm, postComment, putCommentSettings } from '../fixtures/comments.js'
 
 /** A published article, its public read's title, and a change written past the API (no cache is told). */
 async function watchedArticle (app: App, title: string) {

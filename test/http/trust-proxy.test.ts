@@ -1,6 +1,8 @@
 import t from 'tap'
-import { adStats, commentForm, commentRows, createAd, createPublishedArticle, DESKTOP_UA, expectProblem, pathOf, postComment, putCommentSettings, serveOne } from '../fixtures.js'
-import { admin, bearer, buildTestApp } from '../helper.js'
+import { adStats, createAd, DESKTOP_UA, pathOf, serveOne } from '../fixtures/ads.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { admin, bearer, buildTestApp, expectProblem } from '../helper.js'
 
 // BROADSHEET_TRUST_PROXY: behind a proxy every request comes from the proxy's address, so each
 // per-address rule (failed authentication, comment posts, ad events, the comment IP and its

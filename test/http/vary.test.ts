@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { withVaryField } from '../../src/http/caching.js'
-import { createArticle } from '../fixtures.js'
+import { createArticle } from '../fixtures/articles.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // Vary is merged, never overwritten: the Vary: Origin @fastify/cors sets must survive the

@@ -8,7 +8,11 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, bearer, buildTestApp } from '../helper.js'
-import { articleTables, createAd, createArticle, createComment, createTaxon, freshIp, pathOf, serveOne, tokenFor } from '../fixtures.js'
+import { createAd, pathOf, serveOne } from '../fixtures/ads.js'
+import { articleTables, createArticle } from '../fixtures/articles.js'
+import { createComment, freshIp } from '../fixtures/comments.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 type Role = 'contributor' | 'author' | 'editor' | 'admin'
 // `ignores-token`: public, and any token is ignored rather than checked (the probes, config.ignoreToken).

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { adTables, createSlot, expectProblem } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { adTables, createSlot } from '../fixtures/ads.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // Array sizes in request bodies: one over the bound is a 400 naming the field and the bound,
 // and nothing changes; at the bound the write goes through.

@@ -5,7 +5,11 @@ import { test, type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp } from '../helper.js'
 import { CLIENT_HEADERS, headerVariants, withHeader, type HeaderValue } from './client-headers.js'
-import { commentForm, createAd, createArticle, createComment, createPublishedArticle, createTaxon, serveOne, tokenFor } from '../fixtures.js'
+import { createAd, serveOne } from '../fixtures/ads.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, createComment } from '../fixtures/comments.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 type Json = Record<string, any>
 

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { admin, buildTestApp } from '../helper.js'
-import { createArticle, postComment, tokenFor } from '../fixtures.js'
+import { createArticle } from '../fixtures/articles.js'
+import { postComment } from '../fixtures/comments.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 t.test('two editors patch one article with the same If-Match at once: exactly one wins, the other gets 412, one revision', async (t) => {
   const app = await buildTestApp(t)

@@ -11,7 +11,11 @@ import addFormatsModule from 'ajv-formats'
 import type { ValidateFunction } from 'ajv'
 import { admin, buildTestApp } from '../helper.js'
 import { CLIENT_HEADERS, HUGE, withHeader, type HeaderValue } from './client-headers.js'
-import { createAd, createArticle, createComment, createPublishedArticle, createTaxon, serveOne, tokenFor } from '../fixtures.js'
+import { createAd, serveOne } from '../fixtures/ads.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { createComment } from '../fixtures/comments.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 const SEED = 20260807
 const RUNS_PER_OPERATION = 44 // each run sends the case twice: with and without the admin token

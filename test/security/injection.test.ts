@@ -12,10 +12,11 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp } from '../helper.js'
-import {
-  createAd, createApprovedComment, createArticle, createComment, createCreative, createPublishedArticle,
-  createTaxon, freshIp, moderateComment, serveOne, tokenFor
-} from '../fixtures.js'
+import { createAd, createCreative, serveOne } from '../fixtures/ads.js'
+import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { createApprovedComment, createComment, freshIp, moderateComment } from '../fixtures/comments.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 export const INJECTIONS: string[] = [
   '\' OR \'1\'=\'1',

@@ -3,7 +3,10 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp } from '../helper.js'
-import { articleTables, commentRows, createArticle, createComment, createPublishedArticle, createTaxon, freshIp, taxonRows, tokenFor } from '../fixtures.js'
+import { articleTables, createArticle, createPublishedArticle } from '../fixtures/articles.js'
+import { commentRows, createComment, freshIp } from '../fixtures/comments.js'
+import { createTaxon, taxonRows } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
 
 const FORBIDDEN_ARTICLE_FIELDS: Record<string, unknown> = {
   id: 999,

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, expectProblem, serveAds } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { serveAds } from '../fixtures/ads.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // Filter complexity: every list parameter is bounded (count, repeats, length) with a 400 that
 // names it, and the bounds are in the OpenAPI document.

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleState, createTaxon, expectJson, expectProblem, insertArticle, taxonBody, taxonRows } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { articleState, insertArticle } from '../fixtures/articles.js'
+import { createTaxon, taxonBody, taxonRows } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // What only authors do: bio and an http(s) avatarUrl, articleCount by byline, and deletes that
 // articles block unless ?reassignTo= moves them.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createTaxon, taxonPaths } from '../fixtures.js'
+import { createTaxon, taxonPaths } from '../fixtures/taxonomy.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // ETag, Cache-Control and conditional reads on every taxonomy resource.

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { expectJson, expectProblem, taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // Create behaviour every taxonomy resource shares; kind-specific fields live in
 // categories.test.ts, tags.test.ts and authors.test.ts.

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, expectProblem, taxonPaths, taxonRows, type TaxonPath } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createTaxon, taxonPaths, taxonRows, type TaxonPath } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // DELETE behaviour every taxonomy resource shares (articles in use: see the per-kind files).
 

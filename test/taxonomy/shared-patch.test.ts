@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, expectJson, expectProblem, taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createTaxon, taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // PATCH behaviour every taxonomy resource shares.
 

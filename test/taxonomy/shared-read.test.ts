@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, expectJson, expectProblem, taxonBody, taxonPaths, type TaxonPath } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createTaxon, taxonBody, taxonPaths, type TaxonPath } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // Reads every taxonomy resource shares: order, keyset pages, limits, count, q, fields, get.
 

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, expectJson, expectProblem, taxonBody, taxonPaths, taxonRows, tokenFor, type TaxonPath } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { createTaxon, taxonBody, taxonPaths, taxonRows, type TaxonPath } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // Who may write categories, tags and authors: editor and admin; reads are public.
 

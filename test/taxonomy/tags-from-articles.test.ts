@@ -1,7 +1,9 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon, expectProblem, insertArticle, taxonRows, tokenFor } from '../fixtures.js'
-import { admin, buildTestApp, createClock } from '../helper.js'
+import { insertArticle } from '../fixtures/articles.js'
+import { createTaxon, taxonRows } from '../fixtures/taxonomy.js'
+import { tokenFor } from '../fixtures/tokens.js'
+import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 import { tags as tagsTable } from '../../src/db/schema.js'
 
 // A tag first named by an article write (a contributor's draft about "Acme takeover") is not

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleState, createTaxon, expectJson, expectProblem, insertArticle, taxonBody, taxonRows } from '../fixtures.js'
-import { admin, buildTestApp } from '../helper.js'
+import { articleState, insertArticle } from '../fixtures/articles.js'
+import { createTaxon, taxonBody, taxonRows } from '../fixtures/taxonomy.js'
+import { admin, buildTestApp, expectJson, expectProblem } from '../helper.js'
 
 // What only tags do: many per article, so articleCount goes through article_tags and a delete
 // simply unlinks them. Also slug and search edge cases that tags meet first (years, accents).

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { tokenFor } from '../fixtures.js'
+import { tokenFor } from '../fixtures/tokens.js'
 import { admin, assertProblem, bearer, buildTestApp } from '../helper.js'
 
 interface Route {

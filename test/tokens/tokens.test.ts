@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { createTaxon } from '../fixtures.js'
+import { createTaxon } from '../fixtures/taxonomy.js'
 import { admin, assertProblem, bearer, buildTestApp, createClock } from '../helper.js'
 
 /** The token rows, minus last_used_at (the admin caller's own use moves it). */
