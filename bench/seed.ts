@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { openDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import { openDatabase } from '../src/db/client.js'
+import { runMigrations } from '../src/db/migrate.js'
 import { buildVocabulary, mulberry32, zipfSampler } from './vocabulary.js'
 
 /**

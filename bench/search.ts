@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { tuneHeap } from '../../src/lib/heap.js'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { tuneHeap } from '../src/lib/heap.js'
 import { benchDatabase, type BenchSearch } from './seed.js'
 
 const { values } = parseArgs({

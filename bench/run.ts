@@ -7,7 +7,7 @@
 // Every read scenario runs warm (the newest stories, one list URL, one common search: what a
 // news site's traffic looks like, served mostly from the response cache), and the reads by
 // slug, the lists and the searches again "uncached", cycling through more distinct URLs than
-// the response cache keeps (test/bench/search.ts times searches one at a time).
+// the response cache keeps (bench/search.ts times searches one at a time).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { benchDatabase } from './seed.js'
-import { freePort } from '../helper.js'
+import { freePort } from '../test/helper.js'
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,7 @@ const rounds = Number(values.rounds)
 if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 10)) throw new Error('--rounds is 1 to 10')
 if (!(articles >= 100 && articles <= 1_000_000)) throw new Error('--articles is 100 to 1000000')
 
-const root = new URL('../..', import.meta.url).pathname
+const root = new URL('..', import.meta.url).pathname
 const children: ChildProcess[] = []
 const TOKEN = 'bench-bootstrap-token-0123456789abcdef'
 
@@ -130,7 +130,7 @@ try {
     // The uncached search scenario measures the search itself, from one address.
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '100000000'
   }, '/health')
-  const baseline = await start(['--import', 'tsx', 'test/bench/baseline.ts'], {}, '/static/10')
+  const baseline = await start(['--import', 'tsx', 'bench/baseline.ts'], {}, '/static/10')
 
   const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   const settings = await fetch(`${server.url}/v1/settings/comments`, { method: 'PUT', headers: auth, body: JSON.stringify({ postsPerMinute: 100_000_000, duplicateWindowMinutes: 0, moderation: 'all' }) })
@@ -199,7 +199,7 @@ try {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
   const report = `# Benchmark ${new Date().toISOString()}\n\n${articles} articles; ${connections} connections; ${warmup} s warm-up and ${duration} s per scenario in ${rounds} rounds taking turns with the baseline (req/s: the mean; p50, p99 and the ratio: the median of the rounds; RSS: the highest after a round); load generator (autocannon) on the same machine.\n\nMachine: ${machine}\n\n${header}\n${rows.join('\n')}\n`
   process.stdout.write(`\n${report}`)
-  const resultsDir = join(root, 'test', 'bench', 'results')
+  const resultsDir = join(root, 'bench', 'results')
   mkdirSync(resultsDir, { recursive: true })
   writeFileSync(join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${articles}${values.only ? '-partial' : ''}.md`), report)
 } finally {
