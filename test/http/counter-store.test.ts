@@ -1,7 +1,8 @@
 import t from 'tap'
 import { createMemoryCounterStore, type CounterStore } from '../../src/lib/window-counter.js'
-import { commentForm, commentRows, createPublishedArticle, expectProblem, postComment, putCommentSettings } from '../fixtures.js'
-import { admin, assertProblem, bearer, buildTestApp, createClock } from '../helper.js'
+import { createPublishedArticle } from '../fixtures/articles.js'
+import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { admin, assertProblem, bearer, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // The limits count in app.counterStore: windows follow the app's clock, and a store that answers
 // with promises (a store shared by processes, such as Redis) counts and answers the same.
