@@ -16,6 +16,16 @@ const origin = z.string().refine((value) => {
   }
 }, { error: (issue) => `"${String(issue.input)}" is not an origin such as https://news.example.com` })
 
+/** A postgres:// URL node-postgres can use: a host, and a port if given that is a number. */
+function isPostgresUrl (value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.hostname !== '' || url.searchParams.has('host')
+  } catch {
+    return false
+  }
+}
+
 const TRUST_PROXY_RULE = 'must be false, true, a hop count (a positive integer) or a comma list of IP addresses or CIDRs such as 10.0.0.0/8,::1'
 
 /** One BROADSHEET_TRUST_PROXY list item: an IP, an IP/prefix, or a @fastify/proxy-addr preset name. */
@@ -49,7 +59,12 @@ export const EnvSchema = z.object({
     .default(3000),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_URL: z.string().trim().min(1, 'must not be empty').default('./data/broadsheet.db')
-    .refine((v) => !v.startsWith('file:') || v.length > 5, 'a file: URL needs a path'),
+    .refine((v) => !v.startsWith('file:') || v.length > 5, 'a file: URL needs a path')
+    .refine((v) => !/^postgres(?:ql)?:\/\//i.test(v) || isPostgresUrl(v), 'is not a valid postgres:// URL (postgres://user:password@host:5432/database)'),
+  BROADSHEET_PG_POOL: z.coerce.number({ error: 'must be an integer from 1 to 1000' })
+    .int('must be an integer from 1 to 1000').min(1, 'must be an integer from 1 to 1000').max(1000, 'must be an integer from 1 to 1000')
+    .default(10)
+    .describe('PostgreSQL only: the most connections each process keeps open to the database.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be one of fatal, error, warn, info, debug, trace, silent'
   }).default('info'),
@@ -99,6 +114,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   port: e.PORT,
   host: e.HOST,
   databaseUrl: e.DATABASE_URL,
+  pgPoolSize: e.BROADSHEET_PG_POOL,
   logLevel: e.LOG_LEVEL,
   corsOrigins: e.CORS_ORIGINS,
   trustProxy: e.BROADSHEET_TRUST_PROXY,

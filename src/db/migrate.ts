@@ -2,9 +2,11 @@
 import { fileURLToPath } from 'node:url'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type { Db } from './client.js'
+import { DatabaseStartError } from './database.js'
+import { lastKnownMigration, schemaTooNew } from './migration-journal.js'
 
-// src/db and dist/db sit at the same depth, so this resolves to <root>/migrations from both.
-export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
+// src/db and dist/db sit at the same depth, so these resolve to <root>/migrations/<dialect> from both.
+export const sqliteMigrationsFolder = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url))
 
 /**
  * Applies every drizzle-kit migration not yet applied; safe to run at each start.
@@ -15,12 +17,17 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
  * would cascade to its children (0005 refuses to run with them on). When a migration was
  * applied, foreign_key_check must then find nothing, or the start fails with the violations.
  */
-export function runMigrations (db: Db): void {
+export function runMigrations (db: Db, migrationsFolder = sqliteMigrationsFolder): void {
   const client = db.$client
   const applied = () => (client.prepare("select count(*) from sqlite_master where name = '__drizzle_migrations'").pluck().get() === 0
     ? 0
     : client.prepare('select count(*) from __drizzle_migrations').pluck().get() as number)
   const before = applied()
+  if (before > 0) {
+    const last = Number(client.prepare('select max(created_at) from __drizzle_migrations').pluck().get() ?? 0)
+    const known = lastKnownMigration(migrationsFolder)
+    if (last > known) throw new DatabaseStartError(schemaTooNew(last, known))
+  }
   const enforced = client.pragma('foreign_keys', { simple: true }) === 1
   if (enforced) client.pragma('foreign_keys = OFF')
   try {

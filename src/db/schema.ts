@@ -144,9 +144,9 @@ export const articleRevisions = sqliteTable('article_revisions', {
 ])
 
 // Full-text search lives in the FTS5 table articles_fts (title, excerpt, body as plain text;
-// rowid = article id), created by raw SQL in migrations/0001_articles_fts.sql because
+// rowid = article id), created by raw SQL in migrations/sqlite/0001_articles_fts.sql because
 // drizzle's schema cannot express virtual tables. src/articles/search.ts keeps it in step.
-// migrations/0004 adds articles_fts_vocab (fts5vocab 'row': each term's document count).
+// migrations/sqlite/0004 adds articles_fts_vocab (fts5vocab 'row': each term's document count).
 
 /**
  * Every term the search index has held, so the last word of a search can be expanded to

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import t from 'tap'
 import { openDatabase } from '../../src/db/client.js'
-import { migrationsFolder, runMigrations } from '../../src/db/migrate.js'
+import { sqliteMigrationsFolder, runMigrations } from '../../src/db/migrate.js'
 import { tempDir } from '../helper.js'
 
 // Migration 0005 rebuilds the articles table (body and html last). A rebuild drops the old
@@ -13,7 +13,7 @@ import { tempDir } from '../helper.js'
 /** A copy of the migrations folder whose journal stops before `tag`. */
 async function migrationsBefore (t: Parameters<typeof tempDir>[0], tag: string): Promise<string> {
   const dir = join(await tempDir(t), 'migrations')
-  cpSync(migrationsFolder, dir, { recursive: true })
+  cpSync(sqliteMigrationsFolder, dir, { recursive: true })
   const journalFile = join(dir, 'meta', '_journal.json')
   const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: Array<{ tag: string }> }
   const at = journal.entries.findIndex((e) => e.tag === tag)
@@ -90,7 +90,7 @@ t.test('migration 0005 refuses to run with foreign keys on (another runner than 
     insert into articles (id, slug, title) values (1, 'kept', 'Kept');
     insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (1, 'approved', 'Hi', 'A', 'a@example.com', 'x');
   `)
-  t.throws(() => migrate(db, { migrationsFolder }), 'plain drizzle migrate() with foreign keys on fails')
+  t.throws(() => migrate(db, { migrationsFolder: sqliteMigrationsFolder }), 'plain drizzle migrate() with foreign keys on fails')
   t.equal(c.prepare('select count(*) from comments').pluck().get(), 1, 'no comment cascaded away')
   t.not(articleColumns(db).at(-1), 'html', 'the table was not rebuilt')
 })

@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import t from 'tap'
 import { createAdCounters } from '../../src/ads/counters.js'
 import { openDatabase } from '../../src/db/client.js'
-import { migrationsFolder, runMigrations } from '../../src/db/migrate.js'
+import { sqliteMigrationsFolder, runMigrations } from '../../src/db/migrate.js'
 import { tempDir } from '../helper.js'
 
 // The compact used-token table: keyed by (expires_at, id), WITHOUT ROWID, no second index, and
@@ -15,7 +15,7 @@ const SUFFIX = '_compact_used_tokens'
 /** A file database migrated up to the migration before the compact used-token table. */
 async function databaseBefore (t: Parameters<typeof tempDir>[0]) {
   const dir = join(await tempDir(t), 'migrations')
-  cpSync(migrationsFolder, dir, { recursive: true })
+  cpSync(sqliteMigrationsFolder, dir, { recursive: true })
   const journalFile = join(dir, 'meta', '_journal.json')
   const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: Array<{ tag: string }> }
   const at = journal.entries.findIndex((e) => e.tag.endsWith(SUFFIX))

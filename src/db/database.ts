@@ -1,0 +1,83 @@
+/**
+ * The one data-layer interface both databases implement: repositories are written once
+ * against it, and `openDatabase` picks SQLite or PostgreSQL from DATABASE_URL.
+ *
+ * Queries are built with Drizzle (`db.orm` and `db.tables`, or the `sql` tag) and run through
+ * `all`, `get` and `run`, never by awaiting a builder: the SQLite implementation must see
+ * every statement so that one open transaction is never joined by another request's.
+ */
+import type { SQL } from 'drizzle-orm'
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import type * as schema from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+/**
+ * The tables, typed as SQLite's. On PostgreSQL the same names hold `pg-schema.ts`'s tables,
+ * which have the same keys and columns (a test compares them), so builder code reads alike.
+ */
+export type Tables = typeof schema
+
+/** A query the executor runs: a Drizzle builder (typed by its SQLite form) or raw `sql`. */
+export interface Runnable<T> { all: () => T[] }
+export interface RunnableOne<T> { get: () => T | undefined }
+
+/** What runs statements: the database itself, or a transaction. */
+export interface Executor {
+  readonly dialect: Dialect
+  /** Builds queries only: pass them to all/get/run. */
+  readonly orm: BetterSQLite3Database<typeof schema>
+  readonly tables: Tables
+  /** Every row. Raw `sql` rows are the driver's values under the query's aliases. */
+  all: (<T>(query: Runnable<T>) => Promise<T[]>) & (<T>(query: SQL) => Promise<T[]>)
+  /** The first row, or undefined. */
+  get: (<T>(query: RunnableOne<T>) => Promise<T | undefined>) & (<T>(query: SQL) => Promise<T | undefined>)
+  /** Runs a write; resolves to the number of rows it changed. */
+  run: (query: SQL | object) => Promise<number>
+  /**
+   * Runs `fn` in a transaction (a savepoint when already in one): committed when it resolves,
+   * rolled back when it throws. Nothing else runs on SQLite's connection meanwhile.
+   */
+  transaction: <T>(fn: (tx: Executor) => Promise<T>) => Promise<T>
+}
+
+export interface Database extends Executor {
+  /** Resolves when the database answers a trivial query; rejects with DatabaseUnavailableError. */
+  ping: () => Promise<void>
+  close: () => Promise<void>
+}
+
+/** The database could not be reached (PostgreSQL down, connection refused): a 503, not a 500. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError'
+  readonly code = 'CMS_ERR_DATABASE_UNAVAILABLE'
+}
+
+/** A start-up failure to report in one line and exit 1: bad DATABASE_URL, wrong password, schema too new. */
+export class DatabaseStartError extends Error {
+  override name = 'DatabaseStartError'
+}
+
+/** Which database a DATABASE_URL names: postgres:// and postgresql:// are PostgreSQL, anything else a SQLite file. */
+export function dialectOf (databaseUrl: string): Dialect {
+  return /^postgres(?:ql)?:\/\//i.test(databaseUrl) ? 'postgres' : 'sqlite'
+}
+
+/**
+ * A DATABASE_URL fit for a log line or an error: the password (and any credential in the
+ * query string) replaced. SQLite paths are returned as they are.
+ */
+export function redactDatabaseUrl (databaseUrl: string): string {
+  if (dialectOf(databaseUrl) === 'sqlite') return databaseUrl
+  try {
+    const url = new URL(databaseUrl)
+    if (url.hostname === '' && !url.searchParams.has('host')) throw new Error('no host')
+    if (url.password) url.password = '***'
+    for (const key of [...url.searchParams.keys()]) {
+      if (/pass|secret|key|token/i.test(key)) url.searchParams.set(key, '***')
+    }
+    return url.toString()
+  } catch {
+    return 'postgres://(not a valid URL)'
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Database interface over PostgreSQL: a node-postgres pool and Drizzle's node-postgres
+ * driver. Lost connections become DatabaseUnavailableError (a 503); the pool reconnects on
+ * the next query once the server is back.
+ */
+import pg from 'pg'
+import { is, SQL } from 'drizzle-orm'
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { DatabaseStartError, DatabaseUnavailableError, redactDatabaseUrl, type Database, type Executor, type Tables } from './database.js'
+import * as pgSchema from './pg-schema.js'
+
+// Counts and sums come back as int8/numeric, which node-postgres gives as strings to keep
+// precision past 2^53; every count Broadsheet keeps is far below that, and SQLite gives numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
+
+/** SQLSTATE classes and socket errors that mean "the server is not there", not "the query is wrong". */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'])
+
+function isUnavailable (err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const { code, message, cause } = err as { code?: unknown, message?: unknown, cause?: unknown }
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
+  if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return true
+  return cause !== undefined && cause !== err && isUnavailable(cause)
+}
+
+/** Rethrows a lost connection as DatabaseUnavailableError, anything else as it was. */
+function translate (err: unknown): never {
+  if (err instanceof DatabaseUnavailableError || !isUnavailable(err)) throw err
+  throw new DatabaseUnavailableError('The database is not reachable', { cause: err })
+}
+
+type Orm = NodePgDatabase<typeof pgSchema>
+type Queryable = Pick<Orm, 'execute' | 'transaction'>
+
+function executor (orm: Queryable): Executor {
+  const rows = async (query: unknown): Promise<unknown[]> => {
+    try {
+      return is(query, SQL) ? (await orm.execute(query)).rows : await (query as Promise<unknown[]>)
+    } catch (err) { return translate(err) }
+  }
+  return {
+    dialect: 'postgres',
+    // Builders are made by the pg driver; their types are declared as SQLite's (see Tables).
+    orm: orm as unknown as Executor['orm'],
+    tables: pgSchema as unknown as Tables,
+    all: rows as Executor['all'],
+    get: (async (query: unknown) => (await rows(query))[0]) as Executor['get'],
+    async run (query) {
+      try {
+        const result = is(query, SQL) ? await orm.execute(query) : await (query as Promise<{ rowCount: number | null }>)
+        return result.rowCount ?? 0
+      } catch (err) { return translate(err) }
+    },
+    async transaction (fn) {
+      try {
+        return await orm.transaction(async (tx) => fn(executor(tx)))
+      } catch (err) { return translate(err) }
+    }
+  }
+}
+
+export interface PgOptions { poolSize: number }
+
+/** Why a connection at start failed, in words an operator can act on (never the password). */
+function startFailure (databaseUrl: string, err: unknown): DatabaseStartError {
+  const { code, message } = (err ?? {}) as { code?: string, message?: string }
+  const reason = code === '28P01' || code === '28000'
+    ? 'the user name or password was refused'
+    : code === '3D000'
+      ? 'the database does not exist'
+      : code === 'ECONNREFUSED'
+        ? 'nothing answers at that host and port'
+        : code === 'ENOTFOUND'
+          ? 'the host name does not resolve'
+          : (message ?? String(err)).split('\n')[0]
+  return new DatabaseStartError(`DATABASE_URL ${redactDatabaseUrl(databaseUrl)}: cannot connect: ${reason}`)
+}
+
+/** Opens a pool on DATABASE_URL and checks it answers; throws DatabaseStartError otherwise. */
+export async function openPgDatabase (databaseUrl: string, { poolSize }: PgOptions): Promise<Database & { pool: pg.Pool, orm: Executor['orm'] }> {
+  let pool: pg.Pool
+  try {
+    pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5000, application_name: 'broadsheet' })
+  } catch (err) {
+    throw startFailure(databaseUrl, err)
+  }
+  // An idle connection the server closed (a restart) is dropped from the pool; the next query opens another.
+  pool.on('error', () => {})
+  try {
+    await pool.query('select 1')
+  } catch (err) {
+    await pool.end().catch(() => {})
+    throw startFailure(databaseUrl, err)
+  }
+  const orm = drizzle({ client: pool, schema: pgSchema })
+  return {
+    ...executor(orm),
+    pool,
+    async ping () {
+      try { await pool.query('select 1') } catch (err) { translate(err) }
+    },
+    async close () { await pool.end() }
+  }
+}

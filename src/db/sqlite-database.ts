@@ -1,0 +1,110 @@
+/**
+ * The Database interface over better-sqlite3. Statements run synchronously and resolve at
+ * once; what the async interface adds is a gate: while a transaction is open on the one
+ * connection, every other statement waits for it, so no request ever reads another's
+ * uncommitted rows or slips a write into its transaction (which a rollback would undo).
+ */
+import { is, SQL } from 'drizzle-orm'
+import type { Db } from './client.js'
+import type { Database, Executor, Tables } from './database.js'
+import * as schema from './schema.js'
+import { allRows, firstRow } from './statements.js'
+
+interface Builder { all: () => unknown[], get: () => unknown, run: () => { changes: number } }
+
+/** One transaction at a time; `busy` says whether one is open. */
+class Gate {
+  private tail: Promise<void> = Promise.resolve()
+  private current: Promise<void> | null = null
+
+  get busy (): boolean { return this.current !== null }
+
+  /** Resolves once no transaction is open. */
+  async idle (): Promise<void> {
+    while (this.current !== null) await this.current
+  }
+
+  /** Runs `fn` alone: after every transaction queued before it. */
+  async exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const before = this.tail
+    let release!: () => void
+    const done = new Promise<void>((resolve) => { release = resolve })
+    this.tail = before.then(() => done)
+    await before
+    this.current = done
+    try {
+      return await fn()
+    } finally {
+      this.current = null
+      release()
+    }
+  }
+}
+
+/** Wraps an open SQLite connection (see client.ts) as a Database. */
+export function sqliteDatabase (db: Db): Database {
+  const gate = new Gate()
+  const tables = schema as Tables
+  let savepoints = 0
+
+  const execAll = (query: SQL | Builder): unknown[] => is(query, SQL) ? allRows(db, query) : (query as Builder).all()
+  const execGet = (query: SQL | Builder): unknown => is(query, SQL) ? firstRow(db, query) : (query as Builder).get()
+  const execRun = (query: SQL | Builder): number => is(query, SQL) ? db.run(query).changes : (query as Builder).run().changes
+
+  /** Statements inside a transaction run at once; the transaction holds the gate. */
+  const inside: Executor = {
+    dialect: 'sqlite',
+    orm: db,
+    tables,
+    all: (async (query: SQL | Builder) => execAll(query)) as Executor['all'],
+    get: (async (query: SQL | Builder) => execGet(query)) as Executor['get'],
+    run: async (query) => execRun(query as SQL | Builder),
+    async transaction (fn) {
+      const name = `sp${++savepoints}`
+      db.$client.exec(`savepoint ${name}`)
+      try {
+        const result = await fn(inside)
+        db.$client.exec(`release ${name}`)
+        return result
+      } catch (err) {
+        db.$client.exec(`rollback to ${name}`)
+        db.$client.exec(`release ${name}`)
+        throw err
+      }
+    }
+  }
+
+  /** Outside a transaction: run at once when none is open, else after it. */
+  async function outside<T> (exec: () => T): Promise<T> {
+    if (gate.busy) await gate.idle()
+    return exec()
+  }
+
+  return {
+    dialect: 'sqlite',
+    orm: db,
+    tables,
+    all: ((query: SQL | Builder) => outside(() => execAll(query))) as Executor['all'],
+    get: ((query: SQL | Builder) => outside(() => execGet(query))) as Executor['get'],
+    run: (query) => outside(() => execRun(query as SQL | Builder)),
+    transaction: (fn) => gate.exclusive(async () => {
+      db.$client.exec('begin immediate')
+      try {
+        const result = await fn(inside)
+        db.$client.exec('commit')
+        return result
+      } catch (err) {
+        // A failed COMMIT (or a statement error SQLite answered by rolling back) leaves no transaction.
+        if (db.$client.inTransaction) db.$client.exec('rollback')
+        throw err
+      }
+    }),
+    async ping () {
+      db.$client.prepare('select 1').get()
+    },
+    async close () {
+      await gate.idle()
+      db.$client.close()
+    }
+  }
+}
