@@ -4,8 +4,9 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
-import { openDatabase, type Db } from './db/client.js'
-import { runMigrations } from './db/migrate.js'
+import type { Db } from './db/client.js'
+import { connectDatabase } from './db/connect.js'
+import { DatabaseStartError, type Database } from './db/database.js'
 import { createMemoryCounterStore, type CounterStore } from './lib/window-counter.js'
 import { loadSecret } from './db/secret.js'
 import { createSettingsRepository, type SettingsRepository } from './db/settings.js'
@@ -36,6 +37,9 @@ import fp from 'fastify-plugin'
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
+    /** The database behind the async data layer (SQLite or PostgreSQL): what repositories use. */
+    database: Database
+    /** SQLite's synchronous handle, for the repositories not yet on `database`. */
     db: Db
     /** Signs click, impression and preview links (BROADSHEET_SECRET or a persisted random one). */
     secret: string
@@ -105,13 +109,18 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   // JSON only: any other request body type is a 415, not a string handed to a schema.
   app.removeContentTypeParser(['text/plain'])
 
-  const db = openDatabase(config.databaseUrl)
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgPoolSize: config.pgPoolSize })
+  const db = database.sqlite
+  if (db === undefined) {
+    await database.close()
+    throw new DatabaseStartError('DATABASE_URL names PostgreSQL, whose schema and connection are in place, but this release still serves the API from SQLite only: use a SQLite path until PostgreSQL support is complete')
+  }
+  app.decorate('database', database)
   app.decorate('db', db)
   app.decorate('config', config)
   app.decorate('now', now)
   app.decorate('counterStore', counterStore ?? (() => createMemoryCounterStore(() => now().getTime())))
-  app.addHook('onClose', async () => { db.$client.close() })
-  runMigrations(db)
+  app.addHook('onClose', async () => { await database.close() })
   const settings = createSettingsRepository(db)
   app.decorate('settings', settings)
   app.decorate('secret', loadSecret(settings, config.secret))

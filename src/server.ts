@@ -2,6 +2,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
+import { DatabaseStartError } from './db/database.js'
 import { tuneHeap } from './lib/heap.js'
 
 /** Entry point: load config, build the app, listen, and close gracefully on signals. */
@@ -18,7 +19,17 @@ async function main () {
   }
 
   const v8Flags = tuneHeap()
-  const app = await buildApp({ config })
+  let app
+  try {
+    app = await buildApp({ config })
+  } catch (err) {
+    // A database that cannot be used is the operator's to fix: one line, no stack.
+    if (err instanceof DatabaseStartError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
   if (v8Flags.length > 0) app.log.info({ v8Flags }, 'V8 heap flags set')
 
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, run onClose (closes the database).

@@ -11,6 +11,7 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     port: 3000,
     host: '127.0.0.1',
     databaseUrl: './data/broadsheet.db',
+    pgPoolSize: 10,
     logLevel: 'info',
     corsOrigins: [],
     bootstrapToken: undefined,
@@ -68,6 +69,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_AD_SERVES_PER_MINUTE: '120',
     BROADSHEET_SEARCH_WINDOW: '2000',
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '30',
+    BROADSHEET_PG_POOL: '25',
     NODE_ENV: 'production',
     UNRELATED: 'whatever'
   })
@@ -75,6 +77,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     port: 8080,
     host: '0.0.0.0',
     databaseUrl: ':memory:',
+    pgPoolSize: 25,
     logLevel: 'warn',
     corsOrigins: ['https://news.example.com', 'http://localhost:5173'],
     bootstrapToken: 'a'.repeat(24),
@@ -106,6 +109,11 @@ const badValues: Array<[variable: string, value: string]> = [
   ['BROADSHEET_SEARCH_WINDOW', '0'],
   ['BROADSHEET_SEARCH_WINDOW', '100001'],
   ['BROADSHEET_SEARCH_WINDOW', 'all'],
+  ['BROADSHEET_PG_POOL', '0'],
+  ['BROADSHEET_PG_POOL', '1001'],
+  ['BROADSHEET_PG_POOL', 'ten'],
+  ['DATABASE_URL', 'postgres://'],
+  ['DATABASE_URL', 'postgresql://user:pw@[broken/db'],
   ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', '0'],
   ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', '2.5'],
   ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', 'lots'],
@@ -140,6 +148,16 @@ for (const [variable, value] of badValues) {
     t.equal(message.split(variable).length - 1, 1, 'the variable is named once, not repeated')
   })
 }
+
+t.test('the real server with an unreachable PostgreSQL exits 1 with one line naming DATABASE_URL, never the password', async (t) => {
+  const run = await runNode('src/server.ts', [], { DATABASE_URL: 'postgres://news:hunter2-secret@127.0.0.1:1/news', LOG_LEVEL: 'silent' })
+  t.equal(run.signal, null, 'it exited by itself, not by the timeout')
+  t.equal(run.code, 1)
+  const lines = run.stderr.split('\n').filter((line) => line !== '')
+  t.equal(lines.length, 1, `stderr is one line: ${JSON.stringify(run.stderr)}`)
+  t.match(lines[0], /^DATABASE_URL postgres:\/\/news:\*\*\*@127\.0\.0\.1:1\/news: cannot connect: /)
+  t.notMatch(run.stderr + run.stdout, /hunter2/, 'the password appears nowhere')
+})
 
 t.test('the real server with PORT=abc exits 1 with one line on stderr naming PORT', async (t) => {
   const run = await runNode('src/server.ts', [], { PORT: 'abc', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' })

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, unknownFieldMessage } from '../lib/errors.js'
+import { DatabaseUnavailableError } from '../db/database.js'
 import { domainProblem } from './domain-errors.js'
 import { problemKind } from './errors.js'
 import { problem, problemResponses, type Problem } from './problem.js'
@@ -63,6 +64,12 @@ export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
       return sendProblem(reply, problem(400, 'validation', detail, { requestId, errors }))
     }
     if (error instanceof DomainError) return sendProblem(reply, domainProblem(error, requestId))
+    if ((error as unknown) instanceof DatabaseUnavailableError) {
+      // PostgreSQL is down or restarting: the client may retry; the pool reconnects by itself.
+      request.log.error({ err: error }, 'database unavailable')
+      reply.header('retry-after', '5')
+      return sendProblem(reply, problem(503, 'database-unavailable', 'The database is not reachable; retry in a few seconds', { requestId }))
+    }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {
       // The body never carries the message, stack or SQL; the log has them with the request id.

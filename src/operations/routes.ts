@@ -1,5 +1,4 @@
 // Liveness and readiness probes: /health and /ready.
-import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { ServiceUnavailableError } from '../http/errors.js'
@@ -34,7 +33,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async function (app) {
   }, async (_request, reply) => {
     reply.header('cache-control', 'no-store')
     try {
-      app.db.get(sql`select 1`)
+      await app.database.ping()
     } catch (err) {
       app.log.error({ err }, 'readiness check failed')
       throw new ServiceUnavailableError('The database is not reachable')
