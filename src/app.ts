@@ -25,7 +25,7 @@ import './http/zod-messages.js'
 import { operationsRoutes } from './operations/routes.js'
 import { seedDemo } from './demo/seed.js'
 import { tokensRoutes } from './tokens/routes.js'
-import { createTokensRepository } from './tokens/repository.js'
+import { createTokensRepository, type TokensRepository } from './tokens/repository.js'
 import { taxonomyRoutes } from './taxonomy/routes.js'
 import { articlesPlugin } from './articles/plugin.js'
 import { commentsPlugin } from './comments/plugin.js'
@@ -49,6 +49,8 @@ declare module 'fastify' {
     settings: SettingsRepository
     /** The store of one limit's counts, by the limit's name (`auth-failures`, `address:<group>`). */
     counterStore: (name: string) => CounterStore
+    /** API tokens: the one repository auth, the token routes and preview links use. */
+    tokens: TokensRepository
   }
 }
 
@@ -121,13 +123,15 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   app.decorate('now', now)
   app.decorate('counterStore', counterStore ?? (() => createMemoryCounterStore(() => now().getTime())))
   app.addHook('onClose', async () => { await database.close() })
-  const settings = createSettingsRepository(db)
+  const settings = createSettingsRepository(database)
   app.decorate('settings', settings)
-  app.decorate('secret', loadSecret(settings, config.secret))
+  const tokens = createTokensRepository(database)
+  app.decorate('tokens', tokens)
+  app.decorate('secret', await loadSecret(settings, config.secret))
   if (!config.secret && config.nodeEnv === 'production') {
     app.log.warn('BROADSHEET_SECRET is not set: the signing key is kept in the database, so anyone with a copy of it can forge preview links, ad links and commenter tokens; set BROADSHEET_SECRET')
   }
-  if (config.bootstrapToken && createTokensRepository(db).ensureBootstrap(config.bootstrapToken) === 'revoked') {
+  if (config.bootstrapToken && await tokens.ensureBootstrap(config.bootstrapToken) === 'revoked') {
     app.log.warn('BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret')
   }
   if (config.demo) seedDemo(db, now())

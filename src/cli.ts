@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { databasePath, openDatabase } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
+import { connectDatabase } from './db/connect.js'
+import { DatabaseStartError } from './db/database.js'
 import { createTokensRepository } from './tokens/repository.js'
 import { generateOpenApi, openApiPath } from './openapi.js'
 import { importArticles } from './articles/import.js'
@@ -50,9 +52,9 @@ async function main (argv: string[]) {
 
   switch (command) {
     case 'migrate': {
-      const db = openDatabase(config.databaseUrl)
-      runMigrations(db)
-      db.$client.close()
+      // Opening the database migrates it, on SQLite and on PostgreSQL.
+      const database = await connectDatabase(config)
+      await database.close()
       process.stdout.write('Migrations applied.\n')
       return
     }
@@ -65,12 +67,11 @@ async function main (argv: string[]) {
       const role = values.role as Role
       const authorId = values.author ? Number(values.author) : null
       if ((role === 'author' || role === 'contributor') && !authorId) fail(`${role === 'author' ? 'an' : 'a'} ${role} token needs --author <id>`)
-      const db = openDatabase(config.databaseUrl)
-      runMigrations(db)
-      const repo = createTokensRepository(db)
-      if (authorId && !repo.authorExists(authorId)) fail(`there is no author with id ${authorId}`)
-      const created = repo.create({ name: values.name.trim(), role, authorId })
-      db.$client.close()
+      const database = await connectDatabase(config)
+      const repo = createTokensRepository(database)
+      if (authorId && !await repo.authorExists(authorId)) fail(`there is no author with id ${authorId}`)
+      const created = await repo.create({ name: values.name.trim(), role, authorId })
+      await database.close()
       process.stderr.write(`Created token ${created.id} (${role}, "${created.name}"). The secret is shown once:\n`)
       process.stdout.write(`${created.token}\n`)
       return
@@ -140,4 +141,10 @@ async function main (argv: string[]) {
   }
 }
 
-await main(process.argv.slice(2))
+try {
+  await main(process.argv.slice(2))
+} catch (err) {
+  // A database that cannot be used is reported as the server reports it: one line.
+  if (err instanceof DatabaseStartError) fail(err.message)
+  throw err
+}

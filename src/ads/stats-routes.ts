@@ -64,12 +64,12 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
   })
 
   // Empty until someone sets it.
-  const readAdsTxt = () => app.settings.get('ads-txt') ?? ''
+  const readAdsTxt = async () => await app.settings.get('ads-txt') ?? ''
 
   app.get('/settings/ads-txt', {
     config: { auth: 'editor' },
     schema: { tags: ['Ad serving'], operationId: 'getAdsTxt', summary: 'The ads.txt content', response: { 200: AdsTxtSchema } }
-  }, async () => ({ content: readAdsTxt() }))
+  }, async () => ({ content: await readAdsTxt() }))
 
   app.put('/settings/ads-txt', {
     config: { auth: 'admin' },
@@ -86,18 +86,18 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     const error = FieldError.of(errors)
     if (error) throw error
     const value = request.body.content
-    app.settings.put('ads-txt', value, app.now().toISOString())
+    await app.settings.put('ads-txt', value, app.now().toISOString())
     return { content: value }
   })
 }
 
 /** GET /ads.txt at the site root, as text/plain. */
 export const adsTxtRoute: FastifyPluginAsyncZod = async function (app) {
-  const readAdsTxt = () => app.settings.get('ads-txt') ?? ''
+  const readAdsTxt = async () => await app.settings.get('ads-txt') ?? ''
   app.get('/ads.txt', {
     schema: { hide: true }
   }, async (request, reply) => {
-    const content = readAdsTxt()
+    const content = await readAdsTxt()
     if (notModified(request, reply, listEtag(content))) return reply
     reply.header('cache-control', 'public, max-age=3600')
     return reply.type('text/plain; charset=utf-8').serializer((p: unknown) => String(p)).send(content)

@@ -16,8 +16,8 @@ export function previewToken (secret: string, articleId: number, expiresAt: Date
  * issuing API token is still live. A token without an issuer (made before preview links named
  * one) is refused: it could never be revoked, and a new link is one request away.
  */
-export function previewAllows (secret: string, token: string, articleId: number, now: Date, tokenIsLive: (tokenId: number) => boolean): boolean {
+export async function previewAllows (secret: string, token: string, articleId: number, now: Date, tokenIsLive: (tokenId: number) => Promise<boolean>): Promise<boolean> {
   const payload = verify(secret, PURPOSE, token)
   return payload !== undefined && payload.a === articleId && typeof payload.e === 'number' && payload.e * 1000 > now.getTime() &&
-    Number.isSafeInteger(payload.t) && tokenIsLive(payload.t as number)
+    Number.isSafeInteger(payload.t) && await tokenIsLive(payload.t as number)
 }

@@ -7,7 +7,6 @@ import { UnauthorizedError } from '../http/errors.js'
 import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
-import { createTokensRepository } from '../tokens/repository.js'
 import { canReadUnpublished } from './access.js'
 import { previewAllows } from './preview.js'
 import { resolveListFilters } from './list-filters.js'
@@ -38,7 +37,7 @@ function expensiveRead (request: FastifyRequest): boolean {
 
 /** /v1/articles: public reads here; writes in write-routes.ts, revisions in revision-routes.ts. */
 export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = async function (app, { repo, scheduler, rankings }) {
-  const tokens = createTokensRepository(app.db)
+  const { tokens } = app
   app.get('/', {
     config: {
       publicCache: true,
@@ -95,7 +94,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       if (preview === undefined) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
       // A preview token is a credential: bad ones spend the address's failed-authentication budget.
       await app.authFailures.assertAllowed(request, reply)
-      if (!previewAllows(app.secret, preview, row.id, now, tokens.isLive)) {
+      if (!await previewAllows(app.secret, preview, row.id, now, tokens.isLive)) {
         await app.authFailures.record(request, reply)
         throw new UnauthorizedError('The preview token is invalid or has expired; ask for a new one')
       }

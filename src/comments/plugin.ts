@@ -5,5 +5,5 @@ import { createCommentSettings } from './settings.js'
 
 /** Comments: the public form and list, moderation and settings, all under /v1. */
 export const commentsPlugin: FastifyPluginAsync = async function (app) {
-  await app.register(commentsRoutes, { settings: createCommentSettings(app.settings, app.now) })
+  await app.register(commentsRoutes, { settings: await createCommentSettings(app.settings, app.now) })
 }

@@ -31,23 +31,24 @@ export const CommentSettingsSchema = z.strictObject({
 
 export type CommentSettings = z.infer<typeof CommentSettingsSchema>
 
-/** Reads and writes the comment settings, keeping the parsed value in memory between writes. */
-export function createCommentSettings (settings: SettingsRepository, now: () => Date) {
-  let cached: CommentSettings | undefined
+/**
+ * Reads and writes the comment settings, keeping the parsed value in memory: read once at
+ * start (every comment post consults it, some synchronously), replaced by each write.
+ */
+export async function createCommentSettings (settings: SettingsRepository, now: () => Date) {
+  const stored = await settings.get(KEY)
+  const parsed = CommentSettingsSchema.safeParse(stored !== undefined ? JSON.parse(stored) : {})
+  let current: CommentSettings = parsed.success ? parsed.data : CommentSettingsSchema.parse({})
   return {
     get (): CommentSettings {
-      if (cached) return cached
-      const stored = settings.get(KEY)
-      const parsed = CommentSettingsSchema.safeParse(stored !== undefined ? JSON.parse(stored) : {})
-      cached = parsed.success ? parsed.data : CommentSettingsSchema.parse({})
-      return cached
+      return current
     },
-    set (value: CommentSettings): CommentSettings {
-      settings.put(KEY, JSON.stringify(value), now().toISOString())
-      cached = value
+    async set (value: CommentSettings): Promise<CommentSettings> {
+      await settings.put(KEY, JSON.stringify(value), now().toISOString())
+      current = value
       return value
     }
   }
 }
 
-export type CommentSettingsStore = ReturnType<typeof createCommentSettings>
+export type CommentSettingsStore = Awaited<ReturnType<typeof createCommentSettings>>

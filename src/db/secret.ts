@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { SettingsRepository } from './settings.js'
 
 /** The signing secret: the configured one, else one generated once and kept in the database. */
-export function loadSecret (settings: SettingsRepository, configured: string | undefined): string {
+export async function loadSecret (settings: SettingsRepository, configured: string | undefined): Promise<string> {
   if (configured) return configured
-  return settings.get('secret') ?? settings.putIfAbsent('secret', randomBytes(32).toString('base64url'))
+  return await settings.get('secret') ?? await settings.putIfAbsent('secret', randomBytes(32).toString('base64url'))
 }

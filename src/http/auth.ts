@@ -3,7 +3,6 @@ import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
 import { addressKey } from '../lib/address-key.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
-import { createTokensRepository } from '../tokens/repository.js'
 import { roleAtLeast, type AuthContext, type Role } from '../lib/roles.js'
 import { TooManyRequestsError, UnauthorizedError } from './errors.js'
 import { ForbiddenError } from '../lib/errors.js'
@@ -43,7 +42,7 @@ const FAILURE_WINDOW_MS = 60_000
  * this plugin adds the check, the OpenAPI security requirement and the 401/403 responses.
  */
 export const authPlugin = fp(async function authPlugin (app) {
-  const tokens = createTokensRepository(app.db)
+  const { tokens } = app
   const max = app.config.authFailuresPerMinute
   const failures = app.counterStore('auth-failures')
   const secondsLeft = (open: WindowCount) => String(Math.max(1, Math.ceil((open.resetAt - app.now().getTime()) / 1000)))
@@ -89,7 +88,7 @@ export const authPlugin = fp(async function authPlugin (app) {
   async function authenticate (request: FastifyRequest, reply: FastifyReply, header: string) {
     await authFailures.assertAllowed(request, reply)
     const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(header)
-    const found = match ? tokens.findActive(match[1]!) : undefined
+    const found = match ? await tokens.findActive(match[1]!) : undefined
     if (!found) {
       await authFailures.record(request, reply)
       throw new UnauthorizedError(match ? 'The API token is unknown or revoked' : 'The Authorization header must be "Bearer <token>"')
@@ -97,7 +96,7 @@ export const authPlugin = fp(async function authPlugin (app) {
     request.auth = { tokenId: found.id, role: found.role, authorId: found.authorId }
     const now = app.now()
     if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) {
-      tokens.touch(found.id, now.toISOString())
+      await tokens.touch(found.id, now.toISOString())
     }
   }
 

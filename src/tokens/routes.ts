@@ -5,13 +5,12 @@ import { FieldError, NotFoundError } from '../lib/errors.js'
 import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdParamsSchema } from '../http/schemas.js'
-import { createTokensRepository } from './repository.js'
 import { CreatedTokenSchema, CreateTokenSchema, TokenListQuerySchema, TokenPageSchema } from './schemas.js'
 import { decodeCursor } from '../lib/cursor.js'
 
 /** POST, GET and DELETE /v1/tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
-  const tokens = createTokensRepository(app.db)
+  const { tokens } = app
   const tags = ['Tokens']
 
   app.post('/', {
@@ -25,8 +24,8 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
     }
   }, async (request, reply) => {
     const { authorId } = request.body
-    if (authorId && !tokens.authorExists(authorId)) throw new FieldError('authorId', `There is no author with id ${authorId}`)
-    const created = tokens.create(request.body)
+    if (authorId && !await tokens.authorExists(authorId)) throw new FieldError('authorId', `There is no author with id ${authorId}`)
+    const created = await tokens.create(request.body)
     request.log.info({ tokenId: created.id, role: created.role }, 'token created')
     reply.header('cache-control', 'no-store')
     reply.header('location', `/v1/tokens/${created.id}`)
@@ -45,7 +44,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
   }, async (request, reply) => {
     const { limit, cursor, includeRevoked } = request.query
     const afterId = cursor ? decodeCursor(cursor, z.tuple([z.number().int()]))[0] : undefined
-    const rows = tokens.list({ limit, afterId, includeRevoked: includeRevoked ?? false })
+    const rows = await tokens.list({ limit, afterId, includeRevoked: includeRevoked ?? false })
     reply.header('cache-control', 'no-store')
     return toPage(rows, limit, (row) => row, (row) => [row.id])
   })
@@ -60,7 +59,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
       response: { 204: z.undefined().describe('Revoked'), ...problemResponses(400, 404) }
     }
   }, async (request, reply) => {
-    if (!tokens.revoke(request.params.id)) throw new NotFoundError(`There is no live token with id ${request.params.id}`)
+    if (!await tokens.revoke(request.params.id, app.now().toISOString())) throw new NotFoundError(`There is no live token with id ${request.params.id}`)
     request.log.info({ tokenId: request.params.id }, 'token revoked')
     return reply.code(204).send()
   })

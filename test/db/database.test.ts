@@ -1,26 +1,11 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
-import { connectDatabase, type Connected } from '../../src/db/connect.js'
+import { connectDatabase } from '../../src/db/connect.js'
 import { DatabaseStartError, DatabaseUnavailableError, redactDatabaseUrl, dialectOf } from '../../src/db/database.js'
 import { freshPostgresUrl } from '../support/postgres.js'
+import { testDatabases } from '../support/databases.js'
 
-/** Each database the layer runs on, opened fresh and migrated; undefined when PostgreSQL is absent. */
-const dialects: Array<[string, (t: Test) => Promise<Connected | undefined>]> = [
-  ['sqlite', async (t) => {
-    const db = await connectDatabase({ databaseUrl: ':memory:', pgPoolSize: 1 })
-    t.teardown(() => db.close())
-    return db
-  }],
-  ['postgres', async (t) => {
-    const url = await freshPostgresUrl(t)
-    if (url === undefined) return undefined
-    const db = await connectDatabase({ databaseUrl: url, pgPoolSize: 4 })
-    t.teardown(() => db.close())
-    return db
-  }]
-]
-
-for (const [name, open] of dialects) {
+for (const [name, open] of testDatabases) {
   t.test(`${name}: builders and raw sql give the same row values (booleans, JSON, ISO timestamps)`, async (t) => {
     const db = await open(t)
     if (!db) return

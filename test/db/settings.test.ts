@@ -1,32 +1,37 @@
-import t, { type Test } from 'tap'
-import { openDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import t from 'tap'
+import { asc } from 'drizzle-orm'
+import type { Connected } from '../../src/db/connect.js'
 import { createSettingsRepository } from '../../src/db/settings.js'
+import { testDatabases } from '../support/databases.js'
 import { admin, buildTestApp, createClock } from '../helper.js'
 
-function repository (t: Test) {
-  const db = openDatabase(':memory:')
-  t.teardown(() => db.$client.close())
-  runMigrations(db)
-  const rows = () => db.$client.prepare('select key, value, updated_at as updatedAt from settings order by key').all()
+function repository (db: Connected) {
+  const { settings } = db.tables
+  const rows = () => db.all(db.orm.select({ key: settings.key, value: settings.value, updatedAt: settings.updatedAt }).from(settings).orderBy(asc(settings.key)))
   return { settings: createSettingsRepository(db), rows }
 }
 
-t.test('put stores a setting and replaces it, one row stamped with the time given', async (t) => {
-  const { settings, rows } = repository(t)
-  t.equal(settings.get('ads-txt'), undefined)
-  settings.put('ads-txt', 'contact=a@example.com', '2025-02-01T00:00:00.000Z')
-  settings.put('ads-txt', 'contact=b@example.com', '2025-02-02T00:00:00.000Z')
-  t.equal(settings.get('ads-txt'), 'contact=b@example.com')
-  t.same(rows(), [{ key: 'ads-txt', value: 'contact=b@example.com', updatedAt: '2025-02-02T00:00:00.000Z' }])
-})
+for (const [name, open] of testDatabases) {
+  t.test(`${name}: put stores a setting and replaces it, one row stamped with the time given`, async (t) => {
+    const db = await open(t)
+    if (!db) return
+    const { settings, rows } = repository(db)
+    t.equal(await settings.get('ads-txt'), undefined)
+    await settings.put('ads-txt', 'contact=a@example.com', '2025-02-01T00:00:00.000Z')
+    await settings.put('ads-txt', 'contact=b@example.com', '2025-02-02T00:00:00.000Z')
+    t.equal(await settings.get('ads-txt'), 'contact=b@example.com')
+    t.same(await rows(), [{ key: 'ads-txt', value: 'contact=b@example.com', updatedAt: '2025-02-02T00:00:00.000Z' }])
+  })
 
-t.test('putIfAbsent keeps what is stored and answers it', async (t) => {
-  const { settings } = repository(t)
-  t.equal(settings.putIfAbsent('secret', 'first'), 'first')
-  t.equal(settings.putIfAbsent('secret', 'second'), 'first', 'the first value wins')
-  t.equal(settings.get('secret'), 'first')
-})
+  t.test(`${name}: putIfAbsent keeps what is stored and answers it`, async (t) => {
+    const db = await open(t)
+    if (!db) return
+    const { settings } = repository(db)
+    t.equal(await settings.putIfAbsent('secret', 'first'), 'first')
+    t.equal(await settings.putIfAbsent('secret', 'second'), 'first', 'the first value wins')
+    t.equal(await settings.get('secret'), 'first')
+  })
+}
 
 t.test('both settings writes of the API go through it, stamped by the app clock', async (t) => {
   const app = await buildTestApp(t, { now: createClock('2025-02-01T08:00:00.000Z').now })
