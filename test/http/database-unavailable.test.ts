@@ -1,12 +1,14 @@
 import t from 'tap'
 import { DatabaseUnavailableError } from '../../src/db/database.js'
-import { assertProblem, build, buildWith } from '../helper.js'
+import { assertProblem, buildTestApp } from '../helper.js'
 
 t.test('a lost database connection answers 503 problem+json with Retry-After, not a 500', async (t) => {
-  const app = await buildWith(t, (app) => {
-    app.get('/test/lost-database', { schema: { hide: true } }, async () => {
-      throw new DatabaseUnavailableError('The database is not reachable', { cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }) })
-    })
+  const app = await buildTestApp(t, {
+    before: (app) => {
+      app.get('/test/lost-database', { schema: { hide: true } }, async () => {
+        throw new DatabaseUnavailableError('The database is not reachable', { cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }) })
+      })
+    }
   })
   const res = await app.inject({ url: '/test/lost-database' })
   assertProblem(t, res, 503, 'database-unavailable')
@@ -15,7 +17,7 @@ t.test('a lost database connection answers 503 problem+json with Retry-After, no
 })
 
 t.test('GET /ready → 503 problem+json while the database does not answer', async (t) => {
-  const app = await build(t)
+  const app = await buildTestApp(t)
   app.database.ping = async () => { throw new DatabaseUnavailableError('The database is not reachable') }
   const res = await app.inject({ url: '/ready' })
   assertProblem(t, res, 503)
