@@ -29,8 +29,8 @@ const forbidden: Case[] = [
   ...each('src/newsletters/sender.ts', ['../http/caching.js'])
 ]
 const allowed: Case[] = [
-  ...each('src/db/new-file.ts', ['../lib/bounded-map.js', './client.js', 'drizzle-orm', 'better-sqlite3']),
-  ...each('src/lib/new-file.ts', ['./bounded-map.js', 'node:crypto', './errors.js', 'zod']),
+  ...each('src/db/new-file.ts', ['../lib/cache.js', './client.js', 'drizzle-orm', 'better-sqlite3']),
+  ...each('src/lib/new-file.ts', ['./cache.js', 'lru-cache', 'node:crypto', './errors.js', 'zod']),
   ...each('src/articles/repository.ts', ['../lib/errors.js', '../lib/cursor.js', '../db/client.js', '../taxonomy/repository.js', './schemas.js', 'drizzle-orm']),
   // The HTTP edge of a resource.
   ...each('src/articles/routes.ts', ['../http/errors.js', 'fastify-type-provider-zod']),

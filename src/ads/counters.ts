@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Log } from '../lib/log.js'
 import type { Db } from '../db/client.js'
 import { adStatsDaily, adUsedTokens } from '../db/schema.js'
+import { createCache } from '../lib/cache.js'
 import type { Delivered } from './selection.js'
 
 type Metric = 'requests' | 'fills' | 'impressions' | 'clicks' | 'filteredImpressions' | 'filteredClicks'
@@ -45,7 +46,7 @@ export function createAdCounters (db: Db, log: Log, opts: {
   const recentMax = opts.recentTokensMax ?? RECENT_TOKENS_MAX
   let pending = new Map<string, { key: CountKey, counts: Counts }>()
   let pendingTokens = new Map<string, number>()
-  const recentTokens = new Set<string>()
+  const recentTokens = createCache<string, true>({ max: recentMax })
   let earlyFlushAfter = 0
   const storedToken = db.$client.prepare<[number, string], number>('select 1 from ad_used_tokens where expires_at = ? and id = ?').pluck()
   const totals = new Map<number, { impressions: number, clicks: number, daily: Map<string, number> }>()
@@ -170,10 +171,7 @@ export function createAdCounters (db: Db, log: Log, opts: {
         return
       }
       // Oldest out first. An expired id left here is harmless: its link is refused before firstUse.
-      for (const id of tokens.keys()) {
-        if (recentTokens.size >= recentMax) recentTokens.delete(recentTokens.values().next().value!)
-        recentTokens.add(id)
-      }
+      for (const id of tokens.keys()) recentTokens.set(id, true)
       if (completed.length > 0) {
         log.info({ campaignIds: completed }, 'campaigns reached a limit and are completed')
         opts.onLimitsChanged(completed)

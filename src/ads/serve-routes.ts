@@ -8,17 +8,16 @@ import { loadRefs } from '../articles/relations.js'
 import { isLive } from '../articles/workflow.js'
 import { FieldError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
-import { createVersionedMemo } from '../lib/versioned-memo.js'
+import { createCache, createVersionedMemo } from '../lib/cache.js'
 import { createDecisionWriter, type DecisionEntry } from './decision-json.js'
 import type { AdEngine } from './engine.js'
 import { InArticleAnswerSchema, SlotKeySchema } from './schemas.js'
 import { isoTime, selectAds, type PageContext } from './selection.js'
 import type { DecisionTokens, Placement } from './tokens.js'
 import { deviceOf } from './user-agent.js'
-import { setBounded } from '../lib/bounded-map.js'
 
 const MAX_SLOTS = 20
-/** How many distinct serve URLs keep their parsed query (the oldest goes first). */
+/** How many distinct serve URLs keep their parsed query (the least recently used goes first). */
 const KNOWN_URLS = 1000
 // Room for MAX_SLOTS keys of the longest kind (64 characters) and their commas.
 const SLOTS_TEXT_MAX = MAX_SLOTS * 65
@@ -131,11 +130,11 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   // URL on every view, so a URL seen before is answered from this route's onRequest hook: no
   // second zod parse of the same text, and no preValidation, validation, preHandler or handler
   // step after it (the onSend and onResponse hooks still run).
-  const knownQueries = new Map<string, ServeQuery>()
+  const knownQueries = createCache<string, ServeQuery>({ max: KNOWN_URLS })
   function remember (url: string, query: ServeQuery): void {
     // Shared by every later request of the URL: frozen, so nothing can change it for them.
     Object.freeze(query.slots)
-    setBounded(knownQueries, url, Object.freeze(query), KNOWN_URLS)
+    knownQueries.set(url, Object.freeze(query))
   }
 
   app.get('/ads/serve', {

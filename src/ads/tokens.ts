@@ -1,6 +1,6 @@
 // Signed ad decision tokens: what makes impression and click links unforgeable and single-use.
 import { hash, timingSafeEqual } from 'node:crypto'
-import { setBounded } from '../lib/bounded-map.js'
+import { createCache } from '../lib/cache.js'
 
 /** How long an impression link counts, and a click link (from the time the ad was served). */
 export const IMPRESSION_TTL_S = 60 * 60
@@ -42,7 +42,7 @@ export function createDecisionTokens (secretText: string, rememberMax = 20_000) 
   // Fixed length (64 hex characters), so key and payload cannot be shifted against each other.
   const key = hash('sha3-256', `broadsheet ad-decision key\0${secretText}`, 'hex')
   const tagOf = (payload: string) => hash('sha3-256', key + payload, 'base64url').slice(0, TAG_CHARS)
-  const verified = new Map<string, Decision>()
+  const verified = createCache<string, Decision>({ max: rememberMax })
 
   return {
     sign (id: string, issued: number, placements: Placement[]): string {
@@ -62,7 +62,7 @@ export function createDecisionTokens (secretText: string, rememberMax = 20_000) 
       if (decision === undefined) {
         decision = verify(signed, tagOf)
         if (decision === undefined) return undefined
-        setBounded(verified, signed, decision, rememberMax)
+        verified.set(signed, decision)
       }
       const placement = decision.placements[Number(index)]
       if (placement === undefined) return undefined

@@ -2,7 +2,7 @@
 import Bowser from 'bowser'
 import { isbot } from 'isbot'
 import type { Device } from './selection.js'
-import { setBounded } from '../lib/bounded-map.js'
+import { createCache } from '../lib/cache.js'
 import { headerText } from '../lib/header-text.js'
 
 /**
@@ -10,15 +10,15 @@ import { headerText } from '../lib/header-text.js'
  * (Bowser) or matching isbot's large expression is the costly part of a serve or a beacon,
  * and the same few strings come back all day.
  */
-function byUserAgent<T> (compute: (ua: string) => T, max = 5000): (header: string | string[] | undefined) => T {
-  const seen = new Map<string, T>()
+function byUserAgent<T extends {}> (compute: (ua: string) => T, max = 5000): (header: string | string[] | undefined) => T {
+  const seen = createCache<string, T>({ max })
   return (header) => {
     // Real User-Agents fit in 512 characters; a longer one must not make 5000 huge cache keys.
     const ua = headerText(header, 512)
     let value = seen.get(ua)
     if (value === undefined) {
       value = compute(ua)
-      setBounded(seen, ua, value, max)
+      seen.set(ua, value)
     }
     return value
   }

@@ -11,6 +11,7 @@ import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 import { allRows, firstRow } from '../db/statements.js'
 import type { AuthContext } from '../lib/roles.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { createCache } from '../lib/cache.js'
 
 const a = sql.raw('a')
 
@@ -45,7 +46,8 @@ const rowColumns = sql.raw(ROW_COLUMNS)
  */
 const FIELD_COLUMNS: Record<string, string> = { category: 'categoryId', author: 'authorId', tags: 'id' }
 const ALWAYS = ['id', 'status', 'publishedAt', 'format']
-const projections = new Map<string, SQL>()
+// fieldsQuery allows only known names, so the keys are few; the bound is a second guard.
+const projections = createCache<string, SQL>({ max: 1000 })
 export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
   if (fields === undefined) return rowColumns
   const key = fields.join(',')
@@ -54,8 +56,7 @@ export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
     const wanted = new Set([...ALWAYS, ...fields.map((f) => FIELD_COLUMNS[f] ?? f)])
     columns = sql.raw(ROW_COLUMN_LIST.map(([column, name]) =>
       `${wanted.has(name) ? column : name === 'body' || name === 'html' ? "''" : 'null'} as ${name}`).join(', '))
-    // fieldsQuery allows only known names, so the keys are bounded; the cap is a second guard.
-    if (projections.size < 1000) projections.set(key, columns)
+    projections.set(key, columns)
   }
   return columns
 }

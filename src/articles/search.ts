@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import { createCache } from '../lib/cache.js'
 
 /**
  * Puts an article's searchable text into the FTS5 index (replacing what was there) and its
@@ -43,24 +44,15 @@ export function foldWord (word: string): string {
  * Rankings of relevance walks in progress: an LRU of id lists, each kept 15 minutes after
  * its last use, so the pages of one search follow one ranking.
  */
-export function createRankingCache (maxEntries = 500, ttlMs = 15 * 60_000, now: () => number = Date.now) {
-  const entries = new Map<string, { ids: number[], expires: number }>()
+export function createRankingCache (maxEntries = 500, ttlMs = 15 * 60_000, now?: () => number) {
+  const entries = createCache<string, number[]>({ max: maxEntries, ttlMs, ...(now ? { now } : {}) })
   return {
     put (ids: number[]): string {
       const key = randomBytes(12).toString('base64url')
-      entries.set(key, { ids, expires: now() + ttlMs })
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+      entries.set(key, ids)
       return key
     },
-    get (key: string): number[] | undefined {
-      const entry = entries.get(key)
-      if (!entry) return undefined
-      entries.delete(key)
-      if (entry.expires <= now()) return undefined
-      entry.expires = now() + ttlMs
-      entries.set(key, entry)
-      return entry.ids
-    }
+    get: (key: string): number[] | undefined => entries.get(key)
   }
 }
 

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
-import { setBounded } from '../lib/bounded-map.js'
+import { createCache } from '../lib/cache.js'
 import { BadHostError } from './errors.js'
 
 declare module 'fastify' {
@@ -48,15 +48,16 @@ export const publicOriginPlugin = fp(async function publicOriginPlugin (app) {
     app.decorate('publicOrigin', () => fixed)
     return
   }
-  const checked = new Map<string, string | null>()
+  // false: not a valid origin (a cache holds no null).
+  const checked = createCache<string, string | false>({ max: KNOWN_HOSTS })
   app.decorate('publicOrigin', (request: FastifyRequest) => {
     const claimed = `${request.protocol}://${request.host}`
     let origin = checked.get(claimed)
     if (origin === undefined) {
-      origin = originOf(claimed)
-      setBounded(checked, claimed, origin, KNOWN_HOSTS)
+      origin = originOf(claimed) ?? false
+      checked.set(claimed, origin)
     }
-    if (origin === null) throw new BadHostError('The Host header (or a trusted proxy\'s X-Forwarded-Proto and X-Forwarded-Host) does not name a valid http or https origin')
+    if (origin === false) throw new BadHostError('The Host header (or a trusted proxy\'s X-Forwarded-Proto and X-Forwarded-Host) does not name a valid http or https origin')
     return origin
   })
 }, { name: 'broadsheet-public-origin' })

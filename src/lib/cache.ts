@@ -1,7 +1,8 @@
+// The one in-memory cache utility (lru-cache) and the versioned memo built on it.
 import { LRUCache } from 'lru-cache'
 
 /** What a cache offers: LRUCache's own methods, so a lookup costs no wrapper call. */
-export type Cache<K extends {}, V extends {}> = Pick<LRUCache<K, V>, 'get' | 'set' | 'has' | 'delete' | 'clear' | 'keys' | 'size' | 'calculatedSize'>
+export type Cache<K extends {}, V extends {}> = Pick<LRUCache<K, V>, 'get' | 'peek' | 'set' | 'has' | 'delete' | 'clear' | 'keys' | 'size' | 'calculatedSize'>
 
 export type CacheOptions<K, V> = {
   /** Most entries kept; a new key in a full cache drops the least recently used. */

@@ -1,5 +1,5 @@
 // Fixed-window counters by key: what the per-address limits and the failed-authentication budget count with.
-import { setBounded } from './bounded-map.js'
+import { createCache } from './cache.js'
 
 /** A key's count in its current window, and when that window ends (epoch ms). */
 export interface WindowCount { count: number, resetAt: number }
@@ -28,7 +28,7 @@ export interface MemoryCounterStore extends CounterStore {
  * counting keeps its count.
  */
 export function createMemoryCounterStore (now: () => number, maxKeys = 5000): MemoryCounterStore {
-  const windows = new Map<string, WindowCount>()
+  const windows = createCache<string, WindowCount>({ max: maxKeys })
   return {
     incr (key, windowMs) {
       const at = now()
@@ -36,13 +36,13 @@ export function createMemoryCounterStore (now: () => number, maxKeys = 5000): Me
       const next = open && open.resetAt > at
         ? { count: open.count + 1, resetAt: open.resetAt }
         : { count: 1, resetAt: at + windowMs }
-      // Deleted first so the key moves to the end: the front is the least recently counted.
-      windows.delete(key)
-      setBounded(windows, key, next, maxKeys)
+      // Least recently counted keys go first when the store is full.
+      windows.set(key, next)
       return next
     },
     peek (key) {
-      const open = windows.get(key)
+      // A peek is not a count: it must not keep a key from being dropped.
+      const open = windows.peek(key)
       return open && open.resetAt > now() ? open : undefined
     }
   }
