@@ -1,5 +1,6 @@
 // The response cache's key of a URL: its path and the query parameters its route knows.
 import { z } from 'zod'
+import { createCache, type Cache } from '../lib/cache.js'
 
 /** How many raw URLs the key memo remembers: the hot pages' URLs, read again and again. */
 export const KEY_MEMO_SIZE = 4096
@@ -22,11 +23,11 @@ export type CacheKeyOf = (url: string, query: unknown, known: readonly string[] 
  * percent-encoded again from its decoded form. The API ignores other parameters, so
  * `?_=<random>` or `utm_source` must not split the cache, and `a+b`, `a%20b` are one query.
  * A URL without a query is its own key; others go through a bounded memo of raw URL → key,
- * so a hot URL costs one Map lookup. The memo is emptied when full rather than trimmed
- * oldest-first: a Map keeps deleted slots until it rehashes, so under a flood of cache-busting
- * URLs finding the oldest key would walk thousands of them on every miss.
+ * so a hot URL costs one cache lookup. A flood of cache-busting URLs only
+ * pushes out the least recently used (lru-cache finds it through its own list, not by walking
+ * the Map's deleted slots).
  */
-export function createCacheKeyOf (memoSize = KEY_MEMO_SIZE, memo = new Map<string, string>()): CacheKeyOf {
+export function createCacheKeyOf (memo: Cache<string, string> = createCache({ max: KEY_MEMO_SIZE })): CacheKeyOf {
   return (url, query, known) => {
     if (known === undefined) return url
     const mark = url.indexOf('?')
@@ -49,7 +50,6 @@ export function createCacheKeyOf (memoSize = KEY_MEMO_SIZE, memo = new Map<strin
       // A lone surrogate cannot be encoded: such a request is simply not cached.
       return undefined
     }
-    if (memo.size >= memoSize) memo.clear()
     memo.set(url, key)
     return key
   }

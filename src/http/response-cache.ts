@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches, varyOnAuthorization } from './caching.js'
 import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
+import { createCache } from '../lib/cache.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 
 declare module 'fastify' {
@@ -24,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, version: string, until: number, bytes: number }
+interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, version: string, until: number }
 /** What the lookup saw, for the store: the version, its end, and the request's cache key. */
 interface Seen { version: string, until: number, key: string }
 
@@ -55,8 +56,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   // 24 MB: thousands of a site's hot answers, with room left beside SQLite's page cache in the
   // server's memory budget.
   const maxBytes = opts.maxBytes ?? 24 * 1024 * 1024
-  const entries = new Map<string, Entry>()
-  let bytes = 0
+  // The least recently used answers go first past either bound.
+  const entries = createCache<string, Entry>({ max: maxEntries, maxBytes, sizeOf: (entry) => entry.body.length })
   let writes = 0
   const dataVersion = app.db.$client.prepare('pragma data_version').pluck()
 
@@ -77,20 +78,18 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     }
     return versionText
   }
-  // URLs read once since the doorkeeper was last emptied; a second read admits the answer.
-  const readOnce = new Set<string>()
+  // The last URLs read once; a second read admits the answer.
+  const readOnce = createCache<string, true>({ max: ADMISSION_WINDOW })
   // The URLs cached when the last write emptied the cache: they were hot, so their next read is kept at once.
   let cachedBeforeWrite = new Set<string>()
   function admit (url: string): boolean {
     if (cachedBeforeWrite.delete(url) || readOnce.delete(url)) return true
-    if (readOnce.size >= ADMISSION_WINDOW) readOnce.clear()
-    readOnce.add(url)
+    readOnce.set(url, true)
     return false
   }
   const clear = () => {
     cachedBeforeWrite = new Set(entries.keys())
     entries.clear()
-    bytes = 0
   }
   // When the next scheduled article goes live, for the version it was computed at.
   let next = { version: '', at: 0 }
@@ -103,11 +102,6 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   }
   app.decorate('contentChanged', () => { writes++; clear() })
   app.decorate('contentVersion', () => version())
-
-  function remove (key: string) {
-    const entry = entries.get(key)
-    if (entry) { bytes -= entry.bytes; entries.delete(key) }
-  }
 
   const keyOf = createCacheKeyOf()
   // Callback hooks: a cache hit costs no promise. One per route: it knows the route's query parameters.
@@ -123,14 +117,11 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (!entry) { done(); return }
     // Stale after a write, or once a scheduled article went live after it was stored.
     if (entry.version !== current || now.getTime() >= entry.until) {
-      remove(key)
+      entries.delete(key)
       ;(request as unknown as Record<symbol, boolean>)[REFRESH] = true
       done()
       return
     }
-    // Least recently used goes first: move this one to the end.
-    entries.delete(key)
-    entries.set(key, entry)
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
     varyOnAuthorization(reply)
@@ -158,10 +149,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
     const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
-    remove(seen.key)
-    entries.set(seen.key, { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until, bytes: size })
-    bytes += size
-    while ((entries.size > maxEntries || bytes > maxBytes) && entries.size > 0) remove(entries.keys().next().value!)
+    entries.set(seen.key, { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until })
     return payload
   }
 

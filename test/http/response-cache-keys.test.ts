@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createCacheKeyOf, knownQueryKeys } from '../../src/http/cache-key.js'
+import { createCache } from '../../src/lib/cache.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
 import { admin, buildTestApp } from '../helper.js'
 import { createArticle } from '../fixtures/articles.js'
@@ -97,7 +98,7 @@ t.test('an unknown parameter never changes the answer of any cached route', asyn
 })
 
 t.test('cache keys: no query is the URL itself, only known names count, sorted, values re-encoded', async (t) => {
-  const keyOf = createCacheKeyOf(2)
+  const keyOf = createCacheKeyOf()
   const known = knownQueryKeys(ArticleListQuerySchema)!
   t.ok(known.includes('q') && known.includes('tag'))
   t.same([...known], [...known].sort())
@@ -109,9 +110,9 @@ t.test('cache keys: no query is the URL itself, only known names count, sorted, 
   t.same(knownQueryKeys(undefined), [], 'a route without a query schema knows no parameter')
 })
 
-t.test('the key memo stays bounded and answers the same keys after it is emptied', async (t) => {
-  const memo = new Map<string, string>()
-  const keyOf = createCacheKeyOf(3, memo)
+t.test('the key memo stays bounded and answers the same keys after it dropped them', async (t) => {
+  const memo = createCache<string, string>({ max: 3 })
+  const keyOf = createCacheKeyOf(memo)
   const known = ['limit']
   const keys = []
   let largest = 0
