@@ -1,0 +1,122 @@
+// The list SQL a PostgreSQL search needs where the SQLite list's is not portable: visibility
+// (SQLite's `+published_at` index hint is no operator on timestamptz), the sorts' keys and cursor
+// values (`collate nocase`, timestamptz read back as ISO text), and rows read through fields().
+import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Executor } from '../db/database.js'
+import { articleStatuses, type articles } from '../db/schema.js'
+import { fields } from '../db/rows.js'
+import { FieldError } from '../lib/errors.js'
+import type { AuthContext } from '../lib/roles.js'
+import { decodeCursor } from '../lib/cursor.js'
+import { editsAll } from './access.js'
+import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
+
+export type DateSort = Exclude<ArticleSort, 'relevance'>
+
+/** An article row, as the repository's ArticleRow. */
+export type ArticleRow = typeof articles.$inferSelect
+
+/** Published, or scheduled with its time come (alias a): publicSql's condition without its SQLite index hint. */
+export function livePg (now: string): SQL {
+  return sql`a.status in ('published', 'scheduled') and a.published_at <= ${now}`
+}
+
+/** As the list's statusesOf: a token-bearing sync read (updatedAfter) means every status. */
+function statusesOf (query: ArticleListQuery, auth: AuthContext | null): ArticleStatus[] | undefined {
+  if (query.status !== undefined || auth === null || query.updatedAfter === undefined) return query.status
+  return [...articleStatuses]
+}
+
+/** As the list's visibility: undefined for the public view (live articles); a token sees more by role and byline. */
+function visibility (statuses: ArticleStatus[] | undefined, auth: AuthContext | null, now: string): SQL | undefined {
+  if (!statuses || (statuses.length === 1 && statuses[0] === 'published')) return undefined
+  if (!auth) throw new FieldError('status', 'Only published articles are visible without a token; send Authorization: Bearer <token> to list others')
+  const parts = statuses.map((status) => {
+    if (status === 'published') return livePg(now)
+    if (status === 'scheduled') return sql`(a.status = 'scheduled' and a.published_at > ${now})`
+    return sql`a.status = ${status}`
+  })
+  const where = sql`(${sql.join(parts, sql` or `)})`
+  return editsAll(auth) ? where : sql`(${where} and (${livePg(now)} or a.author_id = ${auth.authorId ?? -1}))`
+}
+
+/**
+ * The list's visibility and filters (alias a) with the same meaning as listFilters; each tag
+ * is an `exists`, PostgreSQL's planner choosing between walking and joining.
+ */
+export function filtersPg (query: ArticleListQuery, auth: AuthContext | null, now: string): { where: SQL, publicOnly: boolean } {
+  const visible = visibility(statusesOf(query, auth), auth, now)
+  const conditions: SQL[] = [visible ?? livePg(now)]
+  if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
+  if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)
+  for (const tag of query.tag ?? []) {
+    conditions.push(sql`exists (select 1 from article_tags t where t.article_id = a.id and t.tag_id = (select id from tags where slug = ${tag}))`)
+  }
+  if (query.featured !== undefined) conditions.push(sql`a.featured = ${query.featured}`)
+  if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
+  if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
+  if (query.updatedAfter !== undefined) conditions.push(sql`a.updated_at > ${query.updatedAfter}`)
+  return { where: sql.join(conditions, sql` and `), publicOnly: visible === undefined }
+}
+
+/** A moment as the ISO text SQLite stores, so cursors read the same on both databases. */
+const iso = (moment: SQL) => sql`to_char(${moment} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+export interface PgSortSpec {
+  /** What the rows are ordered by (alias a). */
+  key: SQL
+  /** What the cursor keeps: the ISO text of a moment, or the title as written. */
+  value: SQL
+  direction: 'asc' | 'desc'
+  cursor: z.ZodType<string>
+  /** A cursor's value as a bound comparable with `key`. */
+  bound: (value: string) => SQL
+}
+
+/** The sort of a search by date, update or title (alias a), as sortSpec's on SQLite. */
+export function sortSpecPg (sort: DateSort, publicOnly: boolean): PgSortSpec {
+  // Unpublished articles have no publication date; in lists with a token they sort by creation.
+  const published = publicOnly ? sql`a.published_at` : sql`coalesce(a.published_at, a.created_at)`
+  // A cursor value is compared as a timestamptz: checked as ISO first, so a forged one is a 400, not a cast error.
+  const moment = { cursor: z.iso.datetime(), bound: (value: string) => sql`cast(${value} as timestamptz)` }
+  switch (sort) {
+    case '-publishedAt': return { key: published, value: iso(published), direction: 'desc', ...moment }
+    case 'publishedAt': return { key: published, value: iso(published), direction: 'asc', ...moment }
+    case '-updatedAt': return { key: sql`a.updated_at`, value: iso(sql`a.updated_at`), direction: 'desc', ...moment }
+    case 'updatedAt': return { key: sql`a.updated_at`, value: iso(sql`a.updated_at`), direction: 'asc', ...moment }
+    // SQLite's `collate nocase`: the order ignores case, the cursor keeps the title itself.
+    case 'title': return { key: sql`lower(a.title)`, value: sql`a.title`, direction: 'asc', cursor: z.string(), bound: (value) => sql`lower(${value})` }
+  }
+}
+
+/** The keyset condition after a cursor's row; a cursor of another sort (or a forged value) is a 400. */
+export function afterCursorPg (cursor: string, sort: DateSort, spec: PgSortSpec): SQL {
+  const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
+  const op = spec.direction === 'desc' ? sql`<` : sql`>`
+  return sql`(${spec.key}, a.id) ${op} (${spec.bound(value)}, ${id})`
+}
+
+// As the list's ?fields= projection: these always come (visibility, isLive, whether the body shows).
+const ALWAYS = ['id', 'status', 'publishedAt', 'format']
+const FIELD_COLUMNS: Record<string, string> = { category: 'categoryId', author: 'authorId', tags: 'id' }
+
+/**
+ * The rows of `ids` that `where` (alias a) lets through, in the order of `ids`. With `?fields=`
+ * only the columns shown are read, the others null (the body and html empty), as on SQLite.
+ */
+export async function rowsByIdsPg (db: Executor, ids: number[], where: SQL, shown?: readonly string[]): Promise<ArticleRow[]> {
+  if (ids.length === 0) return []
+  const all: Record<string, Column> = getTableColumns(db.tables.articles)
+  const wanted = shown === undefined ? undefined : new Set([...ALWAYS, ...shown.map((f) => FIELD_COLUMNS[f] ?? f)])
+  const columns = wanted === undefined ? all : Object.fromEntries(Object.entries(all).filter(([key]) => wanted.has(key)))
+  const select = fields(columns, 'a')
+  const raw = await db.all<Record<string, unknown>>(sql`select ${select.list} from articles a
+    where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${where}`)
+  const blank = Object.fromEntries(Object.keys(all).map((key) => [key, key === 'body' || key === 'html' ? '' : null]))
+  const byId = new Map(raw.map((r) => {
+    const row = { ...blank, ...select.map(r) } as unknown as ArticleRow
+    return [row.id, row]
+  }))
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined)
+}
