@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3'
-import sensible from '@fastify/sensible'
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
@@ -17,7 +16,6 @@ async function cached (t: Test, opts: { maxEntries: number, maxBytes: number }) 
   t.teardown(async () => { await app.close(); client.close() })
   app.decorate('db', { $client: client } as unknown as App['db'])
   app.decorate('now', () => new Date())
-  await app.register(sensible)
   await app.register(responseCachePlugin, opts)
   const reads = new Map<string, number>()
   app.get<{ Params: { name: string } }>('/:name', { config: { publicCache: true } }, async (request, reply) => {
