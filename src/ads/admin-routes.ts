@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'
-import { FieldError, InUseError, KeyTakenError, NotFoundError } from '../lib/errors.js'
+import { FieldError, KeyTakenError, NotFoundError } from '../lib/errors.js'
 import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IdParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
@@ -38,7 +38,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     schema: { tags: ['Ad slots'], operationId: 'listAdSlots', summary: 'List ad slots', querystring: CampaignListQuerySchema.omit({ status: true }), response: { 200: AdSlotPageSchema, ...notModifiedResponse } }
   }, async (request, reply) => {
     const { limit, cursor } = request.query
-    const body = toPage(repo.slots.list({ limit, afterId: afterId(cursor) }), limit, strip, (r) => [r.id])
+    const body = toPage(await repo.slots.list({ limit, afterId: afterId(cursor) }), limit, strip, (r) => [r.id])
     if (notModified(request, reply, listEtag(body))) return reply
     return body
   })
@@ -47,7 +47,7 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: { publicCache: true },
     schema: { tags: ['Ad slots'], operationId: 'getAdSlot', summary: 'Get an ad slot by id or key', params: IdOrSlugParamsSchema, response: { 200: AdSlotSchema, ...notModifiedResponse, ...problemResponses(404) } }
   }, async (request, reply) => {
-    const row = repo.slots.findByIdOrKey(request.params.idOrSlug)
+    const row = await repo.slots.findByIdOrKey(request.params.idOrSlug)
     if (!row) throw slotNotFound(request.params.idOrSlug)
     const body = strip(row)
     if (notModified(request, reply, itemEtag(row.revision, body))) return reply
@@ -58,9 +58,9 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: { ...editor, idempotent: true },
     schema: { tags: ['Ad slots'], operationId: 'createAdSlot', summary: 'Create an ad slot', body: CreateAdSlotSchema, response: { 201: AdSlotSchema, ...problemResponses(409) } }
   }, async (request, reply) => {
-    if (repo.slots.keyTaken(request.body.key)) throw new KeyTakenError(request.body.key)
-    const row = repo.slots.create(request.body, app.now().toISOString())
-    engine.invalidate()
+    if (await repo.slots.keyTaken(request.body.key)) throw new KeyTakenError(request.body.key)
+    const row = await repo.slots.create(request.body, app.now().toISOString())
+    await engine.reload()
     reply.header('location', `/v1/ad-slots/${row.id}`).header('etag', itemEtag(row.revision, strip(row)))
     return reply.code(201).send(strip(row))
   })
@@ -69,47 +69,38 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: editor,
     schema: { tags: ['Ad slots'], operationId: 'updateAdSlot', summary: 'Change an ad slot (partial; If-Match honoured)', params: IdOrSlugParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdSlotSchema, response: { 200: AdSlotSchema, ...problemResponses(404, 409, 412) } }
   }, async (request, reply) => {
-    const current = repo.slots.findByIdOrKey(request.params.idOrSlug)
+    const current = await repo.slots.findByIdOrKey(request.params.idOrSlug)
     if (!current) throw slotNotFound(request.params.idOrSlug)
     const change = request.body
-    if (change.key !== undefined && repo.slots.keyTaken(change.key, current.id)) throw new KeyTakenError(change.key)
+    if (change.key !== undefined && await repo.slots.keyTaken(change.key, current.id)) throw new KeyTakenError(change.key)
     const placement = change.placement ?? current.placement
     const inArticle = change.inArticle !== undefined ? change.inArticle : current.inArticle
     if (placement === 'in_article' && !inArticle) throw new FieldError('inArticle', 'An in_article slot needs inArticle.afterParagraph')
-    const row = repo.slots.update(current.id, change, app.now().toISOString(), (r: SlotRow) => assertIfMatch(request, r.revision))!
-    if (change.key !== undefined && change.key !== current.key) renameSlotKey(current.key, change.key)
-    engine.invalidate()
+    // A new key is written into the campaigns that listed the old one, in the same transaction.
+    const row = await repo.slots.update(current.id, change, app.now().toISOString(), (r: SlotRow) => assertIfMatch(request, r.revision))
+    if (!row) throw slotNotFound(request.params.idOrSlug)
+    await engine.reload()
     reply.header('etag', itemEtag(row.revision, strip(row)))
     return strip(row)
   })
-
-  /** Campaigns follow a slot's new key, so renaming a slot never unlinks its campaigns. */
-  function renameSlotKey (from: string, to: string) {
-    for (const campaign of engine.config().campaigns) {
-      if (campaign.slotKeys.includes(from)) {
-        repo.campaigns.update(campaign.id, { slotKeys: campaign.slotKeys.map((k) => (k === from ? to : k)) }, app.now().toISOString())
-      }
-    }
-  }
 
   app.delete('/ad-slots/:idOrSlug', {
     config: editor,
     schema: { tags: ['Ad slots'], operationId: 'deleteAdSlot', summary: 'Delete an ad slot', description: 'A slot that campaigns list in slotKeys is 409: remove it from them first.', params: IdOrSlugParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 409, 412) } }
   }, async (request, reply) => {
-    const current = repo.slots.findByIdOrKey(request.params.idOrSlug)
+    const current = await repo.slots.findByIdOrKey(request.params.idOrSlug)
     if (!current) throw slotNotFound(request.params.idOrSlug)
-    const users = engine.config().campaigns.filter((c) => c.slotKeys.includes(current.key))
-    if (users.length > 0) throw new InUseError(`${users.length} campaign${users.length === 1 ? ' lists' : 's list'} this slot (ids ${users.map((c) => c.id).join(', ')}); remove it from their slotKeys first`)
-    repo.slots.remove(current.id, (r: SlotRow) => assertIfMatch(request, r.revision))
-    engine.invalidate()
+    // A slot a campaign lists is refused (InUseError) inside the delete's transaction.
+    if (!await repo.slots.remove(current.id, (r: SlotRow) => assertIfMatch(request, r.revision))) throw slotNotFound(request.params.idOrSlug)
+    await engine.reload()
     return reply.code(204).send()
   })
 
   // ---- campaigns
   const campaignNotFound = (id: number) => new NotFoundError(`There is no ad campaign with id ${id}`)
-  const checkSlotKeys = (keys: string[] | undefined) => {
+  const checkSlotKeys = async (keys: string[] | undefined) => {
     if (!keys) return
-    const existing = repo.slots.existingKeys(keys)
+    const existing = await repo.slots.existingKeys(keys)
     const index = keys.findIndex((k) => !existing.has(k))
     if (index >= 0) throw new FieldError(`slotKeys.${index}`, `There is no ad slot "${keys[index]}"`)
   }
@@ -120,14 +111,14 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
   }, async (request, reply) => {
     const { limit, cursor, status } = request.query
     reply.header('cache-control', 'private, no-store')
-    return toPage(repo.campaigns.list({ limit, afterId: afterId(cursor), where: status ? repo.campaigns.filterStatus(status) : undefined }), limit, strip, (r) => [r.id])
+    return toPage(await repo.campaigns.list({ limit, afterId: afterId(cursor), where: status ? repo.campaigns.filterStatus(status) : undefined }), limit, strip, (r) => [r.id])
   })
 
   app.get('/ad-campaigns/:id', {
     config: editor,
     schema: { tags: ['Ad campaigns'], operationId: 'getAdCampaign', summary: 'Get an ad campaign', params: IdParamsSchema, response: { 200: AdCampaignSchema, ...problemResponses(404) } }
   }, async (request, reply) => {
-    const row = repo.campaigns.get(request.params.id)
+    const row = await repo.campaigns.get(request.params.id)
     if (!row) throw campaignNotFound(request.params.id)
     reply.header('etag', itemEtag(row.revision, strip(row))).header('cache-control', 'private, no-store')
     return strip(row)
@@ -137,9 +128,9 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: { ...editor, idempotent: true },
     schema: { tags: ['Ad campaigns'], operationId: 'createAdCampaign', summary: 'Create an ad campaign', body: CreateAdCampaignSchema, response: { 201: AdCampaignSchema } }
   }, async (request, reply) => {
-    checkSlotKeys(request.body.slotKeys)
-    const row = repo.campaigns.create(request.body, app.now().toISOString())
-    engine.invalidate()
+    await checkSlotKeys(request.body.slotKeys)
+    const row = await repo.campaigns.create(request.body, app.now().toISOString())
+    await engine.reload()
     reply.header('location', `/v1/ad-campaigns/${row.id}`).header('etag', itemEtag(row.revision, strip(row)))
     return reply.code(201).send(strip(row))
   })
@@ -148,15 +139,15 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: editor,
     schema: { tags: ['Ad campaigns'], operationId: 'updateAdCampaign', summary: 'Change an ad campaign (partial; If-Match honoured)', params: IdParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdCampaignSchema, response: { 200: AdCampaignSchema, ...problemResponses(404, 412) } }
   }, async (request, reply) => {
-    checkSlotKeys(request.body.slotKeys)
-    const row = repo.campaigns.update(request.params.id, request.body, app.now().toISOString(), (current: CampaignRow) => {
+    await checkSlotKeys(request.body.slotKeys)
+    const row = await repo.campaigns.update(request.params.id, request.body, app.now().toISOString(), (current: CampaignRow) => {
       assertIfMatch(request, current.revision)
       const startsAt = request.body.startsAt !== undefined ? request.body.startsAt : current.startsAt
       const endsAt = request.body.endsAt !== undefined ? request.body.endsAt : current.endsAt
       if (startsAt && endsAt && startsAt >= endsAt) throw new FieldError('endsAt', 'endsAt must be after startsAt')
     })
     if (!row) throw campaignNotFound(request.params.id)
-    engine.invalidate()
+    await engine.reload()
     reply.header('etag', itemEtag(row.revision, strip(row)))
     return strip(row)
   })
@@ -165,16 +156,17 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: editor,
     schema: { tags: ['Ad campaigns'], operationId: 'deleteAdCampaign', summary: 'Delete an ad campaign and its creatives', params: IdParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 412) } }
   }, async (request, reply) => {
-    if (!repo.campaigns.remove(request.params.id, (r: CampaignRow) => assertIfMatch(request, r.revision))) throw campaignNotFound(request.params.id)
-    engine.invalidate()
+    if (!await repo.campaigns.remove(request.params.id, (r: CampaignRow) => assertIfMatch(request, r.revision))) throw campaignNotFound(request.params.id)
+    await engine.reload()
     return reply.code(204).send()
   })
 
   // ---- creatives
   const creativeNotFound = (id: number) => new NotFoundError(`There is no ad creative with id ${id}`)
   /** A creative must belong to a campaign and fit a size of one of that campaign's slots. */
-  function checkCreative (c: { campaignId: number, width: number, height: number, kind: string, imageUrl: string | null, alt: string | null, html: string | null }) {
-    const campaign = repo.campaigns.get(c.campaignId)
+  async function checkCreative (c: { campaignId: number, width: number, height: number, kind: string, imageUrl: string | null, alt: string | null, html: string | null },
+    campaignOf: (id: number) => Promise<CampaignRow | undefined> = (id) => repo.campaigns.get(id)) {
+    const campaign = await campaignOf(c.campaignId)
     if (!campaign) throw new FieldError('campaignId', `There is no ad campaign with id ${c.campaignId}`)
     if (c.kind === 'image' && !c.imageUrl) throw new FieldError('imageUrl', 'An image ad needs imageUrl')
     if (c.kind === 'image' && !c.alt) throw new FieldError('alt', 'alt is required for an image ad: describe it for people who cannot see it')
@@ -193,14 +185,14 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
   }, async (request, reply) => {
     const { limit, cursor, campaignId } = request.query
     reply.header('cache-control', 'private, no-store')
-    return toPage(repo.creatives.list({ limit, afterId: afterId(cursor), where: campaignId ? repo.creatives.filterCampaign(campaignId) : undefined }), limit, strip, (r) => [r.id])
+    return toPage(await repo.creatives.list({ limit, afterId: afterId(cursor), where: campaignId ? repo.creatives.filterCampaign(campaignId) : undefined }), limit, strip, (r) => [r.id])
   })
 
   app.get('/ad-creatives/:id', {
     config: editor,
     schema: { tags: ['Ad creatives'], operationId: 'getAdCreative', summary: 'Get an ad creative', params: IdParamsSchema, response: { 200: AdCreativeSchema, ...problemResponses(404) } }
   }, async (request, reply) => {
-    const row = repo.creatives.get(request.params.id)
+    const row = await repo.creatives.get(request.params.id)
     if (!row) throw creativeNotFound(request.params.id)
     reply.header('etag', itemEtag(row.revision, strip(row))).header('cache-control', 'private, no-store')
     return strip(row)
@@ -210,9 +202,9 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: { ...editor, idempotent: true },
     schema: { tags: ['Ad creatives'], operationId: 'createAdCreative', summary: 'Create an ad creative', description: 'Its size must fit a size of one of its campaign\'s slots. An html ad may use `{{clickUrl}}` where its link goes: it becomes the counted click URL when served.', body: CreateAdCreativeSchema, response: { 201: AdCreativeSchema } }
   }, async (request, reply) => {
-    checkCreative(request.body)
-    const row = repo.creatives.create(request.body, app.now().toISOString())
-    engine.invalidate()
+    await checkCreative(request.body)
+    const row = await repo.creatives.create(request.body, app.now().toISOString())
+    await engine.reload()
     reply.header('location', `/v1/ad-creatives/${row.id}`).header('etag', itemEtag(row.revision, strip(row)))
     return reply.code(201).send(strip(row))
   })
@@ -221,12 +213,13 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: editor,
     schema: { tags: ['Ad creatives'], operationId: 'updateAdCreative', summary: 'Change an ad creative (partial; If-Match honoured)', params: IdParamsSchema, headers: IfMatchHeadersSchema, body: UpdateAdCreativeSchema, response: { 200: AdCreativeSchema, ...problemResponses(404, 412) } }
   }, async (request, reply) => {
-    const row = repo.creatives.update(request.params.id, request.body, app.now().toISOString(), (current: CreativeRow) => {
+    const row = await repo.creatives.update(request.params.id, request.body, app.now().toISOString(), async (current: CreativeRow, tx) => {
       assertIfMatch(request, current.revision)
-      checkCreative({ ...current, ...request.body })
+      // Inside the write's transaction: the campaign is read through it.
+      await checkCreative({ ...current, ...request.body }, (id) => repo.campaigns.get(id, tx))
     })
     if (!row) throw creativeNotFound(request.params.id)
-    engine.invalidate()
+    await engine.reload()
     reply.header('etag', itemEtag(row.revision, strip(row)))
     return strip(row)
   })
@@ -235,8 +228,8 @@ export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     config: editor,
     schema: { tags: ['Ad creatives'], operationId: 'deleteAdCreative', summary: 'Delete an ad creative', params: IdParamsSchema, headers: IfMatchHeadersSchema, response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404, 412) } }
   }, async (request, reply) => {
-    if (!repo.creatives.remove(request.params.id, (r: CreativeRow) => assertIfMatch(request, r.revision))) throw creativeNotFound(request.params.id)
-    engine.invalidate()
+    if (!await repo.creatives.remove(request.params.id, (r: CreativeRow) => assertIfMatch(request, r.revision))) throw creativeNotFound(request.params.id)
+    await engine.reload()
     return reply.code(204).send()
   })
 }

@@ -29,13 +29,12 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   const events = app.config.adEventsPerMinute
 
   /** Counts one event of a verified link: valid once per link while unexpired, else filtered. */
-  function count (request: FastifyRequest, event: AdEvent, kind: 'impressions' | 'clicks') {
+  async function count (request: FastifyRequest, event: AdEvent, kind: 'impressions' | 'clicks') {
     const now = app.now()
     const expires = event.issued + (kind === 'impressions' ? IMPRESSION_TTL_S : CLICK_TTL_S)
-    const valid = !filtered(request) && expires * 1000 > now.getTime() &&
-      engine.counters.firstUse(`${kind === 'impressions' ? 'i' : 'c'}${event.id}`, expires)
+    const valid = !filtered(request) && expires * 1000 > now.getTime()
     const key = { day: now.toISOString().slice(0, 10), slotKey: event.slot, campaignId: event.campaign, creativeId: event.creative }
-    engine.counters.add(key, valid ? kind : kind === 'impressions' ? 'filteredImpressions' : 'filteredClicks')
+    await engine.counters.event(key, kind, valid ? { id: `${kind === 'impressions' ? 'i' : 'c'}${event.id}`, expiresAt: expires } : undefined)
   }
 
   const impression = {
@@ -51,7 +50,7 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   const countImpression = async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
     const event = tokens.read(request.params.token)
     if (!event) throw new NotFoundError('Unknown impression token')
-    count(request, event, 'impressions')
+    await count(request, event, 'impressions')
     reply.header('cache-control', 'no-store')
     return reply.code(204).send()
   }
@@ -72,9 +71,9 @@ export const adEventRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   }, async (request, reply) => {
     const event = tokens.read(request.params.token)
     if (!event) throw new NotFoundError('Unknown click token')
-    const creative = engine.config().creatives.find((c) => c.id === event.creative) ?? engine.repo.creatives.get(event.creative)
+    const creative = engine.config().creatives.find((c) => c.id === event.creative) ?? await engine.repo.creatives.get(event.creative)
     if (!creative) throw new NotFoundError('The ad no longer exists')
-    count(request, event, 'clicks')
+    await count(request, event, 'clicks')
     reply.header('cache-control', 'no-store').header('referrer-policy', 'strict-origin-when-cross-origin')
     return reply.redirect(creative.targetUrl, 302)
   })

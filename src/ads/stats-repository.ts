@@ -1,6 +1,6 @@
-// Reads of the daily ad counters for the stats route.
+// Reads of the daily ad counters for the stats route, on either database.
 import { sql } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
+import type { Executor } from '../db/database.js'
 
 /** What the ad counters can be summed by. */
 export type StatsGroup = 'day' | 'slot' | 'campaign' | 'creative'
@@ -17,20 +17,23 @@ export interface StatsRow {
   ctr: number
 }
 
-// A fixed map from the validated group to its column: the only SQL not bound as a parameter.
-const columns: Record<StatsGroup, string> = { day: 'day', slot: 'slot_key', campaign: 'campaign_id', creative: 'creative_id' }
-
-/** Reads the daily ad counters (ad_stats_daily), which the engine's flush writes. */
-export function createAdStatsRepository (db: Db) {
+/** Reads the daily ad counters (ad_stats_daily), which the counters' flush writes; created once (`app.ads.stats`). */
+export function createAdStatsRepository (db: Executor) {
+  const { adStatsDaily: s } = db.tables
+  // A fixed map from the validated group to its column: nothing of the request reaches the SQL text.
+  const columns = { day: s.day, slot: s.slotKey, campaign: s.campaignId, creative: s.creativeId }
   return {
     /** Sums per group from `from` to `to` (UTC days, inclusive), ordered by the group's key. */
-    totals (from: string, to: string, groupBy: StatsGroup): StatsRow[] {
-      const column = sql.raw(columns[groupBy])
-      const rows = db.all<Omit<StatsRow, 'ctr'>>(sql`
-        select cast(${column} as text) as key, sum(requests) as requests, sum(fills) as fills, sum(impressions) as impressions,
-          sum(clicks) as clicks, sum(filtered_impressions) as filteredImpressions, sum(filtered_clicks) as filteredClicks
-        from ad_stats_daily where day >= ${from} and day <= ${to}
+    async totals (from: string, to: string, groupBy: StatsGroup): Promise<StatsRow[]> {
+      const column = columns[groupBy]
+      const rows = await db.all<Omit<StatsRow, 'ctr'>>(sql`
+        select cast(${column} as text) as "key", sum(${s.requests}) as "requests", sum(${s.fills}) as "fills",
+          sum(${s.impressions}) as "impressions", sum(${s.clicks}) as "clicks",
+          sum(${s.filteredImpressions}) as "filteredImpressions", sum(${s.filteredClicks}) as "filteredClicks"
+        from ${s} where ${s.day} >= ${from} and ${s.day} <= ${to}
         group by ${column} order by ${column}`)
+      // Text keys in code-point order on both: PostgreSQL's order of text follows the database's collation.
+      if (groupBy === 'slot' || groupBy === 'day') rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       return rows.map((r) => ({ ...r, ctr: r.impressions > 0 ? Math.round((r.clicks / r.impressions) * 10_000) / 10_000 : 0 }))
     }
   }

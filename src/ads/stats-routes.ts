@@ -5,7 +5,6 @@ import { FieldError } from '../lib/errors.js'
 import { listEtag, notModified } from '../http/caching.js'
 import { validateAdsTxt } from './ads-txt.js'
 import type { AdEngine } from './engine.js'
-import { createAdStatsRepository } from './stats-repository.js'
 
 const day = z.string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Use a date such as 2025-01-29', abort: true })
@@ -41,7 +40,7 @@ const AdsTxtSchema = z.strictObject({
 
 /** Ad statistics and ads.txt. */
 export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async function (app, { engine }) {
-  const stats = createAdStatsRepository(app.db)
+  const { stats } = engine
   app.get('/ads/stats', {
     config: { auth: 'editor' },
     schema: {
@@ -58,9 +57,9 @@ export const adStatsRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async 
     if (from > to) throw new FieldError('from', 'from must not be after to')
     const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1
     if (days > 366) throw new FieldError('from', 'At most 366 days at once')
-    engine.flush()
+    await engine.flush()
     reply.header('cache-control', 'private, no-store')
-    return { data: stats.totals(from, to, request.query.groupBy) }
+    return { data: await stats.totals(from, to, request.query.groupBy) }
   })
 
   // Empty until someone sets it.

@@ -68,7 +68,7 @@ t.test('POST /v1/ad-campaigns → 400 for priority 0 or 11, an unknown tier or s
     const res = await postCampaign(app, payload)
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path, message }])
   }
-  t.same(adTables(app).campaigns, [])
+  t.same((await adTables(app)).campaigns, [])
   for (const priority of [1, 10]) {
     const ok = await postCampaign(app, { priority })
     t.equal(ok.statusCode, 201, `priority ${priority} is accepted`)
@@ -81,7 +81,7 @@ t.test('POST /v1/ad-campaigns → 400 unless startsAt is before endsAt, and noth
     const res = await postCampaign(app, { startsAt, endsAt })
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'endsAt', message: 'endsAt must be after startsAt' }])
   }
-  t.same(adTables(app).campaigns, [])
+  t.same((await adTables(app)).campaigns, [])
   const ok = await postCampaign(app, { startsAt: '2031-03-01T00:00:00Z', endsAt: '2031-03-01T00:00:00.001Z' })
   t.equal(ok.statusCode, 201)
   t.match(ok.json(), { startsAt: '2031-03-01T00:00:00.000Z', endsAt: '2031-03-01T00:00:00.001Z' })
@@ -90,10 +90,10 @@ t.test('POST /v1/ad-campaigns → 400 unless startsAt is before endsAt, and noth
 t.test('PATCH /v1/ad-campaigns/{id} → 400 when endsAt would fall before the stored startsAt, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const campaign = await createCampaign(app, { startsAt: '2031-03-10T00:00:00Z' })
-  const before = adTables(app)
+  const before = await adTables(app)
   const res = await app.inject({ method: 'PATCH', url: `/v1/ad-campaigns/${campaign.id}`, headers: admin, payload: { endsAt: '2031-03-09T00:00:00Z' } })
   expectProblem(t, res, 400, 'validation', 'endsAt must be after startsAt', [{ path: 'endsAt', message: 'endsAt must be after startsAt' }])
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('POST and PATCH /v1/ad-campaigns → 400 naming slotKeys.N for a slot that does not exist, and nothing changes', async (t) => {
@@ -101,18 +101,18 @@ t.test('POST and PATCH /v1/ad-campaigns → 400 naming slotKeys.N for a slot tha
   await createSlot(app, { key: 'sidebar' })
   const res = await postCampaign(app, { slotKeys: ['sidebar', 'nowhere'] })
   expectProblem(t, res, 400, 'validation', 'There is no ad slot "nowhere"', [{ path: 'slotKeys.1', message: 'There is no ad slot "nowhere"' }])
-  t.same(adTables(app).campaigns, [])
+  t.same((await adTables(app)).campaigns, [])
   const campaign = await createCampaign(app, { slotKeys: ['sidebar'] })
-  const before = adTables(app)
+  const before = await adTables(app)
   const patch = await app.inject({ method: 'PATCH', url: `/v1/ad-campaigns/${campaign.id}`, headers: admin, payload: { slotKeys: ['gone'] } })
   expectProblem(t, patch, 400, 'validation', 'There is no ad slot "gone"', [{ path: 'slotKeys.0', message: 'There is no ad slot "gone"' }])
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('POST /v1/ad-creatives → 400 for a targetUrl that is not plain http or https, and nothing is created', async (t) => {
   const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
-  const before = adTables(app)
+  const before = await adTables(app)
   for (const targetUrl of [
     'javascript:alert(1)',
     'JAVASCRIPT:alert(1)',
@@ -129,7 +129,7 @@ t.test('POST /v1/ad-creatives → 400 for a targetUrl that is not plain http or 
     const res = await postCreative(app, creativeBody(campaign.id, { targetUrl }))
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'targetUrl', message: URL_MESSAGE }])
   }
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('POST /v1/ad-creatives → 201 for http and https targetUrls, stored exactly as sent', async (t) => {
@@ -145,7 +145,7 @@ t.test('POST /v1/ad-creatives → 201 for http and https targetUrls, stored exac
 t.test('POST /v1/ad-creatives → 400 for an image ad without alt or imageUrl, or a javascript: imageUrl, and nothing is created', async (t) => {
   const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
-  const before = adTables(app)
+  const before = await adTables(app)
   const alt = 'alt is required for an image ad: describe it for people who cannot see it'
   for (const partial of [{ alt: undefined }, { alt: null }]) {
     const res = await postCreative(app, creativeBody(campaign.id, partial))
@@ -155,13 +155,13 @@ t.test('POST /v1/ad-creatives → 400 for an image ad without alt or imageUrl, o
   expectProblem(t, noImage, 400, 'validation', ONE_FIELD, [{ path: 'imageUrl', message: 'An image ad needs imageUrl' }])
   const badImage = await postCreative(app, creativeBody(campaign.id, { imageUrl: 'javascript:alert(1)' }))
   expectProblem(t, badImage, 400, 'validation', ONE_FIELD, [{ path: 'imageUrl', message: /./ }])
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('POST /v1/ad-creatives → 400 for an html ad without html or over 64 KB, and nothing is created', async (t) => {
   const app = await buildTestApp(t)
   const { campaign } = await createAd(app)
-  const before = adTables(app)
+  const before = await adTables(app)
   const html = { kind: 'html', imageUrl: undefined, alt: undefined }
   const missing = await postCreative(app, creativeBody(campaign.id, html))
   expectProblem(t, missing, 400, 'validation', ONE_FIELD, [{ path: 'html', message: 'An html ad needs html' }])
@@ -169,7 +169,7 @@ t.test('POST /v1/ad-creatives → 400 for an html ad without html or over 64 KB,
     const res = await postCreative(app, creativeBody(campaign.id, { ...html, html: body }))
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'html', message: 'html is at most 65536 bytes (64 KB)' }])
   }
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
   const exact = await postCreative(app, creativeBody(campaign.id, { ...html, html: 'x'.repeat(65_536) }))
   t.equal(exact.statusCode, 201, 'exactly 64 KB is accepted')
 })
@@ -179,7 +179,7 @@ t.test('POST /v1/ad-creatives → 400 when the size fits none of the campaign\'s
   await createSlot(app, { key: 'sidebar', sizes: [[300, 250], [300, 600]] })
   const campaign = await createCampaign(app, { slotKeys: ['sidebar'] })
   const bare = await createCampaign(app, { slotKeys: [] })
-  const before = adTables(app)
+  const before = await adTables(app)
   const wrong = await postCreative(app, creativeBody(campaign.id, { width: 728, height: 90 }))
   const message = `728x90 fits no slot of campaign ${campaign.id} (sidebar: 300x250, 300x600)`
   expectProblem(t, wrong, 400, 'validation', message, [{ path: 'width', message }])
@@ -188,7 +188,7 @@ t.test('POST /v1/ad-creatives → 400 when the size fits none of the campaign\'s
   expectProblem(t, none, 400, 'validation', noSlots, [{ path: 'width', message: noSlots }])
   const noCampaign = await postCreative(app, creativeBody(9999))
   expectProblem(t, noCampaign, 400, 'validation', 'There is no ad campaign with id 9999', [{ path: 'campaignId', message: 'There is no ad campaign with id 9999' }])
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
   const tall = await postCreative(app, creativeBody(campaign.id, { width: 300, height: 600 }))
   t.equal(tall.statusCode, 201, 'the second size of the slot fits')
 })
@@ -206,7 +206,7 @@ t.test('POST /v1/ad-creatives → any size fits a fluid slot or a size-mapping r
 t.test('PATCH /v1/ad-creatives/{id} → 400 when the new size fits no slot or the kind loses its html, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const { slot, campaign, creative } = await createAd(app)
-  const before = adTables(app)
+  const before = await adTables(app)
   const size = await app.inject({ method: 'PATCH', url: `/v1/ad-creatives/${creative.id}`, headers: admin, payload: { width: 728, height: 90 } })
   const message = `728x90 fits no slot of campaign ${campaign.id} (${slot.key}: 300x250)`
   expectProblem(t, size, 400, 'validation', message, [{ path: 'width', message }])
@@ -214,7 +214,7 @@ t.test('PATCH /v1/ad-creatives/{id} → 400 when the new size fits no slot or th
   expectProblem(t, kind, 400, 'validation', 'An html ad needs html', [{ path: 'html', message: 'An html ad needs html' }])
   const url = await app.inject({ method: 'PATCH', url: `/v1/ad-creatives/${creative.id}`, headers: admin, payload: { targetUrl: 'javascript:alert(1)' } })
   expectProblem(t, url, 400, 'validation', ONE_FIELD, [{ path: 'targetUrl', message: URL_MESSAGE }])
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 for (const resource of ['ad-campaigns', 'ad-creatives'] as const) {
@@ -228,12 +228,12 @@ for (const resource of ['ad-campaigns', 'ad-creatives'] as const) {
     const changed = await app.inject({ method: 'PATCH', url: `/v1/${resource}/${id}`, headers: { ...admin, 'if-match': firstEtag }, payload: { name: 'Renamed' } })
     t.equal(changed.statusCode, 200, 'the current ETag is accepted')
     t.equal(changed.json().name, 'Renamed')
-    const before = adTables(app)
+    const before = await adTables(app)
     const patch = await app.inject({ method: 'PATCH', url: `/v1/${resource}/${id}`, headers: { ...admin, 'if-match': firstEtag }, payload: { name: 'Lost update' } })
     expectProblem(t, patch, 412, 'precondition-failed', STALE)
     const del = await app.inject({ method: 'DELETE', url: `/v1/${resource}/${id}`, headers: { ...admin, 'if-match': firstEtag } })
     expectProblem(t, del, 412, 'precondition-failed', STALE)
-    t.same(adTables(app), before)
+    t.same(await adTables(app), before)
     const ok = await app.inject({ method: 'DELETE', url: `/v1/${resource}/${id}`, headers: { ...admin, 'if-match': String(changed.headers.etag) } })
     t.equal(ok.statusCode, 204)
     const gone = await app.inject({ url: `/v1/${resource}/${id}`, headers: admin })
@@ -249,7 +249,7 @@ t.test('DELETE /v1/ad-campaigns/{id} → 204 and its creatives go with it', asyn
   t.equal(res.statusCode, 204)
   const gone = await app.inject({ url: `/v1/ad-creatives/${creative.id}`, headers: admin })
   expectProblem(t, gone, 404, 'not-found', `There is no ad creative with id ${creative.id}`)
-  t.same(adTables(app).creatives.map((c) => (c as { id: number }).id), [other.creative.id])
+  t.same((await adTables(app)).creatives.map((c) => (c as { id: number }).id), [other.creative.id])
 })
 
 t.test('GET /v1/ad-campaigns and /v1/ad-creatives → editor reads with private, no-store caching and filters', async (t) => {

@@ -35,7 +35,7 @@ t.test('limits.impressions = 3 → served until the 3rd counted impression, befo
   t.equal((await hitAdUrl(app, third!.impressionUrl)).statusCode, 204)
   t.equal(await sidebarAd(t, app), null, 'the 3rd impression stops it at once, unflushed')
   t.equal(await campaignStatus(app, campaign.id), 'active', 'not flushed yet')
-  app.ads.flush()
+  await app.ads.flush()
   t.equal(await campaignStatus(app, campaign.id), 'completed')
   t.equal(await sidebarAd(t, app), null)
   t.same(await adStats(app, 'from=2031-03-01&to=2031-03-01&groupBy=campaign'), [
@@ -66,7 +66,7 @@ t.test('limits.clicks = 2 → served until the 2nd counted click, before any flu
   t.ok(second, 'one click: still served')
   t.equal((await hitAdUrl(app, second!.clickUrl)).statusCode, 302)
   t.equal(await sidebarAd(t, app), null, 'the 2nd click stops it at once')
-  app.ads.flush()
+  await app.ads.flush()
   t.equal(await campaignStatus(app, campaign.id), 'completed')
   t.same(await adStats(app, 'from=2031-03-01&to=2031-03-01&groupBy=campaign'), [statsRow('0', { requests: 1 }), statsRow(String(campaign.id), { requests: 2, fills: 2, clicks: 2, filteredClicks: 1 })])
 })
@@ -77,7 +77,7 @@ t.test('limits.dailyImpressions = 2 → stops the campaign for the rest of the U
   const { campaign } = await createAd(app, { slot: { key: 'sidebar' }, campaign: { limits: { dailyImpressions: 2 } } })
   for (let i = 0; i < 2; i++) t.equal((await hitAdUrl(app, (await sidebarAd(t, app))!.impressionUrl)).statusCode, 204)
   t.equal(await sidebarAd(t, app), null, 'two today: no more today')
-  app.ads.flush()
+  await app.ads.flush()
   t.equal(await campaignStatus(app, campaign.id), 'active', 'a daily cap does not complete the campaign')
   clock.set('2031-03-01T23:59:59.999Z')
   t.equal(await sidebarAd(t, app), null, 'still the same UTC day')
@@ -86,7 +86,7 @@ t.test('limits.dailyImpressions = 2 → stops the campaign for the rest of the U
   t.ok(tomorrow, 'served again the next UTC day')
   t.equal((await hitAdUrl(app, tomorrow!.impressionUrl)).statusCode, 204)
   t.ok(await sidebarAd(t, app), 'one of two today')
-  app.ads.flush()
+  await app.ads.flush()
   t.equal(await campaignStatus(app, campaign.id), 'active')
   t.same(await adStats(app, 'from=2031-03-01&to=2031-03-02&groupBy=day'), [
     statsRow('2031-03-01', { requests: 4, fills: 2, impressions: 2 }),

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import {
@@ -12,9 +13,9 @@ import { buildTestApp, createClock, tempDir } from '../helper.js'
 
 const START = '2031-03-01T10:00:00.000Z'
 
-/** SQLite's count of rows changed on the app's connection: any write moves it. */
-function totalChanges (app: App): number {
-  return (app.db.$client.prepare('select total_changes() as n').get() as { n: number }).n
+/** SQLite's count of rows changed on the app's connection: any write moves it (SQLite-only, as the test app is). */
+async function totalChanges (app: App): Promise<number> {
+  return (await app.database.get<{ n: number }>(sql`select total_changes() as "n"`))!.n
 }
 
 /** Serves the page, shows every ad (one replay), clicks the first twice; returns the ads. */
@@ -40,26 +41,26 @@ t.test('serve, impression and click write nothing to the database until a flush,
   await createAd(app, { slot: { key: 'top' } })
   await createAd(app, { slot: { key: 'side' } })
   await createSlot(app, { key: 'empty' })
-  const before = adCounterTables(app)
-  const changes = totalChanges(app)
+  const before = await adCounterTables(app)
+  const changes = await totalChanges(app)
   t.same(before, { stats: [], statsCount: 0, sums: { requests: 0, fills: 0, impressions: 0, clicks: 0, filteredImpressions: 0, filteredClicks: 0 }, usedTokens: 0 })
   const ads = await burst(t, app, ['top', 'side', 'empty'], 10)
   t.equal(ads.length, 20)
-  t.same(adCounterTables(app), before, 'no counter row yet')
-  t.equal(totalChanges(app), changes, 'no database write at all on the hot path')
+  t.same(await adCounterTables(app), before, 'no counter row yet')
+  t.equal(await totalChanges(app), changes, 'no database write at all on the hot path')
   t.ok(app.ads.counters.pendingCount() > 0, 'the counts wait in memory')
 
-  app.ads.flush()
-  const after = adCounterTables(app)
+  await app.ads.flush()
+  const after = await adCounterTables(app)
   t.same(after.sums, { requests: 30, fills: 20, impressions: 20, clicks: 1, filteredImpressions: 2, filteredClicks: 1 })
   t.equal(after.statsCount, 3, 'one row per day, slot, campaign and creative (the empty slot under campaign 0)')
   t.equal(after.usedTokens, 21, '20 impression tokens and 1 click token')
   t.equal(app.ads.counters.pendingCount(), 0)
   t.ok(app.ads.counters.isEmpty())
 
-  const settled = totalChanges(app)
-  app.ads.flush()
-  t.equal(totalChanges(app), settled, 'an empty buffer flushes nothing')
+  const settled = await totalChanges(app)
+  await app.ads.flush()
+  t.equal(await totalChanges(app), settled, 'an empty buffer flushes nothing')
 })
 
 t.test('GET /v1/ads/stats → serving counts one request per slot asked and one fill per ad given', async (t) => {
@@ -86,12 +87,12 @@ t.test('flushing twice adds, never overwrites: counts of two flushes on one day 
   const { creative } = await createAd(app, { slot: { key: 'top' } })
   const first = await serveOne(app, 'top')
   await hitAdUrl(app, first.impressionUrl)
-  app.ads.flush()
+  await app.ads.flush()
   const second = await serveOne(app, 'top')
   await hitAdUrl(app, second.impressionUrl)
   await hitAdUrl(app, second.clickUrl)
-  app.ads.flush()
-  t.equal(adCounterTables(app).statsCount, 1)
+  await app.ads.flush()
+  t.equal((await adCounterTables(app)).statsCount, 1)
   t.same(await adStats(app, 'from=2031-03-01&to=2031-03-01&groupBy=creative'), [statsRow(String(creative.id), { requests: 2, fills: 2, impressions: 2, clicks: 1, ctr: 0.5 })])
 })
 

@@ -42,7 +42,7 @@ t.test('clickUrl → a repeated click still redirects but counts as a filtered c
     t.equal(res.statusCode, 302)
     t.equal(res.headers.location, TARGET)
   }
-  app.ads.flush()
+  await app.ads.flush()
   t.equal((await hitAdUrl(app, ad.clickUrl)).statusCode, 302, 'and after a flush')
   t.same(await creativeRow(app, creative.id), statsRow(String(creative.id), { requests: 1, fills: 1, clicks: 1, filteredClicks: 3 }))
 })
@@ -120,9 +120,9 @@ t.test('clickUrl → 404 for a tampered token (payload or signature changed, no 
     expectProblem(t, res, 404, 'not-found', 'Unknown click token')
     t.equal(res.headers.location, undefined)
   }
-  app.ads.flush()
-  t.same(adCounterTables(app).sums, { requests: 1, fills: 1, impressions: 0, clicks: 0, filteredImpressions: 0, filteredClicks: 0 })
-  t.equal(adCounterTables(app).usedTokens, 0)
+  await app.ads.flush()
+  t.same((await adCounterTables(app)).sums, { requests: 1, fills: 1, impressions: 0, clicks: 0, filteredImpressions: 0, filteredClicks: 0 })
+  t.equal((await adCounterTables(app)).usedTokens, 0)
 })
 
 t.test('clickUrl → after the creative\'s targetUrl changes, the same token redirects to the new stored URL', async (t) => {
@@ -150,6 +150,6 @@ t.test('clickUrl → 404 once the creative is deleted, and nothing is counted', 
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/ad-creatives/${creative.id}`, headers: admin })).statusCode, 204)
   const res = await hitAdUrl(app, ad.clickUrl)
   expectProblem(t, res, 404, 'not-found', 'The ad no longer exists')
-  app.ads.flush()
-  t.equal(adCounterTables(app).sums.clicks, 0)
+  await app.ads.flush()
+  t.equal((await adCounterTables(app)).sums.clicks, 0)
 })

@@ -41,7 +41,7 @@ for (const method of ['GET', 'POST'] as const) {
     t.equal(res.body, '')
     t.equal(res.headers['cache-control'], 'no-store')
     t.same(await creativeRow(app, creative.id), statsRow(String(creative.id), { requests: 1, fills: 1, impressions: 1 }))
-    t.equal(adCounterTables(app).usedTokens, 1, 'the used token is stored')
+    t.equal((await adCounterTables(app)).usedTokens, 1, 'the used token is stored')
   })
 }
 
@@ -54,7 +54,7 @@ t.test('impressionUrl → the same token again answers 204 but counts as a filte
 t.test('impressionUrl → a replay after a flush is still filtered', async (t) => {
   const { app, creative, ad } = await setup(t)
   t.equal((await hitAdUrl(app, ad.impressionUrl)).statusCode, 204)
-  app.ads.flush()
+  await app.ads.flush()
   t.equal((await hitAdUrl(app, ad.impressionUrl)).statusCode, 204)
   t.same(await creativeRow(app, creative.id), statsRow(String(creative.id), { requests: 1, fills: 1, impressions: 1, filteredImpressions: 1 }))
 })
@@ -74,7 +74,7 @@ t.test('impressionUrl → HEAD, Sec-Purpose: prefetch, Purpose: prefetch, Google
     t.equal(res.statusCode, 204, JSON.stringify(attempt))
   }
   t.same(await creativeRow(app, creative.id), statsRow(String(creative.id), { requests: 1, fills: 1, filteredImpressions: attempts.length }))
-  t.equal(adCounterTables(app).usedTokens, 0, 'a filtered request uses up no token')
+  t.equal((await adCounterTables(app)).usedTokens, 0, 'a filtered request uses up no token')
   t.equal((await hitAdUrl(app, ad.impressionUrl)).statusCode, 204)
   t.same(await creativeRow(app, creative.id), statsRow(String(creative.id), { requests: 1, fills: 1, impressions: 1, filteredImpressions: attempts.length }), 'the real view afterwards counts')
 })
@@ -117,8 +117,8 @@ t.test('impressionUrl → 404 for a tampered token (payload or signature changed
       expectProblem(t, res, 404, 'not-found', 'Unknown impression token')
     }
   }
-  app.ads.flush()
-  const { sums, usedTokens } = adCounterTables(app)
+  await app.ads.flush()
+  const { sums, usedTokens } = await adCounterTables(app)
   t.same(sums, { requests: 1, fills: 1, impressions: 0, clicks: 0, filteredImpressions: 0, filteredClicks: 0 }, 'only the serve was counted')
   t.equal(usedTokens, 0)
 })
@@ -153,7 +153,7 @@ t.test('impressionUrl → a replay after a flush is still filtered when the app 
   const { creative } = await createAd(app, { slot: { key: 'sidebar' } })
   const ad = await serveOne(app, 'sidebar')
   t.equal((await hitAdUrl(app, ad.impressionUrl)).statusCode, 204)
-  app.ads.flush()
+  await app.ads.flush()
   t.equal((await hitAdUrl(app, ad.impressionUrl)).statusCode, 204)
   const rows = await adStats(app, 'from=2025-02-01&to=2025-02-01&groupBy=creative')
   t.same(rows.find((r) => r.key === String(creative.id)), statsRow(String(creative.id), { requests: 1, fills: 1, impressions: 1, filteredImpressions: 1 }))

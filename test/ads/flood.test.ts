@@ -57,11 +57,11 @@ t.test(`ad-event flood from ${ADDRESSES} addresses: counts exact after a flush, 
     if (i % 100 === 0) { await turn(); gc(); peak = Math.max(peak, rssMb()) }
   }
   t.ok(most <= PENDING_TOKENS_MAX + RECENT_TOKENS_MAX, `token ids in memory peaked at ${most}`)
-  t.equal(adCounterTables(app).usedTokens, PENDING_TOKENS_MAX, 'the full pending set was flushed early, in one go')
+  t.equal((await adCounterTables(app)).usedTokens, PENDING_TOKENS_MAX, 'the full pending set was flushed early, in one go')
   t.equal(app.ads.counters.tokensInMemory(), FIRST_USES, `${RECENT_TOKENS_MAX} flushed and recent, the rest pending`)
 
-  app.ads.flush()
-  t.equal(adCounterTables(app).usedTokens, FIRST_USES, 'every used token is in the table')
+  await app.ads.flush()
+  t.equal((await adCounterTables(app)).usedTokens, FIRST_USES, 'every used token is in the table')
   t.equal(app.ads.counters.tokensInMemory(), RECENT_TOKENS_MAX, 'memory keeps the recent cap only; the oldest are in the table alone')
   // The first replays name tokens memory has dropped: the table refuses them.
   for (const [i, { impression, click }] of replays.entries()) {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import type { App } from '../../src/app.js'
@@ -35,8 +36,8 @@ const editorRoutes: Route[] = [
 ]
 
 /** Everything a write could change: the ad tables and the stored ads.txt. */
-function state (app: App) {
-  return { ...adTables(app), adsTxt: app.db.$client.prepare('select * from settings where key = \'ads-txt\'').all() }
+async function state (app: App) {
+  return { ...await adTables(app), adsTxt: await app.database.all(sql`select * from settings where key = 'ads-txt'`) }
 }
 
 async function callers (app: App) {
@@ -62,11 +63,11 @@ for (const route of editorRoutes) {
     ]
     for (const [headers, status, kind, detail] of refusals) {
       const request = await route.make(app)
-      const before = state(app)
+      const before = await state(app)
       const res = await app.inject({ ...request, headers })
       expectProblem(t, res, status, kind, detail)
       if (status === 401) t.match(res.headers['www-authenticate'], /^Bearer/)
-      t.same(state(app), before, 'nothing changed')
+      t.same(await state(app), before, 'nothing changed')
     }
   })
 
@@ -99,10 +100,10 @@ t.test('PUT /v1/settings/ads-txt is a setting: admin only (editor 403), and noth
   const { contributor, author, editor } = await callers(app)
   const payload = { content: 'example.com, pub-1, DIRECT' }
   for (const [headers, status] of [[{}, 401], [contributor, 403], [author, 403], [editor, 403]] as Array<[Record<string, string>, number]>) {
-    const before = state(app)
+    const before = await state(app)
     const res = await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', payload, headers })
     t.equal(res.statusCode, status)
-    t.same(state(app), before, 'nothing changed')
+    t.same(await state(app), before, 'nothing changed')
   }
   const ok = await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', payload, headers: admin })
   t.equal(ok.statusCode, 200)

@@ -66,12 +66,12 @@ t.test('allowTopNavigation round-trips through POST, PATCH and GET of /v1/ad-slo
 t.test('POST and PATCH /v1/ad-slots → 400 for an allowTopNavigation that is not a boolean, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createSlot(app, { key: 'sidebar' })
-  const before = adTables(app)
+  const before = await adTables(app)
   for (const value of ['true', 1, null, 'yes']) {
     const post = await app.inject({ method: 'POST', url: '/v1/ad-slots', headers: admin, payload: { key: 'other', name: 'Other', placement: 'sidebar', sizes: [[300, 250]], allowTopNavigation: value } })
     expectProblem(t, post, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'allowTopNavigation', message: 'allowTopNavigation must be true or false' }])
     const patch = await app.inject({ method: 'PATCH', url: '/v1/ad-slots/sidebar', headers: admin, payload: { allowTopNavigation: value } })
     expectProblem(t, patch, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'allowTopNavigation', message: 'allowTopNavigation must be true or false' }])
   }
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })

@@ -21,8 +21,8 @@ t.test('GET /v1/ads/serve → past the per-address limit: 429 problem with Retry
   t.same(answers.map((r) => r.statusCode), [200, 200, 200], 'the second and third come from the fast path')
   t.same(answers.map((r) => r.headers['ratelimit-remaining']), ['2', '1', '0'])
   for (const r of answers) t.equal(r.headers['ratelimit-limit'], '3')
-  app.ads.flush()
-  const counted = adCounterTables(app).sums
+  await app.ads.flush()
+  const counted = (await adCounterTables(app)).sums
 
   const repeated = await serve(app, 'slots=sidebar', a)
   expectProblem(t, repeated, 429, 'rate-limited', LIMITED)
@@ -34,8 +34,8 @@ t.test('GET /v1/ads/serve → past the per-address limit: 429 problem with Retry
   const fresh = await serve(app, 'slots=footer,sidebar', a)
   expectProblem(t, fresh, 429, 'rate-limited', LIMITED)
   t.match(fresh.headers['retry-after'], /^\d+$/)
-  app.ads.flush()
-  t.same(adCounterTables(app).sums, counted, 'a refused serve counts no request and no fill')
+  await app.ads.flush()
+  t.same((await adCounterTables(app)).sums, counted, 'a refused serve counts no request and no fill')
 })
 
 t.test('GET /v1/ads/serve → two addresses have independent budgets, and serving does not use up the ad-event budget', async (t) => {

@@ -142,8 +142,8 @@ t.test('GET /v1/ads/serve → 400 path article for an unknown or unpublished art
     const res = await serveAds(app, `slots=sidebar&article=${article}`)
     expectProblem(t, res, 400, 'validation', `There is no published article "${article}"`, [{ path: 'article', message: `There is no published article "${article}"` }])
   }
-  app.ads.flush()
-  t.same(adCounterTables(app).stats, [], 'no request was counted')
+  await app.ads.flush()
+  t.same((await adCounterTables(app)).stats, [], 'no request was counted')
 })
 
 t.test('GET /v1/ads/serve → a URL asked again (answered before validation) gets a fresh, counted decision with its own links and host, and a 400 once its article is gone', async (t) => {
@@ -161,15 +161,15 @@ t.test('GET /v1/ads/serve → a URL asked again (answered before validation) get
   t.equal(new Set(answers.map((ad) => ad.impressionUrl)).size, 3, 'each call is its own signed decision')
   t.match(answers[1]!.clickUrl, /^http:\/\/news\.example\/v1\/ads\/click\//)
   t.match(answers[2]!.clickUrl, /^http:\/\/other\.example\/v1\/ads\/click\//, 'links follow the host of each request')
-  app.ads.flush()
-  t.match(adCounterTables(app).sums, { requests: 3, fills: 3 }, 'every call is counted')
+  await app.ads.flush()
+  t.match((await adCounterTables(app)).sums, { requests: 3, fills: 3 }, 'every call is counted')
 
   const deleted = await app.inject({ method: 'DELETE', url: `/v1/articles/${article.id}`, headers: admin })
   t.equal(deleted.statusCode, 204)
   const gone = await serveAds(app, url)
   expectProblem(t, gone, 400, 'validation', `There is no published article "${article.slug}"`, [{ path: 'article', message: `There is no published article "${article.slug}"` }])
-  app.ads.flush()
-  t.match(adCounterTables(app).sums, { requests: 3, fills: 3 }, 'the refused call counts nothing')
+  await app.ads.flush()
+  t.match((await adCounterTables(app)).sums, { requests: 3, fills: 3 }, 'the refused call counts nothing')
 })
 
 t.test('GET /v1/ads/serve → a frontend on a configured origin gets CORS and the security headers on a repeated URL as on the first', async (t) => {

@@ -43,7 +43,7 @@ t.test('POST /v1/ad-slots → 400 for a key that is upper-case, 1 character, 65 
     const res = await post(app, { ...sidebar, key })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'key', message: KEY_MESSAGE }])
   }
-  t.same(adTables(app).slots, [])
+  t.same((await adTables(app)).slots, [])
 })
 
 t.test('POST /v1/ad-slots → 201 for keys of 2 and 64 characters, digits and inner hyphens', async (t) => {
@@ -61,7 +61,7 @@ t.test('POST /v1/ad-slots → a key of digits alone is refused (it reads as an i
   const res = await post(app, { ...sidebar, key: '2024' })
   if (res.statusCode === 400) {
     t.same(res.json().errors.map((e: { path: string }) => e.path), ['key'])
-    t.same(adTables(app).slots.length, 1, 'nothing created')
+    t.same((await adTables(app)).slots.length, 1, 'nothing created')
     return
   }
   t.equal(res.statusCode, 201)
@@ -73,10 +73,10 @@ t.test('POST /v1/ad-slots → a key of digits alone is refused (it reads as an i
 t.test('POST /v1/ad-slots → 409 key-taken when the key exists, and nothing is created', async (t) => {
   const app = await buildTestApp(t)
   await createSlot(app, sidebar)
-  const before = adTables(app)
+  const before = await adTables(app)
   const res = await post(app, { ...sidebar, name: 'Another sidebar' })
   expectProblem(t, res, 409, 'key-taken', 'The key "sidebar" is already taken')
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('POST /v1/ad-slots → 400 for a size of 0 or 5000 pixels, no sizes or an unknown word, and nothing is created', async (t) => {
@@ -94,7 +94,7 @@ t.test('POST /v1/ad-slots → 400 for a size of 0 or 5000 pixels, no sizes or an
   }
   const word = await post(app, { ...sidebar, sizes: 'responsive' })
   expectProblem(t, word, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'sizes', message: /./ }])
-  t.same(adTables(app).slots, [])
+  t.same((await adTables(app)).slots, [])
 })
 
 t.test('POST /v1/ad-slots → 201 for "fluid" and for sizes at the 1 and 4000 pixel bounds', async (t) => {
@@ -113,7 +113,7 @@ t.test('POST /v1/ad-slots → 400 for an in_article slot without inArticle, and 
     const res = await post(app, { ...sidebar, key: 'inline', placement: 'in_article', inArticle })
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'inArticle', message: 'An in_article slot needs inArticle.afterParagraph' }])
   }
-  t.same(adTables(app).slots, [])
+  t.same((await adTables(app)).slots, [])
   const ok = await post(app, { ...sidebar, key: 'inline', placement: 'in_article', inArticle: { afterParagraph: 2 } })
   t.equal(ok.statusCode, 201)
   t.same(ok.json().inArticle, { afterParagraph: 2, repeatEvery: null, maxInsertions: 1 })
@@ -122,20 +122,20 @@ t.test('POST /v1/ad-slots → 400 for an in_article slot without inArticle, and 
 t.test('PATCH /v1/ad-slots/{key} → 400 when it makes a slot in_article without inArticle, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createSlot(app, sidebar)
-  const before = adTables(app)
+  const before = await adTables(app)
   const res = await app.inject({ method: 'PATCH', url: '/v1/ad-slots/sidebar', headers: admin, payload: { placement: 'in_article' } })
   expectProblem(t, res, 400, 'validation', 'An in_article slot needs inArticle.afterParagraph', [{ path: 'inArticle', message: 'An in_article slot needs inArticle.afterParagraph' }])
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('PATCH /v1/ad-slots/{key} → 409 key-taken when renaming onto another slot\'s key, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createSlot(app, sidebar)
   await createSlot(app, { ...sidebar, key: 'footer', placement: 'footer' })
-  const before = adTables(app)
+  const before = await adTables(app)
   const res = await app.inject({ method: 'PATCH', url: '/v1/ad-slots/footer', headers: admin, payload: { key: 'sidebar' } })
   expectProblem(t, res, 409, 'key-taken', 'The key "sidebar" is already taken')
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
 })
 
 t.test('PATCH and DELETE /v1/ad-slots/{key} → 412 for a stale If-Match, and nothing changes', async (t) => {
@@ -146,26 +146,26 @@ t.test('PATCH and DELETE /v1/ad-slots/{key} → 412 for a stale If-Match, and no
   t.equal(changed.statusCode, 200, 'the current ETag is accepted')
   t.equal(changed.json().name, 'Right rail')
   t.not(changed.headers.etag, firstEtag)
-  const before = adTables(app)
+  const before = await adTables(app)
   const detail = 'The resource has changed since you read it (If-Match is stale); nothing was changed'
   const patch = await app.inject({ method: 'PATCH', url: '/v1/ad-slots/sidebar', headers: { ...admin, 'if-match': firstEtag }, payload: { name: 'Lost update' } })
   expectProblem(t, patch, 412, 'precondition-failed', detail)
   const del = await app.inject({ method: 'DELETE', url: '/v1/ad-slots/sidebar', headers: { ...admin, 'if-match': firstEtag } })
   expectProblem(t, del, 412, 'precondition-failed', detail)
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
   const current = await app.inject({ method: 'DELETE', url: '/v1/ad-slots/sidebar', headers: { ...admin, 'if-match': String(changed.headers.etag) } })
   t.equal(current.statusCode, 204)
-  t.same(adTables(app).slots, [])
+  t.same((await adTables(app)).slots, [])
 })
 
 t.test('DELETE /v1/ad-slots/{key} → 409 in-use while a campaign lists the slot, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createSlot(app, sidebar)
   const campaign = await createCampaign(app, { slotKeys: ['sidebar'] })
-  const before = adTables(app)
+  const before = await adTables(app)
   const res = await app.inject({ method: 'DELETE', url: '/v1/ad-slots/sidebar', headers: admin })
   expectProblem(t, res, 409, 'in-use', `1 campaign lists this slot (ids ${campaign.id}); remove it from their slotKeys first`)
-  t.same(adTables(app), before)
+  t.same(await adTables(app), before)
   const unlink = await app.inject({ method: 'PATCH', url: `/v1/ad-campaigns/${campaign.id}`, headers: admin, payload: { slotKeys: [] } })
   t.equal(unlink.statusCode, 200)
   const del = await app.inject({ method: 'DELETE', url: '/v1/ad-slots/sidebar', headers: admin })

@@ -36,11 +36,11 @@ t.test('used tokens: memory stays at pending + recent caps, a full pending set f
     t.ok(counters.tokensInMemory() <= 5, `at most 3 pending + 2 recent after ${n + 1} (${counters.tokensInMemory()})`)
   }
   // 12 ids with 3 pending at most: flushed early at the 4th, 7th and 10th.
-  t.equal(adCounterTables(app).usedTokens, 9, 'the ids flushed early are in the table')
+  t.equal((await adCounterTables(app)).usedTokens, 9, 'the ids flushed early are in the table')
   t.equal(counters.tokensInMemory(), 5, '3 pending and the 2 most recent flushed')
   for (const id of ids) t.notOk(counters.firstUse(id, EXPIRES), `${id} again is a replay (pending, recent or only in the table)`)
   counters.flush([])
-  t.equal(adCounterTables(app).usedTokens, 12)
+  t.equal((await adCounterTables(app)).usedTokens, 12)
   for (const id of ids) t.notOk(counters.firstUse(id, EXPIRES), `${id} after the flush is still a replay`)
 })
 
@@ -78,6 +78,6 @@ t.test('used tokens: when the database refuses the early flush, a new use counts
   app.db.$client.exec('drop trigger refuse')
   await sleep(1100)
   t.ok(counters.firstUse('d', EXPIRES), 'after the back-off the flush succeeds and d counts')
-  t.equal(adCounterTables(app).usedTokens, 3)
+  t.equal((await adCounterTables(app)).usedTokens, 3)
   t.notOk(counters.firstUse('d', EXPIRES))
 })
