@@ -265,7 +265,8 @@ export function createAdCounters (db: Executor, log: Log, opts: {
      * in meanwhile, so nothing is written twice. A failed write is logged and kept for the next.
      */
     async flush (): Promise<void> {
-      while (running) await running
+      // Each wait may end with another write started by a caller woken first: wait for that too.
+      for (let current = running; current !== undefined; current = running) await current
       if (pending.size === 0 && pendingTokens.size === 0) return
       running = flushOnce().finally(() => { running = undefined })
       await running

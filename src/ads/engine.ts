@@ -59,7 +59,8 @@ export function createAdEngine (db: Executor, repos: { repo: AdsRepository, stat
     },
     start (): void {
       timer = setInterval(() => {
-        void engine.flush()
+        // A failed write is logged and kept by the counters: this never rejects.
+        engine.flush().catch(() => {})
         if (reloadFailed) engine.reload().catch((err: unknown) => { log.error({ err }, 'reloading the ads failed') })
       }, opts.flushMs)
       timer.unref()

@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import t from 'tap'
 import { createAdCounters } from '../../src/ads/counters.js'
 import { openDatabase } from '../../src/db/client.js'
+import { sqliteDatabase } from '../../src/db/sqlite-database.js'
 import { sqliteMigrationsFolder, runMigrations } from '../../src/db/migrate.js'
 import { tempDir } from '../helper.js'
 
@@ -43,8 +44,13 @@ t.test('the compact used-token migration keeps every used token, in the short fo
   t.match(c.prepare("select sql from sqlite_master where name = 'ad_used_tokens'").pluck().get(), /WITHOUT ROWID/)
   t.same(c.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'ad_used_tokens'").pluck().all(), [], 'the key is the only index')
 
-  const counters = createAdCounters(db, { error () {}, info () {} } as never, { onLimitsChanged: () => {}, now: () => new Date('2030-01-01T00:00:00Z'), flushEarly: () => {} })
-  t.notOk(counters.firstUse('ia1b2c3d4e5f6z.0', 1900000000), 'an impression used before the upgrade is a replay')
-  t.notOk(counters.firstUse('ca1b2c3d4e5f6y.12', 1900000100), 'a click too')
-  t.ok(counters.firstUse('ca1b2c3d4e5f6y.11', 1900000100), 'another placement of the decision is new')
+  // The counters decide replays at the flush, by the table's key: the old ids must match it.
+  const counters = createAdCounters(sqliteDatabase(db), { error () {}, info () {} } as never, { campaigns: () => [], onLimitsChanged: async () => {}, now: () => new Date('2030-01-01T00:00:00Z'), flushEarly: async () => {} })
+  const key = { day: '2030-01-01', slotKey: 'top', campaignId: 1, creativeId: 1 }
+  await counters.event(key, 'impressions', { id: 'ia1b2c3d4e5f6z.0', expiresAt: 1900000000 })
+  await counters.event(key, 'clicks', { id: 'ca1b2c3d4e5f6y.12', expiresAt: 1900000100 })
+  await counters.event(key, 'clicks', { id: 'ca1b2c3d4e5f6y.11', expiresAt: 1900000100 })
+  await counters.flush()
+  t.match(c.prepare('select impressions, clicks, filtered_impressions as filteredImpressions, filtered_clicks as filteredClicks from ad_stats_daily').get(),
+    { impressions: 0, filteredImpressions: 1, clicks: 1, filteredClicks: 1 }, 'an impression and a click used before the upgrade are replays; another placement of the decision is new')
 })
