@@ -16,9 +16,9 @@ const slugs = (n: number, prefix = 's') => Array.from({ length: n }, (_, i) => `
 const sizes = (n: number) => Array.from({ length: n }, (_, i) => [300 + i, 250])
 
 async function expectAdBound (t: Test, app: App, url: string, over: Record<string, unknown>, atBound: Record<string, unknown>, path: string, message: string) {
-  const before = adTables(app)
+  const before = await adTables(app)
   expectProblem(t, await send(app, 'POST', url, over), 400, 'validation', ONE_FIELD, [{ path, message }])
-  t.same(adTables(app), before, 'nothing changed')
+  t.same(await adTables(app), before, 'nothing changed')
   const ok = await send(app, 'POST', url, atBound)
   t.equal(ok.statusCode, 201, `at the bound: created ${ok.statusCode === 201 ? '' : ok.body}`)
 }
@@ -66,10 +66,10 @@ t.test('POST /v1/ad-slots with 11 size-mapping rules or a rule with 21 sizes →
   const app = await buildTestApp(t)
   const rules = (n: number, each = 1) => Array.from({ length: n }, (_, i) => ({ minWidth: i * 100, sizes: sizes(each) }))
   const slot = (mapping: unknown) => ({ key: 'mapped', name: 'Sidebar', placement: 'sidebar', sizes: [[300, 250]], sizeMapping: mapping })
-  const before = adTables(app)
+  const before = await adTables(app)
   expectProblem(t, await send(app, 'POST', '/v1/ad-slots', slot(rules(1, 21))), 400, 'validation', ONE_FIELD,
     [{ path: 'sizeMapping.0.sizes', message: 'A slot takes at most 20 sizes' }])
-  t.same(adTables(app), before, 'nothing changed')
+  t.same(await adTables(app), before, 'nothing changed')
   await expectAdBound(t, app, '/v1/ad-slots', slot(rules(11)), slot(rules(10, 20)), 'sizeMapping', 'A slot has at most 10 size-mapping rules')
 })
 
