@@ -40,12 +40,12 @@ const TOKEN_ROWS_PER_INSERT = 2000
  * Used impression and click tokens: ad_used_tokens holds every used, unexpired token once
  * flushed (expired rows are deleted at each flush, when the event route already refuses their
  * links). Memory holds the tokens not yet flushed (at most PENDING_TOKENS_MAX: a new one past
- * that waits for an early flush, and counts as filtered if the flush fails), the batch a flush
- * is writing, and the last RECENT_TOKENS_MAX flushed ones: a replay of any of those is
- * filtered at once. A token in none of them counts for now, and the table decides at the
- * flush: its insert meets the unique key of a stored one, and that event moves from counted to
- * filtered (in the rows written and in the campaign totals) before the limits are checked. So
- * memory stays bounded whatever the traffic, and a replay never counts twice.
+ * that waits for an early flush, and counts as filtered if the flush fails) and the last
+ * RECENT_TOKENS_MAX handed to a flush: a replay of any of those is filtered at once. A token
+ * in neither counts for now, and the table decides at the flush: its insert meets the unique
+ * key of a stored one, and that event moves from counted to filtered (in the rows written and
+ * in the campaign totals) before the limits are checked. So at most 20,000 ids stay in memory
+ * whatever the traffic, and a replay never counts twice.
  */
 export function createAdCounters (db: Executor, log: Log, opts: {
   /** The campaigns to check against their limits at a flush (the engine's snapshot). */
@@ -63,8 +63,6 @@ export function createAdCounters (db: Executor, log: Log, opts: {
   const recentMax = opts.recentTokensMax ?? RECENT_TOKENS_MAX
   let pending = new Map<string, Entry>()
   let pendingTokens = new Map<string, PendingToken>()
-  /** The tokens the running flush writes: still in memory, so their replays are refused meanwhile. */
-  let flushingTokens: Map<string, PendingToken> | undefined
   const recentTokens = createCache<string, true>({ max: recentMax })
   let earlyFlushAfter = 0
   let running: Promise<void> | undefined
@@ -113,7 +111,15 @@ export function createAdCounters (db: Executor, log: Log, opts: {
     dailyImpressions: (id, day) => totals.get(id)?.daily.get(day) ?? 0
   }
 
-  const known = (id: string) => pendingTokens.has(id) || flushingTokens?.has(id) === true || recentTokens.has(id)
+  const known = (id: string) => pendingTokens.has(id) || recentTokens.has(id)
+
+  /** Moves a pending use from counted to filtered: it turned out to be a replay. */
+  function refuse (t: PendingToken): void {
+    const entry = pending.get(t.entry)!
+    entry.counts[t.kind]--
+    entry.counts[filteredOf(t.kind)]++
+    deliver(entry.key.campaignId, entry.key.day, t.kind, -1)
+  }
 
   /** Waits for an early flush when the pending tokens are full (at most one try per back-off). */
   async function makeRoom (): Promise<void> {
@@ -191,29 +197,30 @@ export function createAdCounters (db: Executor, log: Log, opts: {
     if (batch.size === 0 && tokens.size === 0) return
     pending = new Map()
     pendingTokens = new Map()
-    flushingTokens = tokens
+    // Recent from now on, so a replay while they are written is refused at once (oldest out
+    // first; an expired id left there is harmless: its link is refused before it counts).
+    for (const id of tokens.keys()) recentTokens.set(id, true)
     let written: Awaited<ReturnType<typeof write>>
     try {
       written = await write(batch, tokens)
     } catch (err) {
       // Put everything back: the next flush tries again, nothing is lost while the process lives.
-      // A replay of these tokens was refused while they were being written, so no id is in both.
       for (const [id, entry] of batch) {
         const current = pending.get(id)
         if (!current) { pending.set(id, entry); continue }
         for (const metric of Object.keys(entry.counts) as Metric[]) current.counts[metric] += entry.counts[metric]
       }
-      for (const [id, t] of pendingTokens) tokens.set(id, t)
+      for (const [id, t] of pendingTokens) {
+        // Used again during the write, once recent had dropped it: the second use is the replay.
+        if (tokens.has(id)) refuse(t)
+        else tokens.set(id, t)
+      }
       pendingTokens = tokens
       log.error({ err }, 'flushing ad counters failed; keeping them for the next flush')
       return
-    } finally {
-      flushingTokens = undefined
     }
     const { completed, replays } = written
     for (const { key, kind } of replays) deliver(key.campaignId, key.day, kind, -1)
-    // Oldest out first. An expired id left here is harmless: its link is refused before it counts.
-    for (const id of tokens.keys()) recentTokens.set(id, true)
     if (completed.length > 0) {
       log.info({ campaignIds: completed }, 'campaigns reached a limit and are completed')
       try { await opts.onLimitsChanged(completed) } catch (err) { log.error({ err }, 'reloading the ads after campaigns completed failed') }
@@ -254,9 +261,9 @@ export function createAdCounters (db: Executor, log: Log, opts: {
       return counts
     },
 
-    /** How many token ids memory holds (pending, being written and recent); see above for the bound. */
+    /** How many token ids memory holds (pending and recent, which holds those being written); see above for the bound. */
     tokensInMemory (): number {
-      return pendingTokens.size + (flushingTokens?.size ?? 0) + recentTokens.size
+      return pendingTokens.size + recentTokens.size
     },
 
     /**

@@ -105,6 +105,26 @@ t.test('used tokens: a use while its first use is being written is refused at on
   t.same(await impressions(app), { impressions: 1, filteredImpressions: 1 }, 'the flush that waited wrote the filtered one, nothing twice')
 })
 
+t.test('used tokens: a use during a write that fails, once recent dropped its first use, is the replay', async (t) => {
+  const app = await buildTestApp(t)
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  let broken = true
+  const failing: Executor = { ...app.database, transaction: async (fn) => { await gate; if (broken) throw new Error('disk full'); return await app.database.transaction(fn) } }
+  const counters = smallCounters(app, 100, 1, failing)
+  await use(counters, 'a')
+  await use(counters, 'b')
+  const flushing = counters.flush()
+  t.ok(await use(counters, 'a'), 'recent holds only b: a counts for now')
+  release()
+  await flushing
+  t.equal(counters.tokensInMemory(), 3, 'a and b pending again (b also recent), once each')
+  broken = false
+  await counters.flush()
+  t.same(await impressions(app), { impressions: 2, filteredImpressions: 1 }, 'the second use of a moved to filtered when the write failed')
+  t.equal(counters.delivered.impressions(KEY.campaignId), 2)
+})
+
 t.test('used tokens: when the database refuses the early flush, a new use counts as filtered (never remembered past the cap), then counts once it recovers', async (t) => {
   const app = await buildTestApp(t)
   let broken = false
@@ -113,7 +133,7 @@ t.test('used tokens: when the database refuses the early flush, a new use counts
   for (const id of ['a', 'b', 'c']) t.ok(await use(counters, id))
   broken = true
   t.notOk(await use(counters, 'd'), 'the pending set is full and cannot be written: filtered')
-  t.equal(counters.tokensInMemory(), 3, 'nothing past the cap')
+  t.equal(counters.tokensInMemory(), 5, 'the 3 pending (2 of them also recent, as they were written) and nothing past the cap')
   for (const id of ['a', 'b', 'c']) t.notOk(await use(counters, id), `${id} is still a replay`)
   broken = false
   await sleep(1100)
