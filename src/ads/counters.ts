@@ -137,7 +137,10 @@ export function createAdCounters (db: Executor, log: Log, opts: {
       // 1. The used tokens. A row already there (a replay of a token memory no longer held)
       // is not inserted: its event moves from counted to filtered, in what is written below.
       const stored = new Set<string>()
+      // In key order, as the counters below: two processes flushing into one PostgreSQL
+      // database then take their row locks in the same order and never deadlock.
       const rows = [...tokens].map(([id, t]) => ({ id, expiresAt: t.expiresAt }))
+        .sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       for (let i = 0; i < rows.length; i += TOKEN_ROWS_PER_INSERT) {
         const inserted = await tx.all(tx.orm.insert(adUsedTokens).values(rows.slice(i, i + TOKEN_ROWS_PER_INSERT))
           .onConflictDoNothing().returning({ id: adUsedTokens.id }))
@@ -155,7 +158,7 @@ export function createAdCounters (db: Executor, log: Log, opts: {
       }
 
       // 2. The counters, added to what is stored.
-      const countRows = [...batch.values()].map((e) => ({ ...e.key, ...counts.get(e.id)! }))
+      const countRows = [...batch.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((e) => ({ ...e.key, ...counts.get(e.id)! }))
       const plus = (column: string) => sql`${sql.identifier('ad_stats_daily')}.${sql.identifier(column)} + excluded.${sql.identifier(column)}`
       for (let i = 0; i < countRows.length; i += COUNT_ROWS_PER_INSERT) {
         await tx.run(tx.orm.insert(adStatsDaily).values(countRows.slice(i, i + COUNT_ROWS_PER_INSERT)).onConflictDoUpdate({
