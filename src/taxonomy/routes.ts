@@ -1,5 +1,6 @@
 // The /v1/categories, /v1/tags and /v1/authors routes.
 import { z } from 'zod'
+import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError, InUseError, NotFoundError } from '../lib/errors.js'
@@ -11,15 +12,22 @@ import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
 import { authorKind, categoryKind, tagKind, type TaxonomyKind } from './kinds.js'
-import { createTaxonomyRepository, type TaxonomyRepository, type TaxonomyRow, type TaxonomyView } from './repository.js'
+import { createTaxonomyRepository, type Taxonomy, type TaxonomyRepository, type TaxonomyRow, type TaxonomyView } from './repository.js'
 import {
   AuthorAnswers, AuthorSchema, CategoryAnswers, CategorySchema, CreateAuthorSchema, CreateCategorySchema,
   CreateTagSchema, DeleteQuerySchema, itemQuery, listQuery, TagAnswers, TagSchema, UpdateAuthorSchema,
   UpdateCategorySchema, UpdateTagSchema
 } from './schemas.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Categories, tags and authors: the one repository of each, for these routes and any other reader. */
+    taxonomy: Taxonomy
+  }
+}
+
 interface Resource {
-  path: string
+  path: 'categories' | 'tags' | 'authors'
   tag: string
   kind: TaxonomyKind
   item: z.ZodObject
@@ -28,14 +36,14 @@ interface Resource {
   create: z.ZodType<Record<string, unknown> & { name: string, slug?: string | undefined }>
   update: z.ZodType<Record<string, unknown>>
   /** Cross-row checks a schema cannot make (a category's parent must exist, no cycles). */
-  validate?: (repo: TaxonomyRepository, values: Record<string, unknown>, id?: number) => void
+  validate?: (repo: TaxonomyRepository, values: Record<string, unknown>, id?: number) => Promise<void>
 }
 
-function validateParent (repo: TaxonomyRepository, values: Record<string, unknown>, id?: number) {
+async function validateParent (repo: TaxonomyRepository, values: Record<string, unknown>, id?: number) {
   const parentId = values.parentId
   if (typeof parentId !== 'number') return
-  if (!repo.get(parentId)) throw new FieldError('parentId', `There is no category with id ${parentId}`)
-  if (id !== undefined && (parentId === id || repo.ancestors(parentId).includes(id))) {
+  if (!await repo.get(parentId)) throw new FieldError('parentId', `There is no category with id ${parentId}`)
+  if (id !== undefined && (parentId === id || (await repo.ancestors(parentId)).includes(id))) {
     throw new FieldError('parentId', 'A category cannot be its own parent or the parent of one of its ancestors')
   }
 }
@@ -53,9 +61,9 @@ function present (row: TaxonomyRow): Record<string, unknown> {
 }
 
 /** /v1/categories, /v1/tags and /v1/authors: one set of routes serves all three. */
-export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
+const routes: FastifyPluginAsyncZod = async function (app) {
   for (const resource of resources) {
-    const repo = createTaxonomyRepository(app.db, resource.kind, () => app.now())
+    const repo = app.taxonomy[resource.path]
     const { noun } = resource.kind
     // Stable operationIds for generated clients: listCategories, getCategory, createCategory …
     const Noun = noun[0]!.toUpperCase() + noun.slice(1)
@@ -70,8 +78,8 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       ? { description: `A ${noun} first named by an article write (not through these routes) is public only while a published article uses it; editors see every ${noun}, and an editor's change makes it an ordinary one.` }
       : {}
     const viewOf = (request: FastifyRequest): TaxonomyView => (request.auth && roleAtLeast(request.auth.role, 'editor') ? 'all' : 'public')
-    const resolveId = (idOrSlug: string): number => {
-      const row = repo.findByIdOrSlug(idOrSlug, 'all')
+    const resolveId = async (idOrSlug: string): Promise<number> => {
+      const row = await repo.findByIdOrSlug(idOrSlug, 'all')
       if (!row) throw notFound(idOrSlug)
       return row.id
     }
@@ -90,12 +98,12 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
       const { limit, cursor, count, q, fields } = request.query
       const after = cursor ? decodeCursor(cursor, z.tuple([z.string(), z.number().int()])) : undefined
       const view = viewOf(request)
-      const rows = repo.list({ limit, after, q, view })
+      const rows = await repo.list({ limit, after, q, view })
       const page = toPage(rows, limit, (row) => {
         const item = present(row)
         return fields ? pick(item, fields) : item
       }, (row) => [row.name, row.id])
-      const body = count ? { data: page.data, meta: { ...page.meta, total: repo.count({ q, view }) } } : page
+      const body = count ? { data: page.data, meta: { ...page.meta, total: await repo.count({ q, view }) } } : page
       return sendRead(request, reply, body)
     })
 
@@ -111,7 +119,7 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         response: { 200: resource.answers.item, 304: z.undefined().describe('Not modified'), ...problemResponses(400, 404) }
       }
     }, async (request, reply) => {
-      const row = repo.findByIdOrSlug(request.params.idOrSlug, viewOf(request))
+      const row = await repo.findByIdOrSlug(request.params.idOrSlug, viewOf(request))
       if (!row) throw notFound(request.params.idOrSlug)
       const { fields } = request.query
       const body = fields ? pick(present(row), fields) : present(row)
@@ -128,8 +136,8 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         response: { 201: resource.item, ...problemResponses(400, 409, 415) }
       }
     }, async (request, reply) => {
-      resource.validate?.(repo, request.body)
-      const row = repo.create(request.body)
+      await resource.validate?.(repo, request.body)
+      const row = await repo.create(request.body)
       const body = present(row)
       reply.header('location', `/v1/${resource.path}/${row.id}`)
       reply.header('etag', itemEtag(row.revision, body))
@@ -149,9 +157,9 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         response: { 200: resource.item, ...problemResponses(400, 404, 409, 412, 415) }
       }
     }, async (request, reply) => {
-      const id = resolveId(request.params.idOrSlug)
-      resource.validate?.(repo, request.body, id)
-      const row = repo.update(id, request.body, (current) => assertIfMatch(request, current.revision))
+      const id = await resolveId(request.params.idOrSlug)
+      await resource.validate?.(repo, request.body, id)
+      const row = await repo.update(id, request.body, (current) => assertIfMatch(request, current.revision))
       if (!row) throw notFound(id)
       const body = present(row)
       reply.header('etag', itemEtag(row.revision, body))
@@ -173,20 +181,19 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
         response: { 204: z.undefined().describe('Deleted'), ...problemResponses(400, 404, 409, 412) }
       }
     }, async (request, reply) => {
-      const id = resolveId(request.params.idOrSlug)
+      const id = await resolveId(request.params.idOrSlug)
       const { reassignTo } = request.query as z.infer<typeof DeleteQuerySchema>
       let targetId: number | undefined
       if (reassignTo !== undefined) {
-        const target = repo.findByIdOrSlug(reassignTo, 'all')
+        const target = await repo.findByIdOrSlug(reassignTo, 'all')
         if (!target) throw new FieldError('reassignTo', `There is no ${noun} "${reassignTo}" to reassign the articles to`)
         if (target.id === id) throw new FieldError('reassignTo', `The ${noun} to delete cannot take over its own articles`)
         targetId = target.id
       }
-      const removed = repo.remove(id, {
+      const removed = await repo.remove(id, {
         reassignTo: targetId,
-        check: (current) => {
+        check: (current, uses) => {
           assertIfMatch(request, current.revision)
-          const uses = repo.articleUses(id)
           if (uses > 0 && targetId === undefined) {
             throw new InUseError(`${uses} article${uses === 1 ? ' uses' : 's use'} this ${noun}; pass ?reassignTo=<id or slug> to move them`)
           }
@@ -197,3 +204,13 @@ export const taxonomyRoutes: FastifyPluginAsyncZod = async function (app) {
     })
   }
 }
+
+/**
+ * Creates the taxonomy repository once and decorates it on the app that registers this
+ * plugin (not encapsulated, so other resources read `app.taxonomy` too), then adds the
+ * routes under the `prefix` it was registered with.
+ */
+export const taxonomyRoutes = fp(async function taxonomyPlugin (app, opts: { prefix?: string }) {
+  app.decorate('taxonomy', createTaxonomyRepository(app.database, () => app.now()))
+  await app.register(routes, { prefix: opts.prefix ?? '' })
+}, { name: 'broadsheet-taxonomy' })

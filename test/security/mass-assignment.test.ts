@@ -118,14 +118,14 @@ t.test('taxonomy: id, articleCount and revision', async (t) => {
   const app = await buildTestApp(t)
   for (const path of ['categories', 'tags', 'authors'] as const) {
     const item = await createTaxon(app, path, { name: `First ${path}` })
-    const before = taxonRows(app, path)
+    const before = await taxonRows(app, path)
     for (const [field, value] of Object.entries({ id: 9999, articleCount: 500, revision: 77 })) {
       const create = await app.inject({ method: 'POST', url: `/v1/${path}`, headers: admin, payload: { name: `New ${path} ${field}`, [field]: value } })
       rejects(t, create, field, `POST /v1/${path} with ${field}`)
       const patch = await app.inject({ method: 'PATCH', url: `/v1/${path}/${item.id}`, headers: admin, payload: { name: 'Renamed', [field]: value } })
       rejects(t, patch, field, `PATCH /v1/${path}/{id} with ${field}`)
     }
-    t.same(taxonRows(app, path), before, `${path}: nothing changed`)
+    t.same(await taxonRows(app, path), before, `${path}: nothing changed`)
   }
 })
 

@@ -36,23 +36,23 @@ t.test('POST /v1/authors → 400 naming avatarUrl for javascript:, data: and oth
   }
   const long = await post(app, { name: 'Amara Okafor', avatarUrl: `https://img.example.com/${'a'.repeat(2000)}.png` })
   expectProblem(t, long, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'avatarUrl', message: 'A URL has at most 2000 characters' }])
-  t.same(taxonRows(app, 'authors'), [])
+  t.same(await taxonRows(app, 'authors'), [])
 })
 
 t.test('POST /v1/authors → 400 when the bio has 5001 characters', async (t) => {
   const app = await buildTestApp(t)
   const res = await post(app, { name: 'Amara Okafor', bio: 'b'.repeat(5001) })
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'bio', message: 'bio has at most 5000 characters' }])
-  t.same(taxonRows(app, 'authors'), [])
+  t.same(await taxonRows(app, 'authors'), [])
 })
 
 t.test('PATCH /v1/authors/{id} → 400 for a javascript: avatarUrl and unchanged; null clears it', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor', avatarUrl: 'https://img.example.com/amara.png' })
-  const before = taxonRows(app, 'authors')
+  const before = await taxonRows(app, 'authors')
   const res = await patch(app, 1, { avatarUrl: 'javascript:alert(1)' })
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'avatarUrl', message: URL_MESSAGE }])
-  t.same(taxonRows(app, 'authors'), before)
+  t.same(await taxonRows(app, 'authors'), before)
   const cleared = await patch(app, 1, { avatarUrl: null, bio: 'Foreign correspondent.' })
   expectJson(t, cleared, 200, taxonBody('authors', { id: 1, slug: 'amara-okafor', name: 'Amara Okafor', bio: 'Foreign correspondent.' }))
 })
@@ -79,10 +79,10 @@ t.test('DELETE /v1/authors/{id} → 409 in-use while articles carry the byline, 
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   insertArticle(app, { slug: 'a1', authorId: 1, status: 'draft' })
-  const rows = taxonRows(app, 'authors')
+  const rows = await taxonRows(app, 'authors')
   const articles = articleState(app)
   expectProblem(t, await del(app, '1'), 409, 'in-use', '1 article uses this author; pass ?reassignTo=<id or slug> to move them')
-  t.same(taxonRows(app, 'authors'), rows)
+  t.same(await taxonRows(app, 'authors'), rows)
   t.same(articleState(app), articles)
 })
 
@@ -106,7 +106,7 @@ t.test('DELETE /v1/authors/{id}?reassignTo= → 400 for an unknown target or its
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   insertArticle(app, { slug: 'a1', authorId: 1 })
-  const rows = taxonRows(app, 'authors')
+  const rows = await taxonRows(app, 'authors')
   const articles = articleState(app)
   const unknown = await del(app, '1?reassignTo=nobody')
   expectProblem(t, unknown, 400, 'validation', 'There is no author "nobody" to reassign the articles to', [
@@ -116,6 +116,6 @@ t.test('DELETE /v1/authors/{id}?reassignTo= → 400 for an unknown target or its
     const res = await del(app, `1?reassignTo=${self}`)
     expectProblem(t, res, 400, 'validation', /^The author to delete cannot take over its own articles$/, [{ path: 'reassignTo', message: /^The author to delete cannot take over its own articles$/ }])
   }
-  t.same(taxonRows(app, 'authors'), rows)
+  t.same(await taxonRows(app, 'authors'), rows)
   t.same(articleState(app), articles)
 })

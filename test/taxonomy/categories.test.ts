@@ -37,14 +37,14 @@ t.test('POST /v1/categories → 201 with description and parentId', async (t) =>
 t.test('POST /v1/categories → 400 naming parentId when the parent does not exist, and nothing is created', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
-  const before = taxonRows(app, 'categories')
+  const before = await taxonRows(app, 'categories')
   const res = await post(app, { name: 'Europe', parentId: 99 })
   expectProblem(t, res, 400, 'validation', 'There is no category with id 99', [{ path: 'parentId', message: 'There is no category with id 99' }])
   for (const parentId of [0, -1, 1.5, '1']) {
     const bad = await post(app, { name: 'Europe', parentId })
     expectProblem(t, bad, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'parentId', message: /./ }])
   }
-  t.same(taxonRows(app, 'categories'), before)
+  t.same(await taxonRows(app, 'categories'), before)
 })
 
 t.test('POST /v1/categories → 400 naming every bad field, with a type message for a non-string name', async (t) => {
@@ -56,20 +56,20 @@ t.test('POST /v1/categories → 400 naming every bad field, with a type message 
     { path: 'parentId', message: /number/ },
     { path: 'colour', message: '"colour" is not a field you can set here' }
   ])
-  t.same(taxonRows(app, 'categories'), [])
+  t.same(await taxonRows(app, 'categories'), [])
 })
 
 t.test('POST /v1/categories → 400 when the description has 2001 characters', async (t) => {
   const app = await buildTestApp(t)
   const res = await post(app, { name: 'World', description: 'd'.repeat(2001) })
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'description', message: 'description has at most 2000 characters' }])
-  t.same(taxonRows(app, 'categories'), [])
+  t.same(await taxonRows(app, 'categories'), [])
 })
 
 t.test('PATCH /v1/categories/{id} → 400 when the parent would be itself or one of its descendants; nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  const before = taxonRows(app, 'categories')
+  const before = await taxonRows(app, 'categories')
   const message = 'A category cannot be its own parent or the parent of one of its ancestors'
   for (const [id, parentId] of [[1, 1], [1, 2], [1, 3], [2, 3], [3, 3]] as const) {
     const res = await patch(app, id, { parentId })
@@ -77,7 +77,7 @@ t.test('PATCH /v1/categories/{id} → 400 when the parent would be itself or one
   }
   const unknown = await patch(app, 2, { parentId: 99 })
   expectProblem(t, unknown, 400, 'validation', 'There is no category with id 99', [{ path: 'parentId', message: 'There is no category with id 99' }])
-  t.same(taxonRows(app, 'categories'), before)
+  t.same(await taxonRows(app, 'categories'), before)
 })
 
 t.test('PATCH /v1/categories/{id} → 200 moving a category under another branch or to the top', async (t) => {
@@ -141,11 +141,11 @@ t.test('DELETE /v1/categories/{id} → 409 in-use while articles use it (drafts 
   insertArticle(app, { slug: 'a1', categoryId: 1 })
   insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
   insertArticle(app, { slug: 'a3', categoryId: 4, status: 'draft' })
-  const rows = taxonRows(app, 'categories')
+  const rows = await taxonRows(app, 'categories')
   const articles = articleState(app)
   expectProblem(t, await del(app, '1'), 409, 'in-use', '2 articles use this category; pass ?reassignTo=<id or slug> to move them')
   expectProblem(t, await del(app, '4'), 409, 'in-use', '1 article uses this category; pass ?reassignTo=<id or slug> to move them')
-  t.same(taxonRows(app, 'categories'), rows)
+  t.same(await taxonRows(app, 'categories'), rows)
   t.same(articleState(app), articles)
   t.equal((await app.inject({ url: '/v1/categories/world' })).statusCode, 200)
 })
@@ -176,14 +176,14 @@ t.test('DELETE /v1/categories/{id}?reassignTo=<id> → 204 and the articles move
   insertArticle(app, { slug: 'a1', categoryId: 3 })
   t.equal((await del(app, '3?reassignTo=2')).statusCode, 204)
   t.same(articleState(app).articles.map((a) => a.categoryId), [2])
-  t.same(taxonRows(app, 'categories').map((r) => r.id), [1, 2, 4])
+  t.same((await taxonRows(app, 'categories')).map((r) => r.id), [1, 2, 4])
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo= → 400 for an unknown target or itself, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
   insertArticle(app, { slug: 'a1', categoryId: 1 })
-  const rows = taxonRows(app, 'categories')
+  const rows = await taxonRows(app, 'categories')
   const articles = articleState(app)
   const unknown = await del(app, '1?reassignTo=nowhere')
   expectProblem(t, unknown, 400, 'validation', 'There is no category "nowhere" to reassign the articles to', [
@@ -197,7 +197,7 @@ t.test('DELETE /v1/categories/{id}?reassignTo= → 400 for an unknown target or 
     const res = await del(app, `1?reassignTo=${self}`)
     expectProblem(t, res, 400, 'validation', 'The category to delete cannot take over its own articles', [{ path: 'reassignTo', message: 'The category to delete cannot take over its own articles' }])
   }
-  t.same(taxonRows(app, 'categories'), rows)
+  t.same(await taxonRows(app, 'categories'), rows)
   t.same(articleState(app), articles)
 })
 
@@ -207,10 +207,10 @@ t.test('DELETE /v1/categories/{id}?reassignTo= → 412 with a stale If-Match, an
   insertArticle(app, { slug: 'a1', categoryId: 1 })
   const stale = String((await app.inject({ url: '/v1/categories/1' })).headers.etag)
   t.equal((await patch(app, 1, { description: 'Everything abroad' })).statusCode, 200)
-  const rows = taxonRows(app, 'categories')
+  const rows = await taxonRows(app, 'categories')
   const articles = articleState(app)
   const res = await del(app, '1?reassignTo=sport', { 'if-match': stale })
   expectProblem(t, res, 412, 'precondition-failed', 'The resource has changed since you read it (If-Match is stale); nothing was changed')
-  t.same(taxonRows(app, 'categories'), rows)
+  t.same(await taxonRows(app, 'categories'), rows)
   t.same(articleState(app), articles)
 })

@@ -29,7 +29,7 @@ for (const path of taxonPaths) {
     t.equal(read.statusCode, 200)
     t.same(read.json(), body)
     t.equal(read.headers.etag, res.headers.etag, 'the PATCH answers the ETag a GET sends')
-    const rows = taxonRows(app, path)
+    const rows = await taxonRows(app, path)
     t.same(rows.map((r) => [r.id, r.name, r.slug, r.revision]), [[1, 'Globe', 'world', 2], [2, 'Sport', 'sport', 1]], 'the other row is untouched')
   })
 
@@ -50,12 +50,12 @@ for (const path of taxonPaths) {
     await createTaxon(app, path, { name: 'World' })
     const stale = String((await app.inject({ url: `/v1/${path}/1` })).headers.etag)
     t.equal((await patch(app, path, 1, { name: 'Globe' })).statusCode, 200)
-    const before = taxonRows(app, path)
+    const before = await taxonRows(app, path)
     for (const ifMatch of [stale, `W/${stale}`, '"7"', '"nonsense"']) {
       const res = await patch(app, path, 1, { name: 'Planet' }, { 'if-match': ifMatch })
       expectProblem(t, res, 412, 'precondition-failed', 'The resource has changed since you read it (If-Match is stale); nothing was changed')
     }
-    t.same(taxonRows(app, path), before)
+    t.same(await taxonRows(app, path), before)
   })
 
   t.test(`PATCH /v1/${path}/{id} → 200 with the current If-Match`, async (t) => {
@@ -73,26 +73,26 @@ for (const path of taxonPaths) {
   t.test(`PATCH /v1/${path}/{id} → 400 for an empty body {}, and the row is unchanged`, async (t) => {
     const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
-    const before = taxonRows(app, path)
+    const before = await taxonRows(app, path)
     const res = await patch(app, path, 1, {})
     expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'body', message: 'Send at least one field to change' }])
-    t.same(taxonRows(app, path), before)
+    t.same(await taxonRows(app, path), before)
   })
 
   t.test(`PATCH /v1/${path}/{id} → 409 when the new slug is taken, and the row is unchanged`, async (t) => {
     const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
     await createTaxon(app, path, { name: 'Sport' })
-    const before = taxonRows(app, path)
+    const before = await taxonRows(app, path)
     const res = await patch(app, path, 1, { name: 'Games', slug: 'sport' })
     expectProblem(t, res, 409, 'slug-taken', 'The slug "sport" is already taken')
-    t.same(taxonRows(app, path), before)
+    t.same(await taxonRows(app, path), before)
   })
 
   t.test(`PATCH /v1/${path}/{id} → 400 naming each bad field, and the row is unchanged`, async (t) => {
     const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
-    const before = taxonRows(app, path)
+    const before = await taxonRows(app, path)
     const res = await patch(app, path, 1, { name: 'n'.repeat(101), slug: 'Bad Slug', id: 5, articleCount: 3 })
     expectProblem(t, res, 400, 'validation', 'The request body has 4 invalid fields', [
       { path: 'name', message: 'name has at most 100 characters' },
@@ -104,15 +104,15 @@ for (const path of taxonPaths) {
     expectProblem(t, blank, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'name', message: 'name must not be empty' }])
     const nullName = await patch(app, path, 1, { name: null })
     expectProblem(t, nullName, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'name', message: /./ }])
-    t.same(taxonRows(app, path), before)
+    t.same(await taxonRows(app, path), before)
   })
 
   t.test(`PATCH /v1/${path}/{id} → 404 problem for an unknown id, and nothing is created`, async (t) => {
     const app = await buildTestApp(t)
     await createTaxon(app, path, { name: 'World' })
-    const before = taxonRows(app, path)
+    const before = await taxonRows(app, path)
     const res = await patch(app, path, 999, { name: 'Globe' })
     expectProblem(t, res, 404, 'not-found', /^There is no \w+ .*999/)
-    t.same(taxonRows(app, path), before)
+    t.same(await taxonRows(app, path), before)
   })
 }

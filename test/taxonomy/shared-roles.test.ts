@@ -21,14 +21,14 @@ for (const path of taxonPaths) {
     t.test(`${method} /v1/${path} → 401 with WWW-Authenticate without a token, and nothing changes`, async (t) => {
       const app = await buildTestApp(t)
       await createTaxon(app, path, { name: 'World' })
-      const before = taxonRows(app, path)
+      const before = await taxonRows(app, path)
       const res = await write(app, method, path, {})
       expectProblem(t, res, 401, 'unauthorized', 'This route needs an API token: send Authorization: Bearer <token>')
       t.equal(res.headers['www-authenticate'], 'Bearer realm="broadsheet"')
       const unknown = await write(app, method, path, { authorization: 'Bearer bs_not-a-real-token' })
       expectProblem(t, unknown, 401, 'unauthorized', 'The API token is unknown or revoked')
       t.equal(unknown.headers['www-authenticate'], 'Bearer realm="broadsheet"')
-      t.same(taxonRows(app, path), before)
+      t.same(await taxonRows(app, path), before)
     })
 
     t.test(`${method} /v1/${path} → 403 for author and contributor tokens, and nothing changes`, async (t) => {
@@ -37,12 +37,12 @@ for (const path of taxonPaths) {
       const author = await tokenFor(app, 'author')
       const contributor = await tokenFor(app, 'contributor')
       const target = (await createTaxon(app, path, { name: 'World' })).id
-      const before = taxonRows(app, path)
+      const before = await taxonRows(app, path)
       for (const [role, token] of [['author', author], ['contributor', contributor]] as const) {
         const res = await write(app, method, path, token.headers, target)
         expectProblem(t, res, 403, 'forbidden', `This route needs the editor role or higher; the token has the ${role} role`)
       }
-      t.same(taxonRows(app, path), before)
+      t.same(await taxonRows(app, path), before)
     })
   }
 
@@ -56,7 +56,7 @@ for (const path of taxonPaths) {
       expectJson(t, changed, 200, taxonBody(path, { id: 1, slug: 'politics', name: 'Politics & Power' }))
       const deleted = await write(app, 'DELETE', path, headers)
       t.equal(deleted.statusCode, 204)
-      t.same(taxonRows(app, path), [])
+      t.same(await taxonRows(app, path), [])
     })
   }
 

@@ -4,7 +4,6 @@ import { insertArticle } from '../fixtures/articles.js'
 import { createTaxon, taxonRows } from '../fixtures/taxonomy.js'
 import { tokenFor } from '../fixtures/tokens.js'
 import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
-import { tags as tagsTable } from '../../src/db/schema.js'
 
 // A tag first named by an article write (a contributor's draft about "Acme takeover") is not
 // public until an article using it is live: computed at each read, editors see every tag.
@@ -37,10 +36,10 @@ t.test('a contributor\'s draft tag is hidden from the public until the article i
 
   t.same(await listed(t, app), ['climate'], 'anonymous GET /v1/tags does not list it')
   t.same(await listed(t, app, contributor.headers), ['climate'], 'nor does it for a contributor token')
-  const rows = taxonRows(app, 'tags')
+  const rows = await taxonRows(app, 'tags')
   expectProblem(t, await app.inject({ url: '/v1/tags/acme-takeover' }), 404, 'not-found', 'There is no tag "acme-takeover"')
   expectProblem(t, await app.inject({ url: `/v1/tags/${tagId}` }), 404, 'not-found', `There is no tag "${tagId}"`)
-  t.same(taxonRows(app, 'tags'), rows, 'reading changed nothing')
+  t.same(await taxonRows(app, 'tags'), rows, 'reading changed nothing')
   const searched = await app.inject({ url: '/v1/tags?q=acme' })
   t.same(searched.json().data, [], 'nor does a search by name find it')
   const filtered = await app.inject({ url: '/v1/articles?tag=acme-takeover' })
@@ -78,7 +77,7 @@ t.test('a tag an editor creates through the tag routes is public with no article
   const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
   // A row as the migration leaves existing ones: created_via_article takes its default, false.
-  app.db.insert(tagsTable).values({ name: 'Elections', slug: 'elections' }).run()
+  await app.database.run(app.database.orm.insert(app.database.tables.tags).values({ name: 'Elections', slug: 'elections' }))
   app.contentChanged()
   t.same(await listed(t, app), ['climate', 'elections'])
 })
