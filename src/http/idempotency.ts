@@ -1,10 +1,9 @@
 // Idempotency-Key on creating POSTs: a retry replays the first answer.
 import { hash as digest } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
-import { idempotencyKeys } from '../db/schema.js'
+import { createIdempotencyStore } from './idempotency-store.js'
 import { FieldError } from '../lib/errors.js'
 import { problemResponses } from './problem.js'
 import { addRouteHook } from './route-hooks.js'
@@ -36,7 +35,7 @@ class IdempotencyMismatchError extends Error {
  * key with another body is 422. Keys are kept 24 hours, per token (or client address).
  */
 export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
-  const db = app.db
+  const store = createIdempotencyStore(app.database)
   app.decorateRequest('idempotency', null)
 
   const lookup = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -48,9 +47,8 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
     const scope = request.auth ? `token:${request.auth.tokenId}` : `ip:${request.ip}`
     const hash = digest('sha256', `${request.method} ${request.routeOptions.url}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`, 'hex')
     const since = new Date(app.now().getTime() - TTL_MS).toISOString()
-    const stored = db.select().from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, header))).get()
-    if (stored && stored.createdAt >= since) {
+    const stored = await store.find(scope, header, since)
+    if (stored) {
       if (stored.requestHash !== hash) {
         throw new IdempotencyMismatchError('This Idempotency-Key was already used with another request; use a new key for a new request')
       }
@@ -79,12 +77,9 @@ export const idempotencyPlugin = fp(async function idempotencyPlugin (app) {
     }
     // Stamped by app.now(), not the column default: expiry is then read on one clock.
     const now = app.now()
-    db.transaction((tx) => {
-      tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - TTL_MS).toISOString())).run()
-      tx.insert(idempotencyKeys).values({ scope: pending.scope, key: pending.key, requestHash: pending.hash, status: reply.statusCode, body: payload, headers, createdAt: now.toISOString() })
-        .onConflictDoNothing().run()
-    })
-    done(null, payload)
+    store.remember({ scope: pending.scope, key: pending.key, requestHash: pending.hash, status: reply.statusCode, body: payload, headers },
+      now.toISOString(), new Date(now.getTime() - TTL_MS).toISOString())
+      .then(() => { done(null, payload) }, (err: Error) => { done(err, payload) })
   }
 
   app.addHook('onRoute', (route: RouteOptions) => {

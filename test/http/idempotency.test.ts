@@ -1,7 +1,6 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp, createClock } from '../helper.js'
-import { idempotencyKeys } from '../../src/db/schema.js'
 import { tokenFor } from '../fixtures/tokens.js'
 
 const post = (headers: Record<string, string>, payload: Record<string, unknown>) => ({ method: 'POST' as const, url: '/v1/tags', headers, payload })
@@ -83,6 +82,7 @@ t.test('a key older than 24 hours by the app clock is forgotten: it may then cre
   t.equal(res.statusCode, 201, 'another body under the expired key is no mismatch')
   t.notOk(res.headers['idempotent-replayed'])
   t.equal(await tagCount(app), 2)
-  const rows = app.db.select().from(idempotencyKeys).all()
+  const { idempotencyKeys } = app.database.tables
+  const rows = await app.database.all(app.database.orm.select().from(idempotencyKeys))
   t.same(rows.map((r) => r.createdAt), ['2025-02-02T00:00:01.000Z'], 'the expired key was deleted; the new one is stamped by the app clock')
 })
