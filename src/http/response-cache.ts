@@ -1,5 +1,6 @@
 // The response cache: serialized public answers kept in memory until the content changes.
 import fp from 'fastify-plugin'
+import { and, eq, gt, min } from 'drizzle-orm'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches, varyOnAuthorization } from './caching.js'
 import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
@@ -59,9 +60,12 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   // The least recently used answers go first past either bound.
   const entries = createCache<string, Entry>({ max: maxEntries, maxBytes, sizeOf: (entry) => entry.body.length })
   let writes = 0
-  const dataVersion = app.db.$client.prepare('pragma data_version').pluck()
-
-  const nextScheduled = app.db.$client.prepare("select min(published_at) from articles where status = 'scheduled' and published_at > ?").pluck()
+  const database = app.database
+  // SQLite's data_version moves when another connection (the import CLI, another process)
+  // commits: the only SQLite-only read left here, so it keeps SQLite's synchronous handle
+  // (app.db) for this one use. PostgreSQL has no such counter; other processes' writes there
+  // are issue 20 (LISTEN/NOTIFY), so until then only this process's writes move the version.
+  const dataVersion = database.dialect === 'sqlite' ? app.db.$client.prepare('pragma data_version').pluck() : undefined
   // data_version is a query: ask it at most every DATA_VERSION_POLL_MS, so a commit by another
   // process shows within that window while a hot read pays for a Map lookup only. The version
   // string is made again only when it changes.
@@ -71,7 +75,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   let versionOf = { writes: 0, polled: 0 }
   const version = () => {
     const t = performance.now()
-    if (t - polledAt >= DATA_VERSION_POLL_MS) { polledAt = t; polledValue = dataVersion.get() as number }
+    if (dataVersion && t - polledAt >= DATA_VERSION_POLL_MS) { polledAt = t; polledValue = dataVersion.get() as number }
     if (versionOf.writes !== writes || versionOf.polled !== polledValue) {
       versionOf = { writes, polled: polledValue }
       versionText = `${writes}.${polledValue}`
@@ -91,16 +95,36 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     cachedBeforeWrite = new Set(entries.keys())
     entries.clear()
   }
-  // When the next scheduled article goes live, for the version it was computed at.
+
+  // When the next scheduled article goes live, for the version it was read at. It is read
+  // again only when the version moves (a write starts that read at once) or its time has
+  // come, so a hot read never waits for the database; a read that finds it out of date
+  // waits for the one read in flight.
+  const { articles } = database.tables
   let next = { version: '', at: 0 }
-  function nextChange (now: Date, current: string): number {
-    if (next.version !== current || now.getTime() >= next.at) {
-      const at = nextScheduled.get(now.toISOString()) as string | null
-      next = { version: current, at: at === null ? Number.POSITIVE_INFINITY : Date.parse(at) }
-    }
-    return next.at
+  let reading: { version: string, promise: Promise<void> } | null = null
+  function readNext (current: string, now: Date): Promise<void> {
+    if (reading?.version === current) return reading.promise
+    const promise = database.get(database.orm.select({ at: min(articles.publishedAt) }).from(articles)
+      .where(and(eq(articles.status, 'scheduled'), gt(articles.publishedAt, now.toISOString()))))
+      .then((row) => {
+        const at = row?.at ?? null
+        next = { version: current, at: at === null ? Number.POSITIVE_INFINITY : Date.parse(at) }
+      })
+      .finally(() => { if (reading?.promise === promise) reading = null })
+    reading = { version: current, promise }
+    return promise
   }
-  app.decorate('contentChanged', () => { writes++; clear() })
+  const fresh = (now: Date, current: string) => next.version === current && now.getTime() < next.at
+  /** The next change's time for `current` at `now`: at once when known, else once it is read. */
+  async function nextChange (now: Date, current: string): Promise<number> {
+    // A read started before `now` may answer a time already past: then read once more.
+    for (let tries = 0; !fresh(now, current) && tries < 2; tries++) await readNext(current, now)
+    return next.version === current ? next.at : 0
+  }
+  /** Starts reading the next change after a write, so the next public read need not wait for it. */
+  const readAhead = () => { readNext(version(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
+  app.decorate('contentChanged', () => { writes++; clear(); readAhead() })
   app.decorate('contentVersion', () => version())
 
   const keyOf = createCacheKeyOf()
@@ -111,7 +135,12 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (key === undefined) { done(); return }
     const current = version()
     const now = app.now()
-    const until = nextChange(now, current)
+    if (fresh(now, current)) { serve(request, reply, done, key, current, now, next.at); return }
+    nextChange(now, current).then((until) => { serve(request, reply, done, key, current, now, until) }, done)
+  }
+
+  /** Answers from the cache when it holds a fresh answer for `key`, else lets the handler run. */
+  function serve (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void, key: string, current: string, now: Date, until: number) {
     ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, until, key }
     const entry = entries.get(key)
     if (!entry) { done(); return }
@@ -168,6 +197,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
       reply.statusCode < 400 && !request.routeOptions.config?.cacheNeutral && !request.contentUnchanged) {
       writes++
       clear()
+      readAhead()
     }
     done(null, payload)
   })

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
+import { connectDatabase } from '../../src/db/connect.js'
 import { responseCachePlugin } from '../../src/http/response-cache.js'
 
 // The response cache alone, with small bounds: past its entries or its bytes, the least
@@ -10,11 +10,12 @@ import { responseCachePlugin } from '../../src/http/response-cache.js'
 
 /** A Fastify with the response cache and one public route whose answer is `size` bytes; counts its reads. */
 async function cached (t: Test, opts: { maxEntries: number, maxBytes: number }) {
-  const client = new Database(':memory:')
-  client.exec('create table articles (status text, published_at text)')
+  const database = await connectDatabase({ databaseUrl: ':memory:', pgPoolSize: 1 })
   const app = Fastify()
-  t.teardown(async () => { await app.close(); client.close() })
-  app.decorate('db', { $client: client } as unknown as App['db'])
+  t.teardown(async () => { await app.close(); await database.close() })
+  app.decorate('database', database)
+  // On SQLite the cache polls data_version through the synchronous handle (see response-cache.ts).
+  app.decorate('db', database.sqlite as App['db'])
   app.decorate('now', () => new Date())
   await app.register(responseCachePlugin, opts)
   const reads = new Map<string, number>()
