@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon } from '../fixtures/taxonomy.js'
@@ -6,11 +7,12 @@ import { admin, assertProblem, bearer, buildTestApp } from '../helper.js'
 
 /** Every category row, to prove a refused write changed nothing. */
 function categoryRows (app: App) {
-  return app.db.$client.prepare('select * from categories order by id').all()
+  const { categories } = app.database.tables
+  return app.database.all(app.database.orm.select().from(categories).orderBy(categories.id))
 }
 
-function tokenCount (app: App) {
-  return (app.db.$client.prepare('select count(*) as n from api_tokens').get() as { n: number }).n
+async function tokenCount (app: App) {
+  return (await app.database.get<{ n: number }>(sql`select count(*) as "n" from api_tokens`))!.n
 }
 
 t.test('an unknown route → 404 problem+json naming the method and path', async (t) => {
@@ -36,7 +38,7 @@ t.test('malformed JSON → 400 malformed-json and nothing is created', async (t)
   })
   const body = assertProblem(t, res, 400)
   t.match(body.type, /malformed-json$/)
-  t.same(categoryRows(app), [])
+  t.same(await categoryRows(app), [])
 })
 
 t.test('an empty JSON body → 400 malformed-json', async (t) => {
@@ -62,7 +64,7 @@ t.test('POST /v1/categories with three bad fields → 400 whose errors name ever
   t.equal(body.detail, 'The request body has 3 invalid fields')
   t.same(body.errors.map((e: { path: string }) => e.path).sort(), ['name', 'parentId', 'slug'])
   for (const error of body.errors) t.match(error, { path: String, message: /\S/ })
-  t.same(categoryRows(app), [], 'nothing was created')
+  t.same(await categoryRows(app), [], 'nothing was created')
 })
 
 t.test('a field the caller may not set is named in errors', async (t) => {
@@ -70,7 +72,7 @@ t.test('a field the caller may not set is named in errors', async (t) => {
   const res = await app.inject({ method: 'POST', url: '/v1/categories', headers: admin, payload: { name: 'World', id: 7 } })
   const body = assertProblem(t, res, 400, 'validation')
   t.same(body.errors, [{ path: 'id', message: '"id" is not a field you can set here' }])
-  t.same(categoryRows(app), [])
+  t.same(await categoryRows(app), [])
 })
 
 t.test('a protected route without a token → 401 with WWW-Authenticate: Bearer', async (t) => {
@@ -79,14 +81,14 @@ t.test('a protected route without a token → 401 with WWW-Authenticate: Bearer'
   const body = assertProblem(t, res, 401, 'unauthorized')
   t.match(res.headers['www-authenticate'], /^Bearer\b/)
   t.match(body.detail, /Authorization: Bearer/)
-  t.same(categoryRows(app), [])
+  t.same(await categoryRows(app), [])
 })
 
 t.test('a protected route without a token → 401 even when the body is invalid (auth comes before validation)', async (t) => {
   const app = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/v1/categories', payload: { name: '', bogus: true } })
   assertProblem(t, res, 401, 'unauthorized')
-  t.same(categoryRows(app), [])
+  t.same(await categoryRows(app), [])
 })
 
 t.test('an unknown token → 401 with WWW-Authenticate, even on a public route', async (t) => {
@@ -109,11 +111,11 @@ t.test('an Authorization header that is not Bearer → 401', async (t) => {
 t.test('POST /v1/tokens with a contributor token → 403 and no token is created', async (t) => {
   const app = await buildTestApp(t)
   const contributor = await tokenFor(app, 'contributor')
-  const before = tokenCount(app)
+  const before = await tokenCount(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: contributor.headers, payload: { name: 'sneaky', role: 'admin' } })
   const body = assertProblem(t, res, 403, 'forbidden')
   t.equal(body.detail, 'This route needs the admin role or higher; the token has the contributor role')
-  t.equal(tokenCount(app), before)
+  t.equal(await tokenCount(app), before)
 })
 
 t.test('GET /v1/categories/{slug} for a missing one → 404 problem', async (t) => {
@@ -126,17 +128,17 @@ t.test('GET /v1/categories/{slug} for a missing one → 404 problem', async (t) 
 t.test('POST /v1/categories with a taken slug → 409 and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World', slug: 'world' })
-  const before = categoryRows(app)
+  const before = await categoryRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/categories', headers: admin, payload: { name: 'Globe', slug: 'world' } })
   const body = assertProblem(t, res, 409, 'slug-taken')
   t.equal(body.detail, 'The slug "world" is already taken')
-  t.same(categoryRows(app), before)
+  t.same(await categoryRows(app), before)
 })
 
 t.test('PATCH with a stale If-Match → 412 and the category is unchanged', async (t) => {
   const app = await buildTestApp(t)
   const created = await createTaxon(app, 'categories', { name: 'World' })
-  const before = categoryRows(app)
+  const before = await categoryRows(app)
   const res = await app.inject({
     method: 'PATCH',
     url: `/v1/categories/${created.id}`,
@@ -144,7 +146,7 @@ t.test('PATCH with a stale If-Match → 412 and the category is unchanged', asyn
     payload: { name: 'Globe' }
   })
   assertProblem(t, res, 412, 'precondition-failed')
-  t.same(categoryRows(app), before)
+  t.same(await categoryRows(app), before)
 })
 
 t.test('a body over 1 MiB → 413 problem naming the limit', async (t) => {
@@ -157,7 +159,7 @@ t.test('a body over 1 MiB → 413 problem naming the limit', async (t) => {
   })
   const body = assertProblem(t, res, 413, 'payload-too-large')
   t.equal(body.detail, 'The request body is larger than the limit of 1048576 bytes')
-  t.same(categoryRows(app), [])
+  t.same(await categoryRows(app), [])
 })
 
 for (const contentType of ['text/plain', 'application/xml']) {
@@ -171,6 +173,6 @@ for (const contentType of ['text/plain', 'application/xml']) {
     })
     const body = assertProblem(t, res, 415, 'unsupported-media-type')
     t.equal(body.detail, `Send the request body as application/json (got ${contentType})`)
-    t.same(categoryRows(app), [])
+    t.same(await categoryRows(app), [])
   })
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import { adStats, createAd, hitAdUrl, serveAds, type ServedAd } from '../fixtures/ads.js'
 import { buildTestApp, expectProblem } from '../helper.js'
@@ -16,7 +17,7 @@ type ServeBody = { slots: Record<string, { ad: ServedAd | null } | null> }
 async function relativeImageAd (app: App) {
   const ad = await createAd(app, { slot: { key: 'sidebar' } })
   // The API takes absolute image URLs only; the demo seed writes relative ones straight to the table.
-  app.db.$client.prepare('update ad_creatives set image_url = ? where id = ?').run('/demo/assets/ferry.webp', ad.creative.id)
+  await app.database.run(sql`update ad_creatives set image_url = ${'/demo/assets/ferry.webp'} where id = ${ad.creative.id}`)
   return ad
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createCacheKeyOf, knownQueryKeys } from '../../src/http/cache-key.js'
@@ -15,7 +16,7 @@ async function quietArticle (app: App, title: string) {
   const article = await createArticle(app, { title, status: 'published' })
   return {
     article,
-    quietly: (value: string) => { app.db.$client.prepare('update articles set title = ? where id = ?').run(value, article.id) }
+    quietly: async (value: string) => { await app.database.run(sql`update articles set title = ${value} where id = ${article.id}`) }
   }
 }
 
@@ -31,7 +32,7 @@ t.test('parameter order, unknown parameters and cache busters share one entry', 
   // Read twice: an answer is kept on its key's second read.
   t.same(await titles(app, '/v1/articles?limit=5&fields=title'), ['Original'])
   t.same(await titles(app, '/v1/articles?fields=title&limit=5'), ['Original'])
-  quietly('Changed quietly')
+  await quietly('Changed quietly')
   for (const url of [
     '/v1/articles?limit=5&fields=title',
     '/v1/articles?fields=title&limit=5',
@@ -48,7 +49,7 @@ t.test('values are compared decoded: %2C and a comma, + and %20 are one query', 
   const { quietly } = await quietArticle(app, 'Harbour town news')
   t.same(await titles(app, '/v1/articles?q=harbour+town&fields=title,slug'), ['Harbour town news'])
   t.same(await titles(app, '/v1/articles?q=harbour%20town&fields=title%2Cslug'), ['Harbour town news'])
-  quietly('Changed quietly')
+  await quietly('Changed quietly')
   t.same(await titles(app, '/v1/articles?fields=title%2cslug&q=harbour%20town&_=1'), ['Harbour town news'], 'a hit')
 })
 
@@ -57,7 +58,7 @@ t.test('a repeated parameter keeps its values in order, wherever unknown ones st
   const article = await createArticle(app, { title: 'Tagged', status: 'published', tags: ['alpha', 'beta'] })
   t.same(await titles(app, '/v1/articles?tag=alpha&tag=beta&fields=title'), ['Tagged'])
   t.same(await titles(app, '/v1/articles?tag=alpha&utm_source=x&tag=beta&fields=title'), ['Tagged'])
-  app.db.$client.prepare('update articles set title = ? where id = ?').run('Changed quietly', article.id)
+  await app.database.run(sql`update articles set title = ${'Changed quietly'} where id = ${article.id}`)
   t.same(await titles(app, '/v1/articles?fields=title&tag=alpha&_=9&tag=beta'), ['Tagged'], 'a hit')
   t.same(await titles(app, '/v1/articles?tag=beta&tag=alpha&fields=title'), ['Changed quietly'], 'the values in another order are another entry')
 })
@@ -69,12 +70,12 @@ t.test('the doorkeeper and the refresh after a write use the same key', async (t
   const title = async (query: string): Promise<string> => (await app.inject({ url: `${url}${query}` })).json().title
   t.equal(await title('?_=1'), 'Before')
   t.equal(await title('?utm_source=feed'), 'Before', 'the second read of the key: kept')
-  quietly('Quiet')
+  await quietly('Quiet')
   t.equal(await title(''), 'Before', 'a hit under a third spelling')
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'After' } })
   t.equal(patched.statusCode, 200)
   t.equal(await title('?_=2'), 'After', 'fresh after the write, and kept at once: it was cached before')
-  quietly('Quiet again')
+  await quietly('Quiet again')
   t.equal(await title('?_=3'), 'After', 'a hit')
 })
 

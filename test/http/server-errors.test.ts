@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
@@ -45,7 +46,7 @@ async function sendSecrets (app: Awaited<ReturnType<typeof buildApp>>) {
 
 t.test('a 5xx → 500 problem+json that discloses nothing but the request id', async (t) => {
   const app = await buildTestApp(t)
-  app.db.$client.exec('drop table categories')
+  await app.database.run(sql`drop table categories`)
   const res = await app.inject({ url: '/v1/categories' })
   const body = assertProblem(t, res, 500, 'internal')
   t.same(Object.keys(body).sort(), ['detail', 'requestId', 'status', 'title', 'type'])
@@ -58,7 +59,7 @@ t.test('a 5xx → 500 problem+json that discloses nothing but the request id', a
 
 t.test('a 5xx is logged at error level with the request id and the error', async (t) => {
   const { app, logs } = await buildLogged(t)
-  app.db.$client.exec('drop table categories')
+  await app.database.run(sql`drop table categories`)
   const res = await app.inject({ url: '/v1/categories', headers: { 'x-request-id': 'trace-500-check' } })
   t.equal(res.statusCode, 500)
   t.equal(res.json().requestId, 'trace-500-check')

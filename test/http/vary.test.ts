@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { withVaryField } from '../../src/http/caching.js'
@@ -17,7 +18,7 @@ async function story (app: App) {
   const article = await createArticle(app, { title: 'Original', status: 'published' })
   return {
     url: `/v1/articles/${article.slug}`,
-    quietly: () => { app.db.$client.prepare('update articles set title = ? where id = ?').run('Changed', article.id) }
+    quietly: async () => { await app.database.run(sql`update articles set title = ${'Changed'} where id = ${article.id}`) }
   }
 }
 
@@ -26,7 +27,7 @@ async function answers (t: Test, app: App, headers: Record<string, string>) {
   const { url, quietly } = await story(app)
   const first = await app.inject({ url, headers })
   await app.inject({ url, headers })
-  quietly()
+  await quietly()
   const hit = await app.inject({ url, headers })
   t.equal(hit.json().title, 'Original', 'the third read came from the response cache')
   const cached304 = await app.inject({ url, headers: { ...headers, 'if-none-match': String(hit.headers.etag) } })
