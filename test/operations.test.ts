@@ -21,7 +21,7 @@ t.test('GET /ready with the database closed → 503 problem+json, while /health 
   // buildTestApp() closes the app in teardown, and its onClose closes the database again:
   // better-sqlite3 treats a second close as a no-op, so the teardown is unchanged.
   const app = await buildTestApp(t)
-  app.db.$client.close()
+  await app.database.close()
   const res = await app.inject({ url: '/ready' })
   const body = assertProblem(t, res, 503)
   t.equal(body.title, 'Service Unavailable')

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 // Authorization matrix (OWASP API1/API5), generated from the app's own route table.
 //
 // Every operation of app.swagger() (built from the registered routes) must have an entry in
@@ -284,7 +285,7 @@ t.test('object-level rules', async (t) => {
     const editPublished = await as(contributorA.headers, 'PATCH', `/v1/articles/${publishedA.id}`, { title: 'Edited after publication' })
     t.equal(editPublished.statusCode, 403, 'a contributor cannot edit a published article, even under its byline')
     t.same(articleTables(app), before, 'nothing changed in the database')
-    const row = app.db.$client.prepare('select status, published_at as publishedAt from articles where id = ?').get(contributorDraft.id)
+    const row = await app.database.get(sql`select status, published_at as "publishedAt" from articles where id = ${contributorDraft.id}`)
     t.same(row, { status: 'draft', publishedAt: null }, 'the draft is still a draft')
   })
 
@@ -301,7 +302,7 @@ t.test('object-level rules', async (t) => {
       const author = await as(authorA.headers, method, url, payload)
       t.equal(author.statusCode, 403, `${method} ${url} as an author → 403`)
     }
-    const stored = app.db.$client.prepare('select status, body from comments where id = ?').get(comment.id) as { status: string, body: string }
+    const stored = (await app.database.get<{ status: string, body: string }>(sql`select status, body from comments where id = ${comment.id}`))!
     t.equal(stored.status, comment.status, 'the comment status is unchanged')
     t.not(stored.body, 'rewritten', 'the comment body is unchanged')
   })

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { adTables, createSlot } from '../fixtures/ads.js'
@@ -75,17 +76,17 @@ t.test('POST /v1/ad-slots with 11 size-mapping rules or a rule with 21 sizes →
 
 t.test('PUT /v1/settings/comments with 1001 blocked words, emails or addresses → 400 and the settings unchanged; 1000 → 200', async (t) => {
   const app = await buildTestApp(t)
-  const stored = () => app.db.$client.prepare('select value from settings where key = \'comments\'').get()
+  const stored = () => app.database.get(sql`select value from settings where key = 'comments'`)
   const lists: Array<[string, (i: number) => string, string]> = [
     ['words', (i) => `word${i}`, 'At most 1000 blocked words'],
     ['emails', (i) => `@spam${i}.example`, 'At most 1000 blocked emails'],
     ['ips', (i) => `203.0.${Math.floor(i / 256)}.${i % 256}`, 'At most 1000 blocked addresses']
   ]
   for (const [list, entry, message] of lists) {
-    const before = stored()
+    const before = await stored()
     const over = await send(app, 'PUT', '/v1/settings/comments', { blocklist: { [list]: Array.from({ length: 1001 }, (_, i) => entry(i)) } })
     expectProblem(t, over, 400, 'validation', ONE_FIELD, [{ path: `blocklist.${list}`, message }])
-    t.same(stored(), before, 'nothing changed')
+    t.same(await stored(), before, 'nothing changed')
     const ok = await send(app, 'PUT', '/v1/settings/comments', { blocklist: { [list]: Array.from({ length: 1000 }, (_, i) => entry(i)) } })
     t.equal(ok.statusCode, 200, `${list}: 1000 are accepted`)
     t.equal(ok.json().blocklist[list].length, 1000)

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { admin, buildTestApp } from '../helper.js'
 import { createArticle } from '../fixtures/articles.js'
@@ -37,7 +38,7 @@ t.test('many comment posts and approvals at once keep commentCount exact', async
     ...ids.slice(0, 30).map((id) => app.inject({ method: 'PATCH', url: `/v1/comments/${id}`, headers: admin, payload: { status: 'spam' } })),
     app.inject({ method: 'PATCH', url: '/v1/comments', headers: admin, payload: { ids: ids.slice(20, 40), status: 'approved' } })
   ])
-  const counted = app.db.$client.prepare("select count(*) from comments where article_id = ? and status = 'approved'").pluck().get(article.id) as number
+  const counted = (await app.database.get<{ n: number }>(sql`select count(*) as "n" from comments where article_id = ${article.id} and status = 'approved'`))!.n
   const shown = (await app.inject({ url: `/v1/articles/${article.id}?fields=commentCount`, headers: admin })).json().commentCount
   t.equal(shown, counted)
   t.ok(counted >= 30 && counted <= 40)

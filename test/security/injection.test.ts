@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm'
 // Injection and XSS (OWASP API8 / API10).
 //
 // SQL injection: INJECTIONS (42 strings) are sent through every query parameter and path
@@ -99,11 +100,12 @@ const PARAMS: Param[] = [
 
 const CONTENT_TABLES = ['articles', 'article_revisions', 'article_tags', 'tags', 'categories', 'authors', 'comments', 'api_tokens', 'ad_slots', 'ad_campaigns', 'ad_creatives', 'settings']
 
-function tableCounts (app: App) {
-  const client = app.db.$client
+async function tableCounts (app: App) {
+  const count = async (query: SQL) => (await app.database.get<{ n: number }>(query))!.n
   const counts: Record<string, number> = {}
-  for (const table of CONTENT_TABLES) counts[table] = (client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
-  counts.schema = (client.prepare('select count(*) as n from sqlite_master').get() as { n: number }).n
+  for (const table of CONTENT_TABLES) counts[table] = await count(sql`select count(*) as "n" from ${sql.identifier(table)}`)
+  // SQLite-only, as the app these tests build: sqlite_master lists the schema's every object.
+  counts.schema = await count(sql`select count(*) as "n" from sqlite_master`)
   return counts
 }
 
@@ -121,7 +123,7 @@ t.test('SQL injection through every query and path parameter', async (t) => {
   await createApprovedComment(app, published[0]!.id, { body: 'An approved comment' })
   await createComment(app, published[0]!.id, { body: 'PENDINGCOMMENTMARKER waiting', authorEmail: 'hidden.reader@example.net' })
   const { slot } = await createAd(app)
-  const tokenHashes = (app.db.$client.prepare('select token_hash as h from api_tokens').all() as Array<{ h: string }>).map((r) => r.h)
+  const tokenHashes = (await app.database.all<{ h: string }>(sql`select token_hash as "h" from api_tokens`)).map((r) => r.h)
   const first = published[0]!
 
   // The honest answers: every list's item count without any filter.
@@ -136,7 +138,7 @@ t.test('SQL injection through every query and path parameter', async (t) => {
   t.equal(honestArticlesAny, 4)
   const honestComments = await honest(`/v1/articles/${first.id}/comments?limit=100`)
   t.equal(honestComments, 1)
-  const before = tableCounts(app)
+  const before = await tableCounts(app)
 
   const fill = (template: string, value?: string) => template
     .replace('{A}', String(first.id)).replace('{S}', first.slug).replace('{K}', slot.key)
@@ -183,8 +185,8 @@ t.test('SQL injection through every query and path parameter', async (t) => {
   }
   t.same(failures, [], 'no 5xx, no leak, no extra rows')
   t.same([...notProblem].slice(0, 5), [], 'every error answer is application/problem+json')
-  t.same(tableCounts(app), before, 'every table keeps its row count and the schema is unchanged')
-  const draftRow = app.db.$client.prepare('select status from articles where id = ?').get(draft.id) as { status: string }
+  t.same(await tableCounts(app), before, 'every table keeps its row count and the schema is unchanged')
+  const draftRow = (await app.database.get<{ status: string }>(sql`select status from articles where id = ${draft.id}`))!
   t.equal(draftRow.status, 'draft', 'the draft is still a draft')
   t.equal(tried, INJECTIONS.length * PARAMS.length)
   t.comment(`SQL injection: ${INJECTIONS.length} strings × ${PARAMS.length} parameters = ${tried} requests`)
@@ -308,7 +310,7 @@ t.test('ad creative html only travels in a sandboxed srcdoc', async (t) => {
   const app = await buildTestApp(t)
   const { slot, campaign } = await createAd(app)
   const payload = '<script>document.cookie</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
-  app.db.$client.prepare('update ad_creatives set status = ?').run('paused')
+  await app.database.run(sql`update ad_creatives set status = ${'paused'}`)
   const creative = await createCreative(app, campaign.id, { kind: 'html', html: payload, imageUrl: null, alt: null })
   t.equal(creative.html, payload, 'the editor gets the html back as text')
   for (const targetUrl of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'JaVaScRiPt:alert(1)']) {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 // Mass assignment (OWASP API3): fields a caller may not set are a 400 naming the field, and the
 // database shows they were never applied.
 import t, { type Test } from 'tap'
@@ -32,7 +33,7 @@ function rejects (t: Test, res: Res, field: string, label: string) {
 }
 
 function tokenRows (app: App) {
-  return app.db.$client.prepare('select id, name, role, author_id, token_hash, prefix, revoked_at, created_at from api_tokens order by id').all()
+  return app.database.all(sql`select id, name, role, author_id, token_hash, prefix, revoked_at, created_at from api_tokens order by id`)
 }
 
 t.test('articles: read-only fields on create and update', async (t) => {
@@ -75,7 +76,7 @@ t.test('articles: status for a contributor, publishedAt for an author', async (t
   t.ok([400, 403].includes(contributorDate.statusCode), `contributor PATCH with publishedAt → ${contributorDate.statusCode}`)
 
   t.same(articleTables(app), before, 'nothing was applied')
-  const rows = app.db.$client.prepare('select status, published_at as publishedAt from articles order by id').all()
+  const rows = await app.database.all(sql`select status, published_at as "publishedAt" from articles order by id`)
   t.same(rows, [{ status: 'draft', publishedAt: null }, { status: 'draft', publishedAt: null }], 'both stay unpublished drafts without a date')
 
   // An editor may set publishedAt (imports keep their dates): the control case.
@@ -109,7 +110,7 @@ t.test('comments: the public POST cannot set moderation or server fields', async
   t.same(commentRows(app), before, 'no comment was stored')
   // The control: the same form without the extra field is accepted, pending, on this article.
   const ok = await createComment(app, article.id, { authorEmail: 'mallory@example.net' })
-  const row = app.db.$client.prepare('select article_id as articleId, status, created_at as createdAt from comments where id = ?').get(ok.id) as Record<string, unknown>
+  const row = (await app.database.get<Record<string, unknown>>(sql`select article_id as "articleId", status, created_at as "createdAt" from comments where id = ${ok.id}`))!
   t.equal(row.articleId, article.id, 'the comment belongs to the article in the URL')
   t.not(row.createdAt, '2000-01-01T00:00:00.000Z')
 })
@@ -131,11 +132,11 @@ t.test('taxonomy: id, articleCount and revision', async (t) => {
 
 t.test('tokens: id, prefix, tokenHash and revokedAt', async (t) => {
   const app = await buildTestApp(t)
-  const before = tokenRows(app)
+  const before = await tokenRows(app)
   const fields: Record<string, unknown> = { id: 999, prefix: 'bs_evil', tokenHash: 'a'.repeat(64), revokedAt: null }
   for (const [field, value] of Object.entries(fields)) {
     const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: `With ${field}`, role: 'editor', [field]: value } })
     rejects(t, res, field, `POST /v1/tokens with ${field}`)
   }
-  t.same(tokenRows(app), before, 'no token was created')
+  t.same(await tokenRows(app), before, 'no token was created')
 })

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -7,7 +8,7 @@ import { loadConfig } from '../../src/config.js'
 import { admin, assertProblem, bearer, BOOTSTRAP, buildTestApp, runNode, tempDir } from '../helper.js'
 
 function bootstrapRows (app: App) {
-  return app.db.$client.prepare("select id, name, role, prefix, revoked_at from api_tokens where name = 'bootstrap'").all() as Array<Record<string, unknown>>
+  return app.database.all<Record<string, unknown>>(sql`select id, name, role, prefix, revoked_at from api_tokens where name = 'bootstrap'`)
 }
 
 t.test('BROADSHEET_BOOTSTRAP_TOKEN creates an admin token named bootstrap that works', async (t) => {
@@ -34,12 +35,12 @@ t.test('building twice on one database file with the same bootstrap secret keeps
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'db', 'broadsheet.db') }
   const first = await buildTestApp(t, { env })
-  const firstRows = bootstrapRows(first)
+  const firstRows = await bootstrapRows(first)
   t.equal(firstRows.length, 1)
   await first.close()
 
   const second = await buildTestApp(t, { env })
-  t.same(bootstrapRows(second), firstRows)
+  t.same(await bootstrapRows(second), firstRows)
   const res = await second.inject({ url: '/v1/tokens', headers: admin })
   t.equal(res.statusCode, 200)
 })
@@ -62,7 +63,7 @@ t.test('a revoked bootstrap token stays revoked after restarts with the same sec
   const file = join(dir, 'broadsheet.db')
   const first = await buildLogged(t, file)
   t.same(first.warnings(), [], 'no warning while the token is live')
-  const [row] = bootstrapRows(first.app)
+  const [row] = await bootstrapRows(first.app)
   const revoke = await first.app.inject({ method: 'DELETE', url: `/v1/tokens/${String(row!.id)}`, headers: admin })
   t.equal(revoke.statusCode, 204)
   assertProblem(t, await first.app.inject({ url: '/v1/tokens', headers: admin }), 401, 'unauthorized')
@@ -71,7 +72,7 @@ t.test('a revoked bootstrap token stays revoked after restarts with the same sec
   for (const restart of [1, 2]) {
     const again = await buildLogged(t, file)
     assertProblem(t, await again.app.inject({ url: '/v1/tokens', headers: admin }), 401, 'unauthorized')
-    t.match(bootstrapRows(again.app), [{ id: row!.id, role: 'admin', revoked_at: String }], `restart ${restart}: still revoked, still one row`)
+    t.match(await bootstrapRows(again.app), [{ id: row!.id, role: 'admin', revoked_at: String }], `restart ${restart}: still revoked, still one row`)
     t.match(again.warnings(), [{ level: 40, msg: 'BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret' }], `restart ${restart}: one warning`)
     t.notOk(again.text().includes(BOOTSTRAP), 'the secret is not logged')
     await again.app.close()

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { tokenFor } from '../fixtures/tokens.js'
@@ -17,7 +18,7 @@ const routes: Route[] = [
 ]
 
 function tokenState (app: App) {
-  return app.db.$client.prepare('select id, name, role, revoked_at from api_tokens order by id').all()
+  return app.database.all(sql`select id, name, role, revoked_at from api_tokens order by id`)
 }
 
 /** A live editor token for a DELETE to aim at. */
@@ -31,11 +32,11 @@ for (const route of routes) {
   t.test(`${route.name} without a token → 401 and changes nothing`, async (t) => {
     const app = await buildTestApp(t)
     const id = await victim(app)
-    const before = tokenState(app)
+    const before = await tokenState(app)
     const res = await app.inject(route.request(id))
     assertProblem(t, res, 401, 'unauthorized')
     t.match(res.headers['www-authenticate'], /^Bearer\b/)
-    t.same(tokenState(app), before)
+    t.same(await tokenState(app), before)
   })
 
   t.test(`${route.name} with a revoked admin token → 401 and changes nothing`, async (t) => {
@@ -44,10 +45,10 @@ for (const route of routes) {
     const revokedAdmin = await tokenFor(app, 'admin')
     const revoke = await app.inject({ method: 'DELETE', url: `/v1/tokens/${revokedAdmin.id}`, headers: admin })
     t.equal(revoke.statusCode, 204)
-    const before = tokenState(app)
+    const before = await tokenState(app)
     const res = await app.inject({ ...route.request(id), headers: revokedAdmin.headers })
     assertProblem(t, res, 401, 'unauthorized')
-    t.same(tokenState(app), before)
+    t.same(await tokenState(app), before)
   })
 
   for (const role of ['contributor', 'author', 'editor'] as const) {
@@ -55,11 +56,11 @@ for (const route of routes) {
       const app = await buildTestApp(t)
       const id = await victim(app)
       const caller = await tokenFor(app, role)
-      const before = tokenState(app)
+      const before = await tokenState(app)
       const res = await app.inject({ ...route.request(id), headers: caller.headers })
       const body = assertProblem(t, res, 403, 'forbidden')
       t.equal(body.detail, `This route needs the admin role or higher; the token has the ${role} role`)
-      t.same(tokenState(app), before)
+      t.same(await tokenState(app), before)
     })
   }
 
@@ -87,12 +88,12 @@ t.test('a token with a trailing space or lower-case "bearer" still authenticates
 // how the route validates its input.
 t.test('tokens routes without a token → 401 even when the input is invalid', async (t) => {
   const app = await buildTestApp(t)
-  const before = tokenState(app)
+  const before = await tokenState(app)
   const post = await app.inject({ method: 'POST', url: '/v1/tokens', payload: { role: 'root' } })
   assertProblem(t, post, 401, 'unauthorized')
   const list = await app.inject({ url: '/v1/tokens?limit=1000' })
   assertProblem(t, list, 401, 'unauthorized')
   const remove = await app.inject({ method: 'DELETE', url: '/v1/tokens/abc' })
   assertProblem(t, remove, 401, 'unauthorized')
-  t.same(tokenState(app), before)
+  t.same(await tokenState(app), before)
 })

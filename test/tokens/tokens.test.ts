@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createTaxon } from '../fixtures/taxonomy.js'
@@ -5,7 +6,7 @@ import { admin, assertProblem, bearer, buildTestApp, createClock } from '../help
 
 /** The token rows, minus last_used_at (the admin caller's own use moves it). */
 function tokenRows (app: App) {
-  return app.db.$client.prepare('select id, name, role, author_id, token_hash, prefix, revoked_at, created_at from api_tokens order by id').all() as Array<Record<string, unknown>>
+  return app.database.all<Record<string, unknown>>(sql`select id, name, role, author_id, token_hash, prefix, revoked_at, created_at from api_tokens order by id`)
 }
 
 async function createToken (t: Test, app: App, payload: Record<string, unknown>) {
@@ -40,7 +41,7 @@ t.test('POST /v1/tokens → 201 with the secret shown once, a Location and no-st
 t.test('a token secret is stored only as a SHA-256 hash', async (t) => {
   const app = await buildTestApp(t)
   const created = await createToken(t, app, { name: 'ci', role: 'admin' })
-  const row = app.db.$client.prepare('select * from api_tokens where id = ?').get(created.id) as Record<string, unknown>
+  const row = (await app.database.get<Record<string, unknown>>(sql`select * from api_tokens where id = ${created.id}`))!
   t.ok(row, 'the row exists')
   for (const [column, value] of Object.entries(row)) {
     t.not(value, created.token, `${column} is not the secret`)
@@ -83,7 +84,7 @@ t.test('DELETE /v1/tokens/{id} revokes: 204, then the token → 401, revoking ag
   const revoked = await app.inject({ method: 'DELETE', url: `/v1/tokens/${created.id}`, headers: admin })
   t.equal(revoked.statusCode, 204)
   t.equal(revoked.body, '')
-  t.match(tokenRows(app).find((r) => r.id === created.id), { revoked_at: /^\d{4}-/ })
+  t.match((await tokenRows(app)).find((r) => r.id === created.id), { revoked_at: /^\d{4}-/ })
 
   const refused = await app.inject({ url: '/v1/tokens', headers: bearer(created.token) })
   assertProblem(t, refused, 401, 'unauthorized')
@@ -109,22 +110,22 @@ t.test('DELETE /v1/tokens/{id} with a non-numeric id → 400 naming id', async (
 for (const role of ['author', 'contributor'] as const) {
   t.test(`POST /v1/tokens for a ${role} token without authorId → 400 naming authorId, nothing created`, async (t) => {
     const app = await buildTestApp(t)
-    const before = tokenRows(app)
+    const before = await tokenRows(app)
     const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'writer', role } })
     const body = assertProblem(t, res, 400, 'validation')
     t.match(body.errors, [{ path: 'authorId', message: /needs authorId/ }])
     t.equal(body.errors.length, 1)
-    t.same(tokenRows(app), before)
+    t.same(await tokenRows(app), before)
   })
 }
 
 t.test('POST /v1/tokens with an unknown authorId → 400 naming authorId, nothing created', async (t) => {
   const app = await buildTestApp(t)
-  const before = tokenRows(app)
+  const before = await tokenRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'writer', role: 'author', authorId: 999 } })
   const body = assertProblem(t, res, 400, 'validation')
   t.same(body.errors, [{ path: 'authorId', message: 'There is no author with id 999' }])
-  t.same(tokenRows(app), before)
+  t.same(await tokenRows(app), before)
 })
 
 t.test('POST /v1/tokens for an author with a real authorId → 201 bound to the byline', async (t) => {
@@ -136,20 +137,20 @@ t.test('POST /v1/tokens for an author with a real authorId → 201 bound to the 
 
 t.test('POST /v1/tokens with a bad role → 400 naming role, nothing created', async (t) => {
   const app = await buildTestApp(t)
-  const before = tokenRows(app)
+  const before = await tokenRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: 'x', role: 'superuser' } })
   const body = assertProblem(t, res, 400, 'validation')
   t.same(body.errors, [{ path: 'role', message: 'role must be one of admin, editor, author, contributor' }])
-  t.same(tokenRows(app), before)
+  t.same(await tokenRows(app), before)
 })
 
 t.test('POST /v1/tokens with an empty name or an unknown field → 400 naming each', async (t) => {
   const app = await buildTestApp(t)
-  const before = tokenRows(app)
+  const before = await tokenRows(app)
   const res = await app.inject({ method: 'POST', url: '/v1/tokens', headers: admin, payload: { name: '  ', role: 'editor', token: 'bs_mine' } })
   const body = assertProblem(t, res, 400, 'validation')
   t.same(body.errors.map((e: { path: string }) => e.path).sort(), ['name', 'token'])
-  t.same(tokenRows(app), before)
+  t.same(await tokenRows(app), before)
 })
 
 t.test('GET /v1/tokens pages with a cursor and hides revoked tokens unless includeRevoked=true', async (t) => {
