@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { join } from 'node:path'
 import t from 'tap'
 import type { App } from '../../src/app.js'
@@ -8,10 +9,12 @@ import { buildTestApp, tempDir } from '../helper.js'
 
 const expectedTables = ['api_tokens', 'article_tags', 'articles', 'authors', 'categories', 'settings', 'tags']
 
-function categorySlugs (app: App) {
-  return (app.db.$client.prepare('select slug from categories order by slug').all() as Array<{ slug: string }>).map((r) => r.slug)
+async function categorySlugs (app: App) {
+  return (await app.database.all<{ slug: string }>(sql`select slug from categories order by slug`)).map((r) => r.slug)
 }
 
+// The two runMigrations tests are SQLite-only: they drive SQLite's migrator on its own handle
+// (PostgreSQL's, pg-migrate.ts, has its tests on PostgreSQL).
 t.test('runMigrations on a fresh file database creates every table and is idempotent', async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'broadsheet.db')
@@ -51,7 +54,7 @@ t.test('without BROADSHEET_SECRET a secret is generated, persisted and reused by
   const secret = first.secret
   t.type(secret, 'string')
   t.ok(secret.length >= 32, 'the generated secret is long enough to sign with')
-  t.same(first.db.$client.prepare("select value from settings where key = 'secret'").get(), { value: secret })
+  t.same(await first.database.get(sql`select value from settings where key = 'secret'`), { value: secret })
   await first.close()
 
   const second = await buildTestApp(t, { env })
@@ -92,12 +95,12 @@ t.test('BROADSHEET_DEMO=true on a second start does not duplicate the demo conte
   const dir = await tempDir(t)
   const env = { DATABASE_URL: join(dir, 'broadsheet.db'), BROADSHEET_DEMO: 'true' }
   const first = await buildTestApp(t, { env })
-  const before = categorySlugs(first)
+  const before = await categorySlugs(first)
   t.ok(before.includes('world'))
   await first.close()
 
   const second = await buildTestApp(t, { env })
-  t.same(categorySlugs(second), before)
+  t.same(await categorySlugs(second), before)
 })
 
 t.test('a database that already holds a category never gets demo content', async (t) => {
@@ -108,12 +111,12 @@ t.test('a database that already holds a category never gets demo content', async
   await first.close()
 
   const second = await buildTestApp(t, { env: { ...env, BROADSHEET_DEMO: 'true' } })
-  t.same(categorySlugs(second), ['local-news'])
-  t.same(second.db.$client.prepare('select count(*) as n from authors').get(), { n: 0 }, 'no demo authors')
-  t.same(second.db.$client.prepare('select count(*) as n from tags').get(), { n: 0 }, 'no demo tags')
+  t.same(await categorySlugs(second), ['local-news'])
+  t.same(await second.database.get(sql`select count(*) as "n" from authors`), { n: 0 }, 'no demo authors')
+  t.same(await second.database.get(sql`select count(*) as "n" from tags`), { n: 0 }, 'no demo tags')
 })
 
 t.test('BROADSHEET_DEMO=false leaves an empty database empty', async (t) => {
   const app = await buildTestApp(t, { env: { BROADSHEET_DEMO: 'false' } })
-  t.same(categorySlugs(app), [])
+  t.same(await categorySlugs(app), [])
 })

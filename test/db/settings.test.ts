@@ -1,5 +1,5 @@
 import t from 'tap'
-import { asc } from 'drizzle-orm'
+import { asc, sql } from 'drizzle-orm'
 import type { Connected } from '../../src/db/connect.js'
 import { createSettingsRepository } from '../../src/db/settings.js'
 import { testDatabases } from '../support/databases.js'
@@ -37,6 +37,6 @@ t.test('both settings writes of the API go through it, stamped by the app clock'
   const app = await buildTestApp(t, { now: createClock('2025-02-01T08:00:00.000Z').now })
   t.equal((await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { moderation: 'none' } })).statusCode, 200)
   t.equal((await app.inject({ method: 'PUT', url: '/v1/settings/ads-txt', headers: admin, payload: { content: 'contact=ads@news.example\n' } })).statusCode, 200)
-  const rows = app.db.$client.prepare("select key, updated_at as updatedAt from settings where key in ('comments', 'ads-txt') order by key").all()
+  const rows = await app.database.all(sql`select key, updated_at as "updatedAt" from settings where key in ('comments', 'ads-txt') order by key`)
   t.same(rows, [{ key: 'ads-txt', updatedAt: '2025-02-01T08:00:00.000Z' }, { key: 'comments', updatedAt: '2025-02-01T08:00:00.000Z' }])
 })
