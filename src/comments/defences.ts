@@ -34,8 +34,9 @@ export function blocklistMatch (list: CommentSettings['blocklist'], s: Submissio
  * and approved. Under first-time moderation an email with an approved comment is approved
  * only when `proof` is valid (a commenter token for it whose chain holds an approved comment):
  * the email alone is public knowledge (avatarHash). `flags` records why, for moderators.
+ * The two lookups are asked for only when the policy needs them.
  */
-export function judge (settings: CommentSettings, s: Submission, hasApprovedBefore: () => boolean, proof: () => CommenterProof): { status: 'pending' | 'approved' | 'spam', flags: string[] } {
+export async function judge (settings: CommentSettings, s: Submission, hasApprovedBefore: () => Promise<boolean>, proof: () => Promise<CommenterProof>): Promise<{ status: 'pending' | 'approved' | 'spam', flags: string[] }> {
   const flags: string[] = []
   if (s.homepage !== undefined && s.homepage.trim() !== '') flags.push('honeypot')
   const blocked = blocklistMatch(settings.blocklist, s)
@@ -47,7 +48,7 @@ export function judge (settings: CommentSettings, s: Submission, hasApprovedBefo
   if (tooManyLinks) return { status: 'pending', flags }
   if (settings.moderation === 'all') return { status: 'pending', flags: [...flags, 'moderation:all'] }
   if (settings.moderation === 'none') return { status: 'approved', flags }
-  if (!hasApprovedBefore()) return { status: 'pending', flags: [...flags, 'first-time'] }
-  const proven = proof()
+  if (!await hasApprovedBefore()) return { status: 'pending', flags: [...flags, 'first-time'] }
+  const proven = await proof()
   return proven === 'valid' ? { status: 'approved', flags } : { status: 'pending', flags: [...flags, `unproven-email:${proven}`] }
 }

@@ -35,11 +35,11 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
       if (!row) throw new FieldError('article', `There is no article "${article}"`)
       articleId = row.id
     }
-    const page = repo.listForModeration({ limit, cursor, statuses: status, articleId, q, sort })
+    const page = await repo.listForModeration({ limit, cursor, statuses: status, articleId, q, sort })
     reply.header('cache-control', 'private, no-store')
     return {
       data: page.rows.map(moderationComment),
-      meta: { limit, nextCursor: page.nextCursor, ...(count ? { total: page.count() } : {}) }
+      meta: { limit, nextCursor: page.nextCursor, ...(count ? { total: await page.count() } : {}) }
     }
   })
 
@@ -54,7 +54,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     }
   }, async (request) => {
     const { ids, status } = request.body
-    return repo.bulkStatus([...new Set(ids)], status, app.now().toISOString())
+    return await repo.bulkStatus([...new Set(ids)], status, app.now().toISOString())
   })
 
   // The address a comment post's Location names: the moderation view of one comment.
@@ -69,7 +69,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
       response: { 200: ModerationCommentSchema, ...problemResponses(404) }
     }
   }, async (request, reply) => {
-    const row = repo.get(request.params.id)
+    const row = await repo.get(request.params.id)
     if (!row) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
     reply.header('cache-control', 'private, no-store')
     return moderationComment(row)
@@ -86,7 +86,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
       response: { 200: ModerationCommentSchema, ...problemResponses(404) }
     }
   }, async (request) => {
-    const row = repo.update(request.params.id, request.body, app.now().toISOString())
+    const row = await repo.update(request.params.id, request.body, app.now().toISOString())
     if (!row) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
     return moderationComment(row)
   })
@@ -101,7 +101,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
       response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404) }
     }
   }, async (request, reply) => {
-    if (!repo.remove(request.params.id)) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
+    if (!await repo.remove(request.params.id)) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
     return reply.code(204).send()
   })
 
@@ -116,7 +116,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
       response: { 200: EraseResultSchema }
     }
   }, async (request) => {
-    const erased = repo.eraseEmail(normalizeEmail(request.query.email))
+    const erased = await repo.eraseEmail(normalizeEmail(request.query.email))
     request.log.info({ erased }, 'erased a commenter\'s comments')
     return { erased }
   })

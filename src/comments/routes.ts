@@ -11,7 +11,7 @@ import { createVersionedMemo } from '../lib/cache.js'
 import { createCommenterTokens } from './commenter-token.js'
 import { judge } from './defences.js'
 import { normalizeEmail } from './render.js'
-import { createCommentsRepository, type CommentRow } from './repository.js'
+import type { CommentRow } from './repository.js'
 import { postedComment, publicComment } from './shapes.js'
 import { CommentListQuerySchema, CommentPageSchema, CommentTreePageSchema, NewCommentSchema, PostedCommentSchema, type CommentNode } from './schemas.js'
 import type { CommentSettingsStore } from './settings.js'
@@ -33,7 +33,7 @@ function tree (roots: CommentRow[], descendants: CommentRow[]): CommentNode[] {
 
 /** The "Leave a reply" form and the approved comments under an article, plus moderation. */
 export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsStore }> = async function (app, { settings }) {
-  const repo = createCommentsRepository(app.db)
+  const repo = app.comments
   const articles = createArticlesRepository(app.db)
   const commenters = createCommenterTokens(app.secret)
 
@@ -62,9 +62,9 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
   }, async (request, reply) => {
     const article = liveArticle(request.params.idOrSlug)
     const { limit, cursor, sort, tree: nested, count } = request.query
-    const page = repo.listApproved(article.id, { limit, cursor, sort, topLevelOnly: nested === true })
-    const data = nested ? tree(page.rows, repo.approvedDescendants(article.id, page.rows.map((r) => r.id))) : page.rows.map(publicComment)
-    const meta = { limit, nextCursor: page.nextCursor, ...(count ? { total: repo.countApproved(article.id, nested === true) } : {}) }
+    const page = await repo.listApproved(article.id, { limit, cursor, sort, topLevelOnly: nested === true })
+    const data = nested ? tree(page.rows, await repo.approvedDescendants(article.id, page.rows.map((r) => r.id))) : page.rows.map(publicComment)
+    const meta = { limit, nextCursor: page.nextCursor, ...(count ? { total: await repo.countApproved(article.id, nested === true) } : {}) }
     const body = { data, meta }
     return sendRead(request, reply, body)
   })
@@ -91,7 +91,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     if (input.body.length > config.maxLength) throw new FieldError('body', `Your comment is too long: at most ${config.maxLength} characters, please`)
     let depth = 1
     if (input.parentId !== undefined && input.parentId !== null) {
-      const parent = repo.get(input.parentId)
+      const parent = await repo.get(input.parentId)
       if (!parent || parent.articleId !== article.id || parent.status !== 'approved') {
         throw new FieldError('parentId', 'You can only reply to a published comment of this article')
       }
@@ -104,9 +104,9 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     const authorUrl = input.authorUrl ?? null
     // A genuine token keeps its chain; approval needs an approved comment in that chain.
     const presented = commenters.read(input.commenterToken, email, now)
-    const verdict = judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip },
+    const verdict = await judge(config, { body: input.body, authorName: input.authorName, authorEmail: email, authorUrl, homepage: input.homepage, ip: request.ip },
       () => repo.hasApproved(email),
-      () => presented.proof !== 'genuine' ? presented.proof : repo.hasApprovedInChain(email, presented.key) ? 'valid' : 'unapproved')
+      async () => presented.proof !== 'genuine' ? presented.proof : await repo.hasApprovedInChain(email, presented.key) ? 'valid' : 'unapproved')
     const row = await repo.insert({
       articleId: article.id,
       parentId: input.parentId ?? null,

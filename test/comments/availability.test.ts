@@ -1,24 +1,24 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createArticle, createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, commentTotal, postComment } from '../fixtures/comments.js'
+import { commentForm, storedComments, commentTotal, postComment } from '../fixtures/comments.js'
 import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // Where a comment may be posted: a published article with comments open. Closed comments
 // answer 403, anything the public cannot see 404, and nothing is stored either way.
 
 async function expectRefused (t: Test, app: App, article: number | string, status: 403 | 404, detail: string) {
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await postComment(app, article, commentForm())
   expectProblem(t, res, status, status === 403 ? 'forbidden' : 'not-found', detail)
-  t.same(commentRows(app), before, 'nothing stored')
+  t.same(await storedComments(app), before, 'nothing stored')
 }
 
 t.test('POST comments on an article with commentsEnabled false → 403 and nothing stored', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app, { commentsEnabled: false })
   await expectRefused(t, app, article.id, 403, 'Comments are closed on this article')
-  t.equal(commentTotal(app), 0)
+  t.equal(await commentTotal(app), 0)
 })
 
 t.test('POST comments after comments are closed on an article → 403; reopened → 201', async (t) => {
@@ -32,7 +32,7 @@ t.test('POST comments after comments are closed on an article → 403; reopened 
   const reopen = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { commentsEnabled: true } })
   t.equal(reopen.statusCode, 200)
   t.equal((await postComment(app, article.id, commentForm())).statusCode, 201)
-  t.equal(commentTotal(app), 2)
+  t.equal(await commentTotal(app), 2)
 })
 
 t.test('POST comments on a draft → 404 and nothing stored', async (t) => {
@@ -50,7 +50,7 @@ t.test('POST comments on an article scheduled in the future → 404; once it is 
   clock.set('2025-03-01T12:00:00.001Z')
   const res = await postComment(app, scheduled.id, commentForm())
   t.equal(res.statusCode, 201)
-  t.equal(commentTotal(app), 1)
+  t.equal(await commentTotal(app), 1)
 })
 
 t.test('POST comments on a trashed article → 404 and nothing stored', async (t) => {
@@ -77,8 +77,8 @@ t.test('POST comments on an unknown article id or slug → 404 and nothing store
 t.test('POST comments with a token does not open a draft: an admin gets the same 404', async (t) => {
   const app = await buildTestApp(t)
   const draft = await createArticle(app)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await postComment(app, draft.id, commentForm(), { headers: admin })
   expectProblem(t, res, 404, 'not-found', `There is no published article "${draft.id}"`)
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, buildTestApp } from '../helper.js'
 
 // The blocklist: words (case-insensitive, in body, name, email or URL), emails (whole, or
@@ -19,7 +19,7 @@ async function setup (t: Test, blocklist: Record<string, string[]>) {
 async function post (t: Test, app: App, articleId: number, partial: Record<string, unknown>, ip?: string) {
   const res = await postComment(app, articleId, commentForm(partial), ip ? { ip } : {})
   t.equal(res.statusCode, 201)
-  const row = commentRows(app).at(-1)!
+  const row = (await storedComments(app)).at(-1)!
   return { answered: res.json().status as string, stored: row.status as string, flags: JSON.parse(String(row.flags)) as string[] }
 }
 

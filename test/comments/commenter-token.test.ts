@@ -2,7 +2,7 @@ import t from 'tap'
 import { sign } from '../../src/lib/signing.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
 import {
-  commentForm, commentRows, commentTotal, createApprovedComment, createComment, expectedAvatarHash,
+  commentForm, storedComments, commentTotal, createApprovedComment, createComment, expectedAvatarHash,
   moderateComment, postComment, storedCommentStatus
 } from '../fixtures/comments.js'
 import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
@@ -11,7 +11,7 @@ import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 // a signed commenterToken bound to the email; a later post approved at once must send it back.
 // An email alone is public knowledge (avatarHash), so without the token it waits like a first-timer.
 
-const flagsOf = (app: Parameters<typeof commentRows>[0], id: number) => JSON.parse(String(commentRows(app).find((r) => r.id === id)!.flags))
+const flagsOf = async (app: Parameters<typeof storedComments>[0], id: number) => JSON.parse(String((await storedComments(app)).find((r) => r.id === id)!.flags))
 const DAY = 86_400_000
 
 /** The same token with one character of its signature changed. */
@@ -32,7 +32,7 @@ t.test('POST comment → 201 carries a commenterToken bound to the email, reveal
   t.same(Object.keys(payload).sort(), ['h', 'k', 'x'])
   t.equal(payload.h, expectedAvatarHash('rosa@example.net'))
   t.match(payload.k, /^[\w-]{22}$/, 'a random chain key')
-  t.equal(commentRows(app)[0]!.commenter_key, payload.k, 'stored with the comment, never answered')
+  t.equal((await storedComments(app))[0]!.commenter_key, payload.k, 'stored with the comment, never answered')
   t.notOk(JSON.stringify((await app.inject({ url: '/v1/comments?status=any', headers: admin })).json()).includes(payload.k), 'not even to moderators')
   t.notOk(Buffer.from(commenterToken.split('.')[0], 'base64url').toString('utf8').includes('@'), 'no email in clear')
 })
@@ -44,8 +44,8 @@ t.test('impersonation: an approved email posted again without a token → 201 pe
   const res = await postComment(app, article.id, commentForm({ authorEmail: 'victim@example.com', authorName: 'Not the victim', body: 'Buy my pills' }))
   t.equal(res.statusCode, 201)
   t.equal(res.json().status, 'pending')
-  t.equal(storedCommentStatus(app, res.json().id), 'pending')
-  t.same(flagsOf(app, res.json().id), ['unproven-email:missing'])
+  t.equal(await storedCommentStatus(app, res.json().id), 'pending')
+  t.same(await flagsOf(app, res.json().id), ['unproven-email:missing'])
   const list = await app.inject({ url: `/v1/articles/${article.id}/comments` })
   t.same(list.json().data.map((c: { authorName: string }) => c.authorName), ['Victim'], 'the impostor is not shown')
 })
@@ -55,12 +55,12 @@ t.test('a returning commenter who sends back the token of an earlier post → 20
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'Casey@Example.com' })
   t.equal(first.status, 'pending')
-  t.same(flagsOf(app, first.id), ['first-time'])
+  t.same(await flagsOf(app, first.id), ['first-time'])
   await moderateComment(app, first.id, { status: 'approved' })
   const again = await postComment(app, article.id, commentForm({ authorEmail: '  CASEY@example.com ', commenterToken: first.commenterToken }))
   t.equal(again.statusCode, 201)
   t.equal(again.json().status, 'approved')
-  t.same(flagsOf(app, again.json().id), [])
+  t.same(await flagsOf(app, again.json().id), [])
   t.not(again.json().commenterToken, undefined, 'a fresh token comes with every answer')
 })
 
@@ -73,7 +73,7 @@ t.test('the impostor\'s own token does not help: a token from posting as a known
   t.match(probe.commenterToken, /\./, 'every post gets a token, the impostor\'s too')
   const res = await postComment(app, article.id, commentForm({ authorEmail: 'victim@example.com', authorName: 'Impostor', commenterToken: probe.commenterToken }))
   t.equal(res.json().status, 'pending')
-  t.same(flagsOf(app, res.json().id), ['unproven-email:unapproved'])
+  t.same(await flagsOf(app, res.json().id), ['unproven-email:unapproved'])
 })
 
 t.test('a chain: any approved comment posted with the token chain approves its later posts, whichever token of the chain is sent', async (t) => {
@@ -82,7 +82,7 @@ t.test('a chain: any approved comment posted with the token chain approves its l
   const first = await createComment(app, article.id, { authorEmail: 'chain@example.com' })
   const second = await createComment(app, article.id, { authorEmail: 'chain@example.com', commenterToken: first.commenterToken })
   t.equal(second.status, 'pending', 'nothing of the chain approved yet')
-  t.same(flagsOf(app, second.id), ['first-time'])
+  t.same(await flagsOf(app, second.id), ['first-time'])
   await moderateComment(app, first.id, { status: 'approved' })
   const third = await postComment(app, article.id, commentForm({ authorEmail: 'chain@example.com', commenterToken: second.commenterToken }))
   t.equal(third.json().status, 'approved', 'the token of the second post carries the chain of the first')
@@ -94,7 +94,7 @@ t.test('a token alone does not approve: a first-timer with a valid token → 201
   const first = await createComment(app, article.id, { authorEmail: 'new@example.com' })
   const second = await postComment(app, article.id, commentForm({ authorEmail: 'new@example.com', commenterToken: first.commenterToken }))
   t.equal(second.json().status, 'pending')
-  t.same(flagsOf(app, second.json().id), ['first-time'])
+  t.same(await flagsOf(app, second.json().id), ['first-time'])
 })
 
 t.test('the token of another email → 201 pending, flagged unproven-email:other-email', async (t) => {
@@ -105,7 +105,7 @@ t.test('the token of another email → 201 pending, flagged unproven-email:other
   const res = await postComment(app, article.id, commentForm({ authorEmail: 'victim@example.com', commenterToken: attacker.commenterToken }))
   t.equal(res.statusCode, 201)
   t.equal(res.json().status, 'pending')
-  t.same(flagsOf(app, res.json().id), ['unproven-email:other-email'])
+  t.same(await flagsOf(app, res.json().id), ['unproven-email:other-email'])
 })
 
 t.test('a forged token (changed signature, another secret, garbage) → 201 pending, flagged unproven-email:invalid, never an error', async (t) => {
@@ -115,14 +115,14 @@ t.test('a forged token (changed signature, another secret, garbage) → 201 pend
   const forgeries = {
     'changed signature': tamper(known.commenterToken),
     'another secret': sign('not-the-server-secret-0123456789abcdef', 'commenter', { h: expectedAvatarHash('victim@example.com'), k: 'AAAAAAAAAAAAAAAAAAAAAA', x: 4_000_000_000 }),
-    'the real chain key under another secret': sign('not-the-server-secret-0123456789abcdef', 'commenter', { h: expectedAvatarHash('victim@example.com'), k: commentRows(app)[0]!.commenter_key, x: 4_000_000_000 }),
+    'the real chain key under another secret': sign('not-the-server-secret-0123456789abcdef', 'commenter', { h: expectedAvatarHash('victim@example.com'), k: (await storedComments(app))[0]!.commenter_key, x: 4_000_000_000 }),
     garbage: 'not a token at all'
   }
   for (const [name, commenterToken] of Object.entries(forgeries)) {
     const res = await postComment(app, article.id, commentForm({ authorEmail: 'victim@example.com', commenterToken }))
     t.equal(res.statusCode, 201, name)
     t.equal(res.json().status, 'pending', name)
-    t.same(flagsOf(app, res.json().id), ['unproven-email:invalid'], name)
+    t.same(await flagsOf(app, res.json().id), ['unproven-email:invalid'], name)
   }
 })
 
@@ -137,7 +137,7 @@ t.test('a token is valid for 365 days: the day before → approved, after → 20
   clock.advance(2 * DAY)
   const late = await postComment(app, article.id, commentForm({ authorEmail: 'regular@example.com', commenterToken: first.commenterToken }))
   t.equal(late.json().status, 'pending')
-  t.same(flagsOf(app, late.json().id), ['unproven-email:expired'])
+  t.same(await flagsOf(app, late.json().id), ['unproven-email:expired'])
   const renewed = await postComment(app, article.id, commentForm({ authorEmail: 'regular@example.com', commenterToken: inTime.json().commenterToken }))
   t.equal(renewed.json().status, 'approved', 'the token of the later post is still valid')
 })
@@ -145,10 +145,10 @@ t.test('a token is valid for 365 days: the day before → approved, after → 20
 t.test('commenterToken over 500 characters or not a string → 400 naming commenterToken, nothing stored', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
-  const before = commentTotal(app)
+  const before = await commentTotal(app)
   const long = await postComment(app, article.id, commentForm({ commenterToken: 'a'.repeat(501) }))
   expectProblem(t, long, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'commenterToken', message: 'commenterToken is at most 500 characters: send back the one a post answered' }])
   const wrongType = await postComment(app, article.id, commentForm({ commenterToken: 42 }))
   expectProblem(t, wrongType, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'commenterToken', message: /./ }])
-  t.equal(commentTotal(app), before)
+  t.equal(await commentTotal(app), before)
 })

@@ -11,7 +11,7 @@ import { admin, buildTestApp } from '../helper.js'
 /** Asserts GET /v1/articles/{id}?fields=commentCount and SQL both say `expected`. */
 async function expectCount (t: Test, app: App, articleId: number, expected: number, step: string) {
   t.equal(await apiCommentCount(app, articleId), expected, `${step}: commentCount`)
-  t.equal(approvedInDb(app, articleId), expected, `${step}: approved rows in SQL`)
+  t.equal(await approvedInDb(app, articleId), expected, `${step}: approved rows in SQL`)
 }
 
 function patch (app: App, id: number, payload: Record<string, unknown>) {
@@ -159,6 +159,6 @@ t.test('commentCount: the public article read and the article list show the same
   const list = await app.inject({ url: '/v1/articles' })
   t.equal(list.statusCode, 200)
   const counts = Object.fromEntries((list.json().data as Array<{ id: number, commentCount: number }>).map((x) => [x.id, x.commentCount]))
-  t.same(counts, { [a.id]: approvedInDb(app, a.id), [b.id]: approvedInDb(app, b.id) })
+  t.same(counts, { [a.id]: (await approvedInDb(app, a.id)), [b.id]: (await approvedInDb(app, b.id)) })
   t.same(counts, { [a.id]: 3, [b.id]: 1 })
 })

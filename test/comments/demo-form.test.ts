@@ -1,7 +1,7 @@
 import t from 'tap'
 import { COMMENTER_TOKEN_KEY, rememberCommenterToken, replyBody, storedCommenterToken, type TokenStorage } from '../../examples/news-site/js/commenter.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentRows, moderateComment, postComment } from '../fixtures/comments.js'
+import { storedComments, moderateComment, postComment } from '../fixtures/comments.js'
 import { buildTestApp } from '../helper.js'
 
 // The demo "Leave a reply" form keeps the commenterToken of each answer in localStorage and sends
@@ -62,7 +62,7 @@ t.test('demo form: without the stored token (another browser), the same email wa
   await moderateComment(app, first.json().id, { status: 'approved' })
   const elsewhere = await postComment(app, article.id, replyBody({ ...values, body: 'From elsewhere' }, { storage: memoryStorage() }))
   t.equal(elsewhere.json().status, 'pending')
-  t.same(JSON.parse(String(commentRows(app).find((r) => r.id === elsewhere.json().id)!.flags)), ['unproven-email:missing'])
+  t.same(JSON.parse(String((await storedComments(app)).find((r) => r.id === elsewhere.json().id)!.flags)), ['unproven-email:missing'])
 })
 
 t.test('demo form: blocked or absent storage never breaks a post: no token is sent and nothing throws', async (t) => {

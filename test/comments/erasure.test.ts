@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
@@ -15,28 +16,28 @@ const IP = '198.51.100.77'
 const UA = 'EraseAgent/9.9 (quentin)'
 const TRACES = ['quentin.erasable@example.org', 'Quentin Erasable', 'Marker body kq7f3a', IP, UA]
 
-/** Every text (and blob, as UTF-8) value of every column of every table, one string per table. */
-function everyStoredValue (app: App): Map<string, string> {
-  const tables = app.db.$client.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[]
+/** Every text (and blob, as UTF-8) value of every column of every table, one string per table (the test app's database is SQLite). */
+async function everyStoredValue (app: App): Promise<Map<string, string>> {
+  const tables = await app.database.all<{ name: string }>(sql`select name from sqlite_master where type = 'table'`)
   const out = new Map<string, string>()
-  for (const name of tables) {
-    const rows = app.db.$client.prepare(`select * from "${name}"`).raw().all() as unknown[][]
-    out.set(name, rows.flat().map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v))).join('\n'))
+  for (const { name } of tables) {
+    const rows = await app.database.all<Record<string, unknown>>(sql`select * from ${sql.identifier(name)}`)
+    out.set(name, rows.flatMap((row) => Object.values(row)).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v))).join('\n'))
   }
   return out
 }
 
 /** The tables holding any trace of the person, by trace. */
-function traces (app: App): Record<string, string[]> {
+async function traces (app: App): Promise<Record<string, string[]>> {
   const found: Record<string, string[]> = {}
-  for (const [table, text] of everyStoredValue(app)) {
+  for (const [table, text] of await everyStoredValue(app)) {
     const hits = TRACES.filter((trace) => text.toLowerCase().includes(trace.toLowerCase()))
     if (hits.length > 0) found[table] = hits
   }
   return found
 }
 
-const idempotencyRows = (app: App) => app.db.$client.prepare('select scope, key from idempotency_keys order by key').all()
+const idempotencyRows = (app: App) => app.database.all(sql`select scope as "scope", key as "key" from idempotency_keys order by key`)
 
 /** A post of the person with an Idempotency-Key, from their address and browser. */
 function postAsPerson (app: App, articleId: number, key: string, partial: Record<string, unknown> = {}) {
@@ -56,16 +57,16 @@ t.test('DELETE /v1/comments?email= also erases the stored idempotent answers of 
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/comments/${third.json().id}`, headers: admin })).statusCode, 204)
   const other = await postComment(app, article.id, commentForm({ body: 'Someone else entirely' }), { ip: '203.0.113.9', headers: { 'idempotency-key': 'key-other' } })
   t.equal(other.statusCode, 201)
-  t.same(Object.keys(traces(app)).sort(), ['comments', 'idempotency_keys'], 'before: comments and stored answers hold the person')
+  t.same(Object.keys(await traces(app)).sort(), ['comments', 'idempotency_keys'], 'before: comments and stored answers hold the person')
   const list = `/v1/articles/${article.id}/comments`
   for (let i = 0; i < 2; i++) t.match((await app.inject({ url: list })).body, PERSON.authorName, 'shown (and cached) before')
 
   const res = await app.inject({ method: 'DELETE', url: `/v1/comments?email=${encodeURIComponent(PERSON.authorEmail)}`, headers: admin })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { erased: 2 })
-  t.same(traces(app), {}, 'no table holds any trace of the person')
+  t.same(await traces(app), {}, 'no table holds any trace of the person')
   t.notMatch((await app.inject({ url: list })).body, PERSON.authorName, 'the cached public list is gone too')
-  t.same(idempotencyRows(app), [{ scope: 'ip:203.0.113.9', key: 'key-other' }], 'another commenter\'s stored answer stays')
+  t.same(await idempotencyRows(app), [{ scope: 'ip:203.0.113.9', key: 'key-other' }], 'another commenter\'s stored answer stays')
 
   // Erased answers are not replayed: a retry of the same key and body posts the comment anew.
   const replay = await postAsPerson(app, article.id, 'key-first')
@@ -79,11 +80,11 @@ t.test('DELETE /v1/comments?email= with a bad email → 400, stored answers unto
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   t.equal((await postAsPerson(app, article.id, 'key-kept')).statusCode, 201)
-  const before = idempotencyRows(app)
+  const before = await idempotencyRows(app)
   const bad = await app.inject({ method: 'DELETE', url: '/v1/comments?email=not-an-email', headers: admin })
   t.equal(bad.statusCode, 400)
-  t.same(idempotencyRows(app), before)
-  t.same(Object.keys(traces(app)).sort(), ['comments', 'idempotency_keys'])
+  t.same(await idempotencyRows(app), before)
+  t.same(Object.keys(await traces(app)).sort(), ['comments', 'idempotency_keys'])
 })
 
 t.test('after DELETE /v1/comments?email= neither the database file nor its write-ahead log holds the erased bytes', async (t) => {

@@ -1,10 +1,9 @@
 import t from 'tap'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { buildTestApp, expectProblem } from '../helper.js'
-import { createCommentsRepository } from '../../src/comments/repository.js'
 
-// Posts that arrive together are written in one transaction, each insert atomic on its own:
+// Posts that arrive together are written in one transaction, each in its own savepoint:
 // duplicates are caught inside it, and one post that fails never takes the others with it.
 
 t.test('concurrent identical posts: exactly one 201, the others 409, and one row stored', async (t) => {
@@ -13,7 +12,7 @@ t.test('concurrent identical posts: exactly one 201, the others 409, and one row
   const answers = await Promise.all(Array.from({ length: 5 }, () => postComment(app, article.id, commentForm({ body: 'Same words, sent five times', authorEmail: 'same@example.org' }))))
   t.same(answers.map((a) => a.statusCode).sort(), [201, 409, 409, 409, 409])
   for (const res of answers.filter((a) => a.statusCode === 409)) expectProblem(t, res, 409, 'duplicate', 'You already posted this comment on this article')
-  t.equal(commentRows(app).filter((r) => r.body === 'Same words, sent five times').length, 1)
+  t.equal((await storedComments(app)).filter((r) => r.body === 'Same words, sent five times').length, 1)
 })
 
 t.test('a failing post in a batch rolls back alone: the others are stored and the count is exact', async (t) => {
@@ -27,15 +26,15 @@ t.test('a failing post in a batch rolls back alone: the others are stored and th
     postComment(app, article.id, commentForm({ body: 'Another new one', authorEmail: 'b@example.org' }))
   ])
   t.same(answers.map((a) => a.statusCode), [201, 409, 201])
-  t.same(commentRows(app).map((r) => r.body).sort(), ['A new comment', 'Another new one', 'First words'])
+  t.same((await storedComments(app)).map((r) => r.body).sort(), ['A new comment', 'Another new one', 'First words'])
   const read = await app.inject({ url: `/v1/articles/${article.id}` })
   t.equal(read.json().commentCount, 3, 'commentCount counts the three stored comments')
 })
 
-t.test('an insert that fails inside a batch (a broken reference) fails alone: no savepoint is needed', async (t) => {
+t.test('an insert that fails inside a batch (a broken reference) fails alone: its savepoint is undone, the others commit', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
-  const repo = createCommentsRepository(app.db)
+  const repo = app.comments
   const row = (articleId: number, body: string) => ({ articleId, parentId: null, depth: 1, status: 'approved' as const, body, authorName: 'Rosa', authorEmail: 'rosa@example.org', authorUrl: null, ip: null, userAgent: null, flags: [], commenterKey: null })
   const now = new Date().toISOString()
   const [before, broken, after] = await Promise.allSettled([
@@ -47,8 +46,8 @@ t.test('an insert that fails inside a batch (a broken reference) fails alone: no
   t.equal(after.status, 'fulfilled')
   t.equal(broken.status, 'rejected')
   t.match(String((broken as PromiseRejectedResult).reason), /FOREIGN KEY/)
-  t.same(commentRows(app).map((r) => r.body).sort(), ['After the broken one', 'Before the broken one'])
+  t.same((await storedComments(app)).map((r) => r.body).sort(), ['After the broken one', 'Before the broken one'])
   const stored = (after as PromiseFulfilledResult<Awaited<ReturnType<typeof repo.insert>>>).value
-  t.same(repo.get(stored.id), stored, 'the row answered is the row stored')
+  t.same(await repo.get(stored.id), stored, 'the row answered is the row stored')
   t.equal((await app.inject({ url: `/v1/articles/${article.id}` })).json().commentCount, 2)
 })

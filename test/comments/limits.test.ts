@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { buildTestApp, expectProblem } from '../helper.js'
 
 // The link limit (more than maxLinks links: pending or spam, as linkAction says) and the
@@ -11,7 +11,7 @@ import { buildTestApp, expectProblem } from '../helper.js'
 async function post (t: Test, app: App, articleId: number, body: string) {
   const res = await postComment(app, articleId, commentForm({ body }))
   t.equal(res.statusCode, 201)
-  const row = commentRows(app).at(-1)!
+  const row = (await storedComments(app)).at(-1)!
   t.equal(row.id, res.json().id)
   return { answered: res.json().status as string, stored: row.status as string, flags: JSON.parse(String(row.flags)) as string[] }
 }
@@ -69,11 +69,11 @@ t.test('length: a body of exactly maxLength (default 5000) → 201; one characte
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm({ body: 'a'.repeat(5000) }))).statusCode, 201)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await postComment(app, article.id, commentForm({ body: 'b'.repeat(5001) }))
   const message = 'Your comment is too long: at most 5000 characters, please'
   expectProblem(t, res, 400, 'validation', message, [{ path: 'body', message }])
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('length: maxLength from the settings applies; surrounding whitespace does not count', async (t) => {
@@ -81,10 +81,10 @@ t.test('length: maxLength from the settings applies; surrounding whitespace does
   await putCommentSettings(app, { maxLength: 100 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm({ body: `  ${'a'.repeat(100)}\n\n` }))).statusCode, 201)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const message = 'Your comment is too long: at most 100 characters, please'
   expectProblem(t, await postComment(app, article.id, commentForm({ body: 'c'.repeat(101) })), 400, 'validation', message, [{ path: 'body', message }])
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('length: a body over the hard limit of 20000 characters → 400 path body, nothing stored', async (t) => {
@@ -93,5 +93,5 @@ t.test('length: a body over the hard limit of 20000 characters → 400 path body
   const article = await createPublishedArticle(app)
   const res = await postComment(app, article.id, commentForm({ body: 'd'.repeat(20_001) }))
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'body', message: 'Your comment is too long' }])
-  t.same(commentRows(app), [])
+  t.same(await storedComments(app), [])
 })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentRows, createComment, expectedAvatarHash, storedCommentStatus } from '../fixtures/comments.js'
+import { storedComments, createComment, expectedAvatarHash, storedCommentStatus } from '../fixtures/comments.js'
 import { admin, buildTestApp, createClock, expectJson, expectProblem } from '../helper.js'
 
 // Moderating comments: PATCH /v1/comments/{id} (status or body), PATCH /v1/comments (bulk
@@ -32,7 +32,7 @@ t.test('PATCH /v1/comments/{id} {status} → 200 with the whole moderation comme
     flags: ['first-time'],
     updatedAt: '2025-03-01T10:01:00.000Z'
   })
-  t.equal(storedCommentStatus(app, posted.id), 'approved')
+  t.equal(await storedCommentStatus(app, posted.id), 'approved')
 })
 
 t.test('PATCH /v1/comments/{id} moves a comment through every status', async (t) => {
@@ -43,7 +43,7 @@ t.test('PATCH /v1/comments/{id} moves a comment through every status', async (t)
     const res = await app.inject({ method: 'PATCH', url: `/v1/comments/${posted.id}`, headers: admin, payload: { status } })
     t.equal(res.statusCode, 200)
     t.equal(res.json().status, status)
-    t.equal(storedCommentStatus(app, posted.id), status)
+    t.equal(await storedCommentStatus(app, posted.id), status)
   }
 })
 
@@ -59,7 +59,7 @@ t.test('PATCH /v1/comments/{id} {body} → 200 with the edited body and its html
     body: 'The tide <3\nhttps://example.org/t',
     html: '<p>The tide &lt;3<br><a href="https://example.org/t" rel="nofollow ugc">https://example.org/t</a></p>'
   })
-  t.match(commentRows(app), [{ id: posted.id, body: 'The tide <3\nhttps://example.org/t', status: 'pending' }])
+  t.match(await storedComments(app), [{ id: posted.id, body: 'The tide <3\nhttps://example.org/t', status: 'pending' }])
 })
 
 t.test('PATCH /v1/comments/{id} {status, body} changes both', async (t) => {
@@ -75,17 +75,17 @@ t.test('PATCH /v1/comments/{unknown} → 404 and nothing changed', async (t) => 
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await app.inject({ method: 'PATCH', url: '/v1/comments/999', headers: admin, payload: { status: 'approved' } })
   expectProblem(t, res, 404, 'not-found', 'There is no comment with id 999')
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('PATCH /v1/comments/{id} with a bad status, a blank body, nothing or an unknown field → 400 and the comment unchanged', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const cases: Array<[Record<string, unknown>, string, Array<{ path: string, message: string }>]> = [
     [{ status: 'published' }, ONE_FIELD, [{ path: 'status', message: 'status must be pending, approved, spam or trash' }]],
     [{ status: 'APPROVED' }, ONE_FIELD, [{ path: 'status', message: 'status must be pending, approved, spam or trash' }]],
@@ -95,12 +95,12 @@ t.test('PATCH /v1/comments/{id} with a bad status, a blank body, nothing or an u
   for (const [payload, detail, errors] of cases) {
     const res = await app.inject({ method: 'PATCH', url: `/v1/comments/${posted.id}`, headers: admin, payload })
     expectProblem(t, res, 400, 'validation', detail, errors)
-    t.same(commentRows(app), before, `unchanged after ${JSON.stringify(payload)}`)
+    t.same(await storedComments(app), before, `unchanged after ${JSON.stringify(payload)}`)
   }
   const empty = await app.inject({ method: 'PATCH', url: `/v1/comments/${posted.id}`, headers: admin, payload: {} })
   t.equal(empty.statusCode, 400)
   t.match(empty.json(), { type: 'urn:broadsheet:problem:validation', errors: [{ message: 'Send status or body' }] })
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('PATCH /v1/comments {ids, status} → {updated, notFound}: only changed comments count, unknown ids are listed', async (t) => {
@@ -112,17 +112,17 @@ t.test('PATCH /v1/comments {ids, status} → {updated, notFound}: only changed c
   await app.inject({ method: 'PATCH', url: `/v1/comments/${three.id}`, headers: admin, payload: { status: 'spam' } })
   const res = await app.inject({ method: 'PATCH', url: '/v1/comments', headers: admin, payload: { ids: [one.id, two.id, three.id, 998, one.id, 999], status: 'spam' } })
   expectJson(t, res, 200, { updated: 2, notFound: [998, 999] })
-  t.same([one.id, two.id, three.id].map((id) => storedCommentStatus(app, id)), ['spam', 'spam', 'spam'])
+  t.same(await Promise.all([one.id, two.id, three.id].map((id) => storedCommentStatus(app, id))), ['spam', 'spam', 'spam'])
   const again = await app.inject({ method: 'PATCH', url: '/v1/comments', headers: admin, payload: { ids: [one.id, two.id], status: 'approved' } })
   expectJson(t, again, 200, { updated: 2, notFound: [] })
-  t.same([one.id, two.id, three.id].map((id) => storedCommentStatus(app, id)), ['approved', 'approved', 'spam'])
+  t.same(await Promise.all([one.id, two.id, three.id].map((id) => storedCommentStatus(app, id))), ['approved', 'approved', 'spam'])
 })
 
 t.test('PATCH /v1/comments with more than 100 ids, no ids or a bad status → 400 and nothing changed', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   const posted = await createComment(app, article.id)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const cases: Array<[Record<string, unknown>, { path: string, message: string }]> = [
     [{ ids: Array.from({ length: 101 }, (_, i) => (i === 0 ? posted.id : 1000 + i)), status: 'approved' }, { path: 'ids', message: 'At most 100 comments at once' }],
     [{ ids: [], status: 'approved' }, { path: 'ids', message: 'Send at least one id' }],
@@ -131,7 +131,7 @@ t.test('PATCH /v1/comments with more than 100 ids, no ids or a bad status → 40
   for (const [payload, error] of cases) {
     const res = await app.inject({ method: 'PATCH', url: '/v1/comments', headers: admin, payload })
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [error])
-    t.same(commentRows(app), before)
+    t.same(await storedComments(app), before)
   }
 })
 
@@ -153,20 +153,20 @@ t.test('DELETE /v1/comments/{id} → 204 and the row is gone; again → 404', as
   const res = await app.inject({ method: 'DELETE', url: `/v1/comments/${gone.id}`, headers: admin })
   t.equal(res.statusCode, 204)
   t.equal(res.body, '')
-  t.same(commentRows(app).map((r) => r.id), [keep.id])
-  const before = commentRows(app)
+  t.same((await storedComments(app)).map((r) => r.id), [keep.id])
+  const before = await storedComments(app)
   expectProblem(t, await app.inject({ method: 'DELETE', url: `/v1/comments/${gone.id}`, headers: admin }), 404, 'not-found', `There is no comment with id ${gone.id}`)
   expectProblem(t, await app.inject({ method: 'PATCH', url: `/v1/comments/${gone.id}`, headers: admin, payload: { status: 'approved' } }), 404, 'not-found', `There is no comment with id ${gone.id}`)
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('DELETE /v1/comments/{id} with a bad id → 400 and nothing deleted', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id)
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await app.inject({ method: 'DELETE', url: '/v1/comments/abc', headers: admin })
   t.equal(res.statusCode, 400)
   t.match(res.json(), { type: 'urn:broadsheet:problem:validation', errors: [{ path: 'id' }] })
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })

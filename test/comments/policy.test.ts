@@ -1,12 +1,12 @@
 import t from 'tap'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentRows, createComment, moderateComment, postComment, commentForm, putCommentSettings, storedCommentStatus } from '../fixtures/comments.js'
+import { storedComments, createComment, moderateComment, postComment, commentForm, putCommentSettings, storedCommentStatus } from '../fixtures/comments.js'
 import { admin, buildTestApp, expectJson } from '../helper.js'
 
 // The moderation policy: first-time (default), all, none. POST answers 201 with the status
 // the policy gave; the row says why in its flags.
 
-const flagsOf = (app: Parameters<typeof commentRows>[0], id: number) => JSON.parse(String(commentRows(app).find((r) => r.id === id)!.flags))
+const flagsOf = async (app: Parameters<typeof storedComments>[0], id: number) => JSON.parse(String((await storedComments(app)).find((r) => r.id === id)!.flags))
 
 t.test('GET /v1/settings/comments → the defaults: first-time moderation and the documented limits', async (t) => {
   const app = await buildTestApp(t)
@@ -29,8 +29,8 @@ t.test('first-time (default): the first comment of an email → 201 pending, fla
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'casey@example.com' })
   t.equal(first.status, 'pending')
-  t.equal(storedCommentStatus(app, first.id), 'pending')
-  t.same(flagsOf(app, first.id), ['first-time'])
+  t.equal(await storedCommentStatus(app, first.id), 'pending')
+  t.same(await flagsOf(app, first.id), ['first-time'])
   const second = await createComment(app, article.id, { authorEmail: 'casey@example.com' })
   t.equal(second.status, 'pending', 'still pending while none of theirs is approved')
 })
@@ -45,8 +45,8 @@ t.test('first-time: once one comment of an email is approved, the next from it (
     const res = await postComment(app, articleId, commentForm({ authorEmail, commenterToken: first.commenterToken }))
     t.equal(res.statusCode, 201)
     t.equal(res.json().status, 'approved', `${JSON.stringify(authorEmail)} on article ${articleId}`)
-    t.equal(storedCommentStatus(app, res.json().id), 'approved')
-    t.same(flagsOf(app, res.json().id), [])
+    t.equal(await storedCommentStatus(app, res.json().id), 'approved')
+    t.same(await flagsOf(app, res.json().id), [])
   }
   const stranger = await createComment(app, article.id, { authorEmail: 'stranger@example.com' })
   t.equal(stranger.status, 'pending', 'another email is still a first-timer')
@@ -68,11 +68,11 @@ t.test('all: every comment → 201 pending, even from an email with approved com
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'regular@example.com' })
   t.equal(first.status, 'pending')
-  t.same(flagsOf(app, first.id), ['moderation:all'])
+  t.same(await flagsOf(app, first.id), ['moderation:all'])
   await moderateComment(app, first.id, { status: 'approved' })
   const next = await createComment(app, article.id, { authorEmail: 'regular@example.com' })
   t.equal(next.status, 'pending')
-  t.equal(storedCommentStatus(app, next.id), 'pending')
+  t.equal(await storedCommentStatus(app, next.id), 'pending')
 })
 
 t.test('none: every comment → 201 approved at once and shown publicly', async (t) => {
@@ -81,8 +81,8 @@ t.test('none: every comment → 201 approved at once and shown publicly', async 
   const article = await createPublishedArticle(app)
   const first = await createComment(app, article.id, { authorEmail: 'new@example.com' })
   t.equal(first.status, 'approved')
-  t.equal(storedCommentStatus(app, first.id), 'approved')
-  t.same(flagsOf(app, first.id), [])
+  t.equal(await storedCommentStatus(app, first.id), 'approved')
+  t.same(await flagsOf(app, first.id), [])
   const list = await app.inject({ url: `/v1/articles/${article.id}/comments` })
   t.equal(list.statusCode, 200)
   t.same(list.json().data.map((c: { id: number }) => c.id), [first.id])

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, commentTotal, expectedAvatarHash, freshIp, postComment } from '../fixtures/comments.js'
+import { commentForm, storedComments, commentTotal, expectedAvatarHash, freshIp, postComment } from '../fixtures/comments.js'
 import { buildTestApp, expectJson, expectProblem, ISO_TIMESTAMP } from '../helper.js'
 
 // POST /v1/articles/{idOrSlug}/comments: the "Leave a reply" form, what it answers and stores,
@@ -16,11 +16,11 @@ const URL_MESSAGE = 'Please enter a website address starting with http:// or htt
 
 /** Posts `payload` and asserts a 400 naming exactly `errors`, with no comment stored. */
 async function expectRejected (t: Test, app: App, articleId: number, payload: Record<string, unknown>, errors: Array<{ path: string, message: string }>) {
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await postComment(app, articleId, payload)
   const detail = errors.length === 1 ? ONE_FIELD : `The request body has ${errors.length} invalid fields`
   expectProblem(t, res, 400, 'validation', detail, errors)
-  t.same(commentRows(app), before, 'nothing stored')
+  t.same(await storedComments(app), before, 'nothing stored')
 }
 
 t.test('POST comments → 201 with the whole public comment and status pending; the row keeps email, IP and user agent', async (t) => {
@@ -46,7 +46,7 @@ t.test('POST comments → 201 with the whole public comment and status pending; 
     commenterToken: /^[\w-]+\.[\w-]{43}$/
   })
   t.equal(res.headers['cache-control'], 'no-store')
-  t.same(commentRows(app), [{
+  t.same(await storedComments(app), [{
     id: 1,
     article_id: article.id,
     parent_id: null,
@@ -72,7 +72,7 @@ t.test('POST comments by slug → 201 on the article with that slug', async (t) 
   const res = await postComment(app, 'sea-wall-holds', commentForm())
   t.equal(res.statusCode, 201)
   t.match(res.json(), { articleId: article.id, status: 'pending' })
-  t.equal(commentTotal(app), 1)
+  t.equal(await commentTotal(app), 1)
 })
 
 t.test('POST comments trims body and name and stores them trimmed', async (t) => {
@@ -81,7 +81,7 @@ t.test('POST comments trims body and name and stores them trimmed', async (t) =>
   const res = await postComment(app, article.id, commentForm({ body: '\n  Well said.  \n', authorName: '  Ana  ' }))
   t.equal(res.statusCode, 201)
   t.match(res.json(), { body: 'Well said.', authorName: 'Ana', html: '<p>Well said.</p>' })
-  t.match(commentRows(app), [{ body: 'Well said.', author_name: 'Ana' }])
+  t.match(await storedComments(app), [{ body: 'Well said.', author_name: 'Ana' }])
 })
 
 t.test('POST comments with nothing → 400 naming body, authorName and authorEmail with the form messages', async (t) => {
@@ -153,7 +153,7 @@ t.test('POST comments with an http or https authorUrl → 201 keeping it; an emp
     const res = await postComment(app, article.id, commentForm({ authorUrl }))
     t.equal(res.statusCode, 201, `authorUrl ${JSON.stringify(authorUrl)}`)
     t.equal(res.json().authorUrl, expected)
-    t.equal(commentRows(app).at(-1)!.author_url, expected, 'stored')
+    t.equal((await storedComments(app)).at(-1)!.author_url, expected, 'stored')
   }
 })
 
@@ -187,7 +187,7 @@ t.test('POST comments with a body that is not JSON → 415 and nothing stored', 
     remoteAddress: freshIp()
   })
   expectProblem(t, res, 415, 'unsupported-media-type', /^Send the request body as application\/json/)
-  t.equal(commentTotal(app), 0)
+  t.equal(await commentTotal(app), 0)
 })
 
 t.test('POST comments with a lone UTF-16 surrogate → 201 answering exactly what is stored (U+FFFD in its place)', async (t) => {
@@ -197,7 +197,7 @@ t.test('POST comments with a lone UTF-16 surrogate → 201 answering exactly wha
   t.equal(res.statusCode, 201)
   t.equal(res.json().body, 'Broken \ufffd text')
   t.equal(res.json().authorName, 'Ro\ufffdsa')
-  const [row] = commentRows(app)
+  const [row] = await storedComments(app)
   t.equal(row!.body, res.json().body, 'the answer is the stored body')
   t.equal(row!.author_name, res.json().authorName)
 })

@@ -1,8 +1,9 @@
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
 import {
-  apiCommentCount, approvedInDb, commentForm, commentRows, createApprovedComment, createComment, moderateComment,
+  apiCommentCount, approvedInDb, commentForm, storedComments, createApprovedComment, createComment, moderateComment,
   postComment, putCommentSettings
 } from '../fixtures/comments.js'
 import { tokenFor } from '../fixtures/tokens.js'
@@ -25,10 +26,11 @@ function assertClean (t: Test, label: string, res: Answer) {
   t.notOk(text.includes(UA.toLowerCase()), `${label}: no user agent`)
 }
 
-/** Every stored value in every table, as one lower-cased string. */
-function wholeDatabase (app: App): string {
-  const tables = app.db.$client.prepare('select name from sqlite_master where type = \'table\'').all() as Array<{ name: string }>
-  return tables.map(({ name }) => JSON.stringify(app.db.$client.prepare(`select * from "${name}"`).all())).join('\n').toLowerCase()
+/** Every stored value in every table, as one lower-cased string (the test app's database is SQLite). */
+async function wholeDatabase (app: App): Promise<string> {
+  const tables = await app.database.all<{ name: string }>(sql`select name from sqlite_master where type = 'table'`)
+  const dumps = await Promise.all(tables.map(async ({ name }) => JSON.stringify(await app.database.all(sql`select * from ${sql.identifier(name)}`))))
+  return dumps.join('\n').toLowerCase()
 }
 
 const asPerson = { ip: IP, headers: { 'user-agent': UA } }
@@ -99,17 +101,17 @@ t.test('DELETE /v1/comments?email= (admin) erases every comment of that email, a
   const answer = await createApprovedComment(app, a.id, { authorEmail: 'friend@example.net', parentId: mine.id })
   const keep = await createApprovedComment(app, b.id, { authorEmail: 'friend@example.net' })
   t.equal(await apiCommentCount(app, a.id), 3)
-  t.ok(wholeDatabase(app).includes(EMAIL.toLowerCase()), 'the email is stored before')
+  t.ok((await wholeDatabase(app)).includes(EMAIL.toLowerCase()), 'the email is stored before')
 
   const res = await app.inject({ method: 'DELETE', url: `/v1/comments?email=${encodeURIComponent('  PRIVATE.PERSON@example.org ')}`, headers: admin })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { erased: 4 })
-  t.notOk(wholeDatabase(app).includes(EMAIL.toLowerCase()), 'no table holds the email afterwards')
-  t.same(commentRows(app).filter((r) => r.ip === IP || r.user_agent === UA), [], 'no comment row keeps their IP or user agent')
-  t.same(commentRows(app).map((r) => r.id), [answer.id, keep.id], 'other people\'s comments stay')
-  t.equal(commentRows(app)[0]!.parent_id, null, 'a reply to an erased comment loses its parent')
+  t.notOk((await wholeDatabase(app)).includes(EMAIL.toLowerCase()), 'no table holds the email afterwards')
+  t.same((await storedComments(app)).filter((r) => r.ip === IP || r.user_agent === UA), [], 'no comment row keeps their IP or user agent')
+  t.same((await storedComments(app)).map((r) => r.id), [answer.id, keep.id], 'other people\'s comments stay')
+  t.equal((await storedComments(app))[0]!.parent_id, null, 'a reply to an erased comment loses its parent')
   for (const article of [a, b]) {
-    t.equal(await apiCommentCount(app, article.id), approvedInDb(app, article.id))
+    t.equal(await apiCommentCount(app, article.id), await approvedInDb(app, article.id))
     t.equal(await apiCommentCount(app, article.id), 1)
   }
   const again = await app.inject({ method: 'DELETE', url: `/v1/comments?email=${encodeURIComponent(EMAIL)}`, headers: admin })
@@ -122,21 +124,21 @@ t.test('DELETE /v1/comments?email= by an editor → 403 and nothing erased', asy
   const editor = await tokenFor(app, 'editor')
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { authorEmail: EMAIL })
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await app.inject({ method: 'DELETE', url: `/v1/comments?email=${encodeURIComponent(EMAIL)}`, headers: editor.headers })
   expectProblem(t, res, 403, 'forbidden', 'This route needs the admin role or higher; the token has the editor role')
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('DELETE /v1/comments without an email or with a bad one → 400 naming email, nothing erased', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { authorEmail: EMAIL })
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const bad = await app.inject({ method: 'DELETE', url: '/v1/comments?email=not-an-email', headers: admin })
   expectProblem(t, bad, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'email', message: 'email must be the commenter\'s email address' }])
   const missing = await app.inject({ method: 'DELETE', url: '/v1/comments', headers: admin })
   t.equal(missing.statusCode, 400)
   t.match(missing.json(), { type: 'urn:broadsheet:problem:validation', errors: [{ path: 'email' }] })
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })

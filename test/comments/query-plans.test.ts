@@ -1,6 +1,7 @@
+// SQLite only: query plans (EXPLAIN QUERY PLAN, sqlite_stat1) and index pages (dbstat) are SQLite's own.
 import t from 'tap'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import { descendantsSql } from '../../src/comments/repository.js'
+import { descendantsSql } from '../../src/comments/comment-sql-sqlite.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
 import { createComment, putCommentSettings } from '../fixtures/comments.js'
 import { buildTestApp } from '../helper.js'

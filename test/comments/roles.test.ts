@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, createComment, postComment } from '../fixtures/comments.js'
+import { commentForm, storedComments, createComment, postComment } from '../fixtures/comments.js'
 import { tokenFor } from '../fixtures/tokens.js'
 import { admin, bearer, buildTestApp, expectProblem } from '../helper.js'
 
@@ -32,10 +33,10 @@ const routes: Route[] = [
 ]
 
 /** Everything a comment route can change: the comments and the stored settings. */
-function state (app: App) {
+async function state (app: App) {
   return {
-    comments: commentRows(app),
-    settings: app.db.$client.prepare('select * from settings where key = \'comments\'').all()
+    comments: await storedComments(app),
+    settings: await app.database.all(sql`select * from settings where key = 'comments'`)
   }
 }
 
@@ -50,19 +51,19 @@ async function setup (t: Test) {
 for (const route of routes) {
   t.test(`${route.name} without a token → 401 and changes nothing`, async (t) => {
     const { app, commentId } = await setup(t)
-    const before = state(app)
+    const before = await state(app)
     const res = await app.inject(route.request(commentId))
     expectProblem(t, res, 401, 'unauthorized', 'This route needs an API token: send Authorization: Bearer <token>')
     t.match(res.headers['www-authenticate'], /^Bearer\b/)
-    t.same(state(app), before)
+    t.same(await state(app), before)
   })
 
   t.test(`${route.name} with an unknown token → 401 and changes nothing`, async (t) => {
     const { app, commentId } = await setup(t)
-    const before = state(app)
+    const before = await state(app)
     const res = await app.inject({ ...route.request(commentId), headers: bearer('bs_not-a-real-token-000000000000') })
     expectProblem(t, res, 401, 'unauthorized', 'The API token is unknown or revoked')
-    t.same(state(app), before)
+    t.same(await state(app), before)
   })
 
   for (const role of roles) {
@@ -70,14 +71,14 @@ for (const route of routes) {
     t.test(`${route.name} as ${role} → ${allowed ? route.success : '403 and changes nothing'}`, async (t) => {
       const { app, commentId } = await setup(t)
       const token = await tokenFor(app, role)
-      const before = state(app)
+      const before = await state(app)
       const res = await app.inject({ ...route.request(commentId), headers: token.headers })
       if (allowed) {
         t.equal(res.statusCode, route.success)
         return
       }
       expectProblem(t, res, 403, 'forbidden', `This route needs the ${route.least} role or higher; the token has the ${role} role`)
-      t.same(state(app), before)
+      t.same(await state(app), before)
     })
   }
 }

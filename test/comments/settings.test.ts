@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
@@ -19,7 +20,7 @@ const DEFAULTS = {
 }
 
 function stored (app: App) {
-  return app.db.$client.prepare('select value from settings where key = \'comments\'').get() as { value: string } | undefined
+  return app.database.get<{ value: string }>(sql`select value as "value" from settings where key = 'comments'`)
 }
 
 async function current (app: App) {
@@ -39,7 +40,7 @@ t.test('PUT /v1/settings/comments → 200 with the whole settings; GET answers t
   const expected = { ...DEFAULTS, moderation: 'all', maxDepth: 3, blocklist: { words: ['casino'], emails: [], ips: ['203.0.113.'] } }
   expectJson(t, res, 200, expected)
   t.same(await current(app), expected)
-  t.same(JSON.parse(stored(app)!.value), expected, 'stored')
+  t.same(JSON.parse((await stored(app))!.value), expected, 'stored')
   const replaced = await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { postsPerMinute: 9 } })
   expectJson(t, replaced, 200, { ...DEFAULTS, postsPerMinute: 9 })
   t.same(await current(app), { ...DEFAULTS, postsPerMinute: 9 })
@@ -48,15 +49,15 @@ t.test('PUT /v1/settings/comments → 200 with the whole settings; GET answers t
 t.test('PUT /v1/settings/comments with a bad moderation value → 400 path moderation and the settings unchanged', async (t) => {
   const app = await buildTestApp(t)
   await putCommentSettings(app, { moderation: 'none', maxLinks: 4 })
-  const before = { api: await current(app), row: stored(app) }
+  const before = { api: await current(app), row: await stored(app) }
   const res = await app.inject({ method: 'PUT', url: '/v1/settings/comments', headers: admin, payload: { moderation: 'sometimes' } })
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'moderation', message: 'moderation must be all, first-time or none' }])
-  t.same({ api: await current(app), row: stored(app) }, before)
+  t.same({ api: await current(app), row: await stored(app) }, before)
 })
 
 t.test('PUT /v1/settings/comments with out-of-range numbers, a bad blocklist or an unknown field → 400 naming each, settings unchanged', async (t) => {
   const app = await buildTestApp(t)
-  const before = { api: await current(app), row: stored(app) }
+  const before = { api: await current(app), row: await stored(app) }
   t.equal(before.row, undefined, 'nothing stored yet: the defaults apply')
   const cases: Array<[Record<string, unknown>, string[]]> = [
     [{ maxDepth: 0 }, ['maxDepth']],
@@ -73,7 +74,7 @@ t.test('PUT /v1/settings/comments with out-of-range numbers, a bad blocklist or 
     t.equal(res.statusCode, 400, JSON.stringify(payload))
     t.match(res.headers['content-type'], /^application\/problem\+json/)
     t.same((res.json().errors as Array<{ path: string }>).map((e) => e.path).sort(), paths)
-    t.same({ api: await current(app), row: stored(app) }, before, 'unchanged')
+    t.same({ api: await current(app), row: await stored(app) }, before, 'unchanged')
   }
 })
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, commentTotal, createComment, postComment, putCommentSettings, storedCommentStatus } from '../fixtures/comments.js'
+import { commentForm, storedComments, commentTotal, createComment, postComment, putCommentSettings, storedCommentStatus } from '../fixtures/comments.js'
 import { admin, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // Spam defences that act on who posts and how: the honeypot, the per-IP rate limit and
@@ -18,8 +18,8 @@ t.test('honeypot filled → 201 looking exactly like a pending comment, stored a
   t.match(bot.json(), { body: 'Cheap pills', status: 'pending', parentId: null })
   t.equal(bot.headers['content-type'], person.headers['content-type'])
   t.equal(bot.headers['cache-control'], person.headers['cache-control'])
-  t.equal(storedCommentStatus(app, bot.json().id), 'spam')
-  t.equal(commentRows(app).at(-1)!.flags, '["honeypot"]')
+  t.equal(await storedCommentStatus(app, bot.json().id), 'spam')
+  t.equal((await storedComments(app)).at(-1)!.flags, '["honeypot"]')
 })
 
 t.test('honeypot filled while moderation is none → still answered pending, stored as spam', async (t) => {
@@ -29,7 +29,7 @@ t.test('honeypot filled while moderation is none → still answered pending, sto
   const bot = await postComment(app, article.id, commentForm({ homepage: 'x' }))
   t.equal(bot.statusCode, 201)
   t.equal(bot.json().status, 'pending')
-  t.equal(storedCommentStatus(app, bot.json().id), 'spam')
+  t.equal(await storedCommentStatus(app, bot.json().id), 'spam')
 })
 
 t.test('an empty or blank honeypot is a person: stored with the policy\'s status', async (t) => {
@@ -40,7 +40,7 @@ t.test('an empty or blank honeypot is a person: stored with the policy\'s status
     const res = await postComment(app, article.id, commentForm({ homepage }))
     t.equal(res.statusCode, 201)
     t.equal(res.json().status, 'approved')
-    t.equal(storedCommentStatus(app, res.json().id), 'approved')
+    t.equal(await storedCommentStatus(app, res.json().id), 'approved')
   }
 })
 
@@ -56,7 +56,7 @@ t.test('rate limit: with postsPerMinute 2 the 3rd POST from one IP → 429 with 
   const second = await postComment(app, article.id, commentForm(), { ip })
   t.equal(second.statusCode, 201)
   t.equal(second.headers['ratelimit-remaining'], '0')
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const third = await postComment(app, article.id, commentForm(), { ip })
   expectProblem(t, third, 429, 'rate-limited', /^Too many requests from this address: try again in \d+ s$/)
   t.match(third.headers['retry-after'], /^\d+$/)
@@ -64,7 +64,7 @@ t.test('rate limit: with postsPerMinute 2 the 3rd POST from one IP → 429 with 
   t.equal(third.headers['ratelimit-limit'], '2')
   t.equal(third.headers['ratelimit-remaining'], '0')
   t.match(third.headers['ratelimit-reset'], /^\d+$/)
-  t.same(commentRows(app), before, 'nothing stored')
+  t.same(await storedComments(app), before, 'nothing stored')
 })
 
 t.test('rate limit: another IP is not limited by the first one\'s posts', async (t) => {
@@ -75,7 +75,7 @@ t.test('rate limit: another IP is not limited by the first one\'s posts', async 
   const other = await postComment(app, article.id, commentForm(), { ip: '198.51.100.8' })
   t.equal(other.statusCode, 201)
   t.equal(other.headers['ratelimit-remaining'], '1')
-  t.equal(commentTotal(app), 3)
+  t.equal(await commentTotal(app), 3)
 })
 
 t.test('rate limit: the default is 5 posts a minute and it counts posts to every article', async (t) => {
@@ -88,28 +88,28 @@ t.test('rate limit: the default is 5 posts a minute and it counts posts to every
     t.equal(res.statusCode, 201, `post ${i + 1}`)
     t.equal(res.headers['ratelimit-limit'], '5')
   }
-  const before = commentRows(app)
+  const before = await storedComments(app)
   expectProblem(t, await postComment(app, b.id, commentForm(), { ip }), 429, 'rate-limited', /^Too many requests from this address: try again in \d+ s$/)
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('duplicate: the same email (any case) and body on the same article → 409 and nothing stored', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'First!', authorEmail: 'dup@example.net' })
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await postComment(app, article.id, commentForm({ body: '  First!  ', authorEmail: ' DUP@Example.net' }))
   expectProblem(t, res, 409, 'duplicate', 'You already posted this comment on this article')
-  t.same(commentRows(app), before, 'nothing stored')
+  t.same(await storedComments(app), before, 'nothing stored')
 })
 
 t.test('duplicate: a spam comment counts too; the bot gets the 409 as well', async (t) => {
   const app = await buildTestApp(t)
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'Buy now', authorEmail: 'bot@example.net', homepage: 'x' })
-  const before = commentRows(app)
+  const before = await storedComments(app)
   expectProblem(t, await postComment(app, article.id, commentForm({ body: 'Buy now', authorEmail: 'bot@example.net' })), 409, 'duplicate', 'You already posted this comment on this article')
-  t.same(commentRows(app), before)
+  t.same(await storedComments(app), before)
 })
 
 t.test('not a duplicate: another article, another email or another body → 201', async (t) => {
@@ -120,7 +120,7 @@ t.test('not a duplicate: another article, another email or another body → 201'
   t.equal((await postComment(app, b.id, commentForm({ body: 'Same words', authorEmail: 'same@example.net' }))).statusCode, 201)
   t.equal((await postComment(app, a.id, commentForm({ body: 'Same words', authorEmail: 'other@example.net' }))).statusCode, 201)
   t.equal((await postComment(app, a.id, commentForm({ body: 'Same words!', authorEmail: 'same@example.net' }))).statusCode, 201)
-  t.equal(commentTotal(app), 4)
+  t.equal(await commentTotal(app), 4)
 })
 
 t.test('duplicate window: after duplicateWindowMinutes the same comment may be posted again', async (t) => {
@@ -132,7 +132,7 @@ t.test('duplicate window: after duplicateWindowMinutes the same comment may be p
   expectProblem(t, await postComment(app, article.id, commentForm({ body: 'Again', authorEmail: 'again@example.net' })), 409, 'duplicate', 'You already posted this comment on this article')
   clock.advance(2 * 60_000)
   t.equal((await postComment(app, article.id, commentForm({ body: 'Again', authorEmail: 'again@example.net' }))).statusCode, 201)
-  t.equal(commentTotal(app), 2)
+  t.equal(await commentTotal(app), 2)
 })
 
 t.test('duplicate window 0 turns duplicate detection off', async (t) => {
@@ -141,7 +141,7 @@ t.test('duplicate window 0 turns duplicate detection off', async (t) => {
   const article = await createPublishedArticle(app)
   await createComment(app, article.id, { body: 'Echo', authorEmail: 'echo@example.net' })
   t.equal((await postComment(app, article.id, commentForm({ body: 'Echo', authorEmail: 'echo@example.net' }))).statusCode, 201)
-  t.equal(commentTotal(app), 2)
+  t.equal(await commentTotal(app), 2)
 })
 
 t.test('spam is kept: GET /v1/comments?status=spam shows it to editors with flags saying why; never public, not in the pending queue', async (t) => {

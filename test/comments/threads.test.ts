@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, createApprovedComment, createComment, moderateComment, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, createApprovedComment, createComment, moderateComment, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, buildTestApp, expectProblem } from '../helper.js'
 
 // Replies: parentId must name an approved comment of the same article, and nesting stops at
@@ -11,10 +11,10 @@ const NOT_A_PARENT = 'You can only reply to a published comment of this article'
 
 /** Posts a reply and asserts a 400 naming parentId with `message`, nothing stored. */
 async function expectBadParent (t: Test, app: App, articleId: number, parentId: unknown, message: string, detail = message) {
-  const before = commentRows(app)
+  const before = await storedComments(app)
   const res = await postComment(app, articleId, commentForm({ parentId }))
   expectProblem(t, res, 400, 'validation', detail, [{ path: 'parentId', message }])
-  t.same(commentRows(app), before, 'nothing stored')
+  t.same(await storedComments(app), before, 'nothing stored')
 }
 
 /** A chain of approved replies, each answering the one before: ids from depth 1 to `length`. */
@@ -34,7 +34,7 @@ t.test('a reply to an approved comment of the same article → 201 with parentId
   const res = await postComment(app, article.id, commentForm({ parentId: parent.id, body: 'Good point' }))
   t.equal(res.statusCode, 201)
   t.match(res.json(), { parentId: parent.id, articleId: article.id, body: 'Good point' })
-  t.match(commentRows(app).at(-1), { parent_id: parent.id, depth: 2 })
+  t.match((await storedComments(app)).at(-1), { parent_id: parent.id, depth: 2 })
 })
 
 t.test('parentId null → a top-level comment', async (t) => {
@@ -43,7 +43,7 @@ t.test('parentId null → a top-level comment', async (t) => {
   const res = await postComment(app, article.id, commentForm({ parentId: null }))
   t.equal(res.statusCode, 201)
   t.equal(res.json().parentId, null)
-  t.match(commentRows(app), [{ parent_id: null, depth: 1 }])
+  t.match(await storedComments(app), [{ parent_id: null, depth: 1 }])
 })
 
 t.test('a reply to a pending, spam or trashed comment → 400 path parentId, nothing stored', async (t) => {
@@ -87,11 +87,11 @@ t.test('depth: with maxDepth 3 a reply at depth 3 → 201, at depth 4 → 400 pa
   await putCommentSettings(app, { moderation: 'none', maxDepth: 3 })
   const article = await createPublishedArticle(app)
   const [, second, third] = await chain(app, article.id, 3)
-  t.match(commentRows(app).map((r) => r.depth), [1, 2, 3])
+  t.match((await storedComments(app)).map((r) => r.depth), [1, 2, 3])
   await expectBadParent(t, app, article.id, third, 'Replies nest at most 3 deep: reply to an earlier comment in the thread')
   const sibling = await postComment(app, article.id, commentForm({ parentId: second }))
   t.equal(sibling.statusCode, 201, 'another reply at depth 3 is fine')
-  t.equal(commentRows(app).at(-1)!.depth, 3)
+  t.equal((await storedComments(app)).at(-1)!.depth, 3)
 })
 
 t.test('depth: the default maxDepth is 5', async (t) => {
