@@ -58,6 +58,21 @@ for (const [name, open] of testDatabases) {
     t.same(await repo.get(stored.id), stored)
   })
 
+  t.test(`${name}: two instances posting the same comment at once store it once`, async (t) => {
+    const db = await open(t)
+    if (!db) return
+    const { article, commentCount } = await setup(db)
+    const a = await article('two-instances')
+    // Repositories are app instances: their batches are separate transactions, on
+    // PostgreSQL on connections opened beforehand so that they do run side by side.
+    await Promise.all([1, 2, 3].map(() => db.transaction((tx) => tx.get(sql`select 1 as "x"`))))
+    const instances = [createCommentsRepository(db), createCommentsRepository(db), createCommentsRepository(db)]
+    const results = await Promise.allSettled(instances.map((repo) => repo.insert(comment(a, { body: 'Sent from every tab', authorEmail: 'tabs@example.org' }), T1, T0)))
+    t.same(results.map((r) => r.status).sort(), ['fulfilled', 'rejected', 'rejected'])
+    for (const r of results) if (r.status === 'rejected') t.ok(r.reason instanceof DuplicateCommentError)
+    t.equal(await commentCount(a), 1)
+  })
+
   t.test(`${name}: threads: approved replies below the roots, top-level pages, counts and cursors`, async (t) => {
     const db = await open(t)
     if (!db) return
