@@ -86,9 +86,12 @@ export function createCommentsRepository (db: Executor) {
     return raw === undefined ? undefined : row.map(raw)
   }
 
-  /** Moves each article's commentCount by its delta (zero deltas write nothing). */
+  /**
+   * Moves each article's commentCount by its delta (zero deltas write nothing), in article
+   * order: two PostgreSQL transactions moving the same articles never wait for each other.
+   */
   async function adjustCounts (tx: Executor, deltas: Map<number, number>) {
-    for (const [articleId, delta] of deltas) {
+    for (const [articleId, delta] of [...deltas].sort((x, y) => x[0] - y[0])) {
       if (delta !== 0) await tx.run(sql`update ${articles} set comment_count = comment_count + ${delta} where id = ${articleId}`)
     }
   }
