@@ -159,7 +159,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   await app.register(authPlugin)
   await app.register(idempotencyPlugin)
   await app.register(publicOriginPlugin)
-  await app.register(responseCachePlugin)
+  await app.register(responseCachePlugin, { maxBytes: config.responseCacheMb * 1024 * 1024 })
   await app.register(swaggerPlugin)
 
   await app.register(operationsRoutes)

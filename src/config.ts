@@ -102,6 +102,9 @@ export const EnvSchema = z.object({
     .int('must be a positive integer').min(1, 'must be a positive integer').default(20),
   BROADSHEET_EXPENSIVE_READS_PER_MINUTE: z.coerce.number({ error: 'must be a positive integer' })
     .int('must be a positive integer').min(1, 'must be a positive integer').default(120),
+  // 0 turns the response cache off: behind a CDN that caches, or to measure uncached answers.
+  BROADSHEET_RESPONSE_CACHE_MB: z.coerce.number({ error: 'must be a number of megabytes from 0 to 4096' })
+    .int('must be a number of megabytes from 0 to 4096').min(0, 'must be a number of megabytes from 0 to 4096').max(4096, 'must be a number of megabytes from 0 to 4096').default(24),
   // Read only to warn about production set-ups that are unsafe, never to change behaviour.
   NODE_ENV: z.string().trim().default('development'),
   BROADSHEET_SEARCH_WINDOW: z.coerce.number({ error: 'must be an integer from 1 to 100000' })
@@ -129,6 +132,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   adServesPerMinute: e.BROADSHEET_AD_SERVES_PER_MINUTE,
   searchWindow: e.BROADSHEET_SEARCH_WINDOW,
   expensiveReadsPerMinute: e.BROADSHEET_EXPENSIVE_READS_PER_MINUTE,
+  responseCacheMb: e.BROADSHEET_RESPONSE_CACHE_MB,
   nodeEnv: e.NODE_ENV
 }))
 

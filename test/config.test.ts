@@ -70,6 +70,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_SEARCH_WINDOW: '2000',
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '30',
     BROADSHEET_PG_POOL: '25',
+    BROADSHEET_RESPONSE_CACHE_MB: '64',
     NODE_ENV: 'production',
     UNRELATED: 'whatever'
   })
@@ -92,6 +93,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     adServesPerMinute: 120,
     searchWindow: 2000,
     expensiveReadsPerMinute: 30,
+    responseCacheMb: 64,
     nodeEnv: 'production'
   })
 })
@@ -117,6 +119,9 @@ const badValues: Array<[variable: string, value: string]> = [
   ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', '0'],
   ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', '2.5'],
   ['BROADSHEET_EXPENSIVE_READS_PER_MINUTE', 'lots'],
+  ['BROADSHEET_RESPONSE_CACHE_MB', '-1'],
+  ['BROADSHEET_RESPONSE_CACHE_MB', '4097'],
+  ['BROADSHEET_RESPONSE_CACHE_MB', '1.5'],
   ['CORS_ORIGINS', 'notaurl'],
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],

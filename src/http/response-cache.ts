@@ -54,11 +54,11 @@ export const ADMISSION_WINDOW = 4096
  */
 export const responseCachePlugin = fp(async function responseCachePlugin (app, opts: { maxEntries?: number, maxBytes?: number }) {
   const maxEntries = opts.maxEntries ?? 5000
-  // 24 MB: thousands of a site's hot answers, with room left beside SQLite's page cache in the
-  // server's memory budget.
+  // 24 MB (BROADSHEET_RESPONSE_CACHE_MB): thousands of a site's hot answers, with room left
+  // beside SQLite's page cache in the server's memory budget.
   const maxBytes = opts.maxBytes ?? 24 * 1024 * 1024
   // The least recently used answers go first past either bound.
-  const entries = createCache<string, Entry>({ max: maxEntries, maxBytes, sizeOf: (entry) => entry.body.length })
+  const entries = createCache<string, Entry>({ max: maxEntries, maxBytes: Math.max(1, maxBytes), sizeOf: (entry) => entry.body.length })
   let writes = 0
   const database = app.database
   // SQLite's data_version moves when another connection (the import CLI, another process)
@@ -183,7 +183,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   }
 
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (!route.config?.publicCache) return
+    // maxBytes 0 (BROADSHEET_RESPONSE_CACHE_MB=0): every answer is built; versions still move.
+    if (!route.config?.publicCache || maxBytes === 0) return
     addRouteHook(route, 'onRequest', lookupFor(knownQueryKeys(route.schema?.querystring)))
     addRouteHook(route, 'onSend', store)
   })

@@ -214,3 +214,19 @@ t.test('a replayed comment POST (same Idempotency-Key) keeps cached public reads
   t.equal(await title(), 'Changed quietly', 'a new approved comment refreshed it')
   t.equal((await app.inject({ url })).json().commentCount, 2)
 })
+
+t.test('BROADSHEET_RESPONSE_CACHE_MB=0 turns the cache off: every public read is built, so a change past the API shows at once', async (t) => {
+  const app = await buildTestApp(t, { env: { BROADSHEET_RESPONSE_CACHE_MB: '0' } })
+  const watched = await watchedArticle(app, 'First title')
+  t.equal(await watched.title(), 'First title')
+  t.equal(await watched.title(), 'First title')
+  await watched.quietly('Changed quietly')
+  t.equal(await watched.title(), 'Changed quietly', 'no cached answer was kept')
+
+  const cached = await buildTestApp(t)
+  const other = await watchedArticle(cached, 'First title')
+  t.equal(await other.title(), 'First title')
+  t.equal(await other.title(), 'First title')
+  await other.quietly('Changed quietly')
+  t.equal(await other.title(), 'First title', 'with the default, the same reads are answered from the cache')
+})
