@@ -1,17 +1,14 @@
-// Article lists filtered by a full-text search, ranked by relevance or sorted by date.
+// Article lists filtered by an FTS5 search on SQLite, ranked by relevance or sorted by date.
 import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Db } from '../db/client.js'
+import type { Executor } from '../db/database.js'
 import { afterCursor, afterRow, type ArticleRowsPage, type ListFilters, listFilters, rowsByIds, sortOf, sortSpec, type SortSpec, tagUsesOf } from './queries.js'
 import type { ArticleListQuery, ArticleSort } from './schemas.js'
 import { estimateMatches, matchingIds, planSearch, rankWindow, searchWindow, type SearchPlan, type SearchWindow } from './search-plan.js'
 import type { RankingCache } from './search.js'
-import { allRows } from '../db/statements.js'
+import type { SearchContext } from './search-index.js'
 import type { AuthContext } from '../lib/roles.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
-
-/** What a search needs besides the request: walks in progress, and how many matches it ranks. */
-export interface SearchContext { rankings: RankingCache, window: number }
 
 type DateSort = Exclude<ArticleSort, 'relevance'>
 
@@ -20,18 +17,18 @@ type DateSort = Exclude<ArticleSort, 'relevance'>
  * count=true the total is exact up to `window` matches; past that it is the number found
  * among the newest `window` matches, flagged as a lower bound.
  */
-export function searchArticles (db: Db, query: ArticleListQuery & { q: string }, auth: AuthContext | null, now: string, ctx: SearchContext): ArticleRowsPage {
+export async function searchArticles (db: Executor, query: ArticleListQuery & { q: string }, auth: AuthContext | null, now: string, ctx: SearchContext): Promise<ArticleRowsPage> {
   const sort = sortOf(query)
-  const filters = listFilters(query, auth, now, tagUsesOf(db))
-  let plan: SearchPlan | undefined
+  const filters = listFilters(query, auth, now, await tagUsesOf(db, query.tag))
+  let plan: Promise<SearchPlan> | undefined
   const planned = () => (plan ??= planSearch(db, query.q, ctx.window))
-  let window: SearchWindow | undefined
-  const windowed = () => (window ??= searchWindow(db, planned(), filters.where, filters.publicOnly, ctx.window))
+  let window: Promise<SearchWindow> | undefined
+  const windowed = async () => (window ??= searchWindow(db, await planned(), filters.where, filters.publicOnly, ctx.window))
   const page = sort === 'relevance'
-    ? relevancePage(db, query, filters.where, ctx.rankings, () => rankWindow(db, planned(), windowed()))
-    : datePage(db, query, sort, filters, planned(), ctx.window)
+    ? await relevancePage(db, query, filters.where, ctx.rankings, async () => await rankWindow(db, await planned(), await windowed()))
+    : await datePage(db, query, sort, filters, await planned(), ctx.window)
   if (!query.count) return page
-  const { ids, bounded } = windowed()
+  const { ids, bounded } = await windowed()
   return { ...page, total: ids.length, ...(bounded ? { totalIsLowerBound: true as const } : {}) }
 }
 
@@ -41,7 +38,7 @@ export function searchArticles (db: Db, query: ArticleListQuery & { q: string },
  * `window` of them) and later pages walk that ranking, kept server-side for 15 minutes; an
  * article published meanwhile joins the next search, never the walk in progress.
  */
-function relevancePage (db: Db, query: ArticleListQuery, where: SQL, rankings: RankingCache, rank: () => number[]): ArticleRowsPage {
+async function relevancePage (db: Executor, query: ArticleListQuery, where: SQL, rankings: RankingCache, rank: () => Promise<number[]>): Promise<ArticleRowsPage> {
   let key: string | undefined
   let offset = 0
   let ids: number[] | undefined
@@ -50,12 +47,12 @@ function relevancePage (db: Db, query: ArticleListQuery, where: SQL, rankings: R
     ids = rankings.get(key)
   }
   // No cursor, or its ranking expired (or the server restarted): rank again.
-  ids ??= rank()
+  ids ??= await rank()
   const more = offset + query.limit < ids.length
   if (more && key === undefined) key = rankings.put(ids)
   return {
     // In ranking order; one unpublished meanwhile drops out of its page.
-    rows: rowsByIds(db, ids.slice(offset, offset + query.limit), where, query.fields),
+    rows: await rowsByIds(db, ids.slice(offset, offset + query.limit), where, query.fields),
     nextCursor: more && key !== undefined ? encodeCursor(['relevance', key, offset + query.limit]) : null
   }
 }
@@ -67,24 +64,24 @@ interface Picked { id: number, sortValue: string | number }
  * many articles walks the sort's index in batches and keeps the ids the FTS index confirms,
  * which stops after a page; one matching few sorts its matches.
  */
-function datePage (db: Db, query: ArticleListQuery, sort: DateSort, filters: ListFilters, plan: SearchPlan, window: number): ArticleRowsPage {
+async function datePage (db: Executor, query: ArticleListQuery, sort: DateSort, filters: ListFilters, plan: SearchPlan, window: number): Promise<ArticleRowsPage> {
   const spec = sortSpec(sort, filters.publicOnly)
-  const estimate = sort === 'title' ? 0 : estimateMatches(db, plan.match, plan.newestId)
+  const estimate = sort === 'title' ? 0 : await estimateMatches(db, plan.match, plan.newestId)
   const picked = estimate > window
-    ? walkIndex(db, query, filters.where, spec, plan, estimate / plan.newestId)
-    : sortMatches(db, query, sort, filters, spec, plan)
+    ? await walkIndex(db, query, filters.where, spec, plan, estimate / plan.newestId)
+    : await sortMatches(db, query, sort, filters, spec, plan)
   const more = picked.length > query.limit
   const pageIds = picked.slice(0, query.limit)
   const last = pageIds[pageIds.length - 1]
   return {
-    rows: rowsByIds(db, pageIds.map((p) => p.id), filters.where, query.fields),
+    rows: await rowsByIds(db, pageIds.map((p) => p.id), filters.where, query.fields),
     nextCursor: more && last ? encodeCursor([sort, last.sortValue, last.id]) : null
   }
 }
 
 /** Every match joined to its article and sorted: fine while the matches are few. */
-function sortMatches (db: Db, query: ArticleListQuery, sort: DateSort, filters: ListFilters, spec: SortSpec, plan: SearchPlan): Picked[] {
-  return allRows<Picked>(db, sortMatchesSql(query, sort, filters, spec, plan))
+async function sortMatches (db: Executor, query: ArticleListQuery, sort: DateSort, filters: ListFilters, spec: SortSpec, plan: SearchPlan): Promise<Picked[]> {
+  return await db.all<Picked>(sortMatchesSql(query, sort, filters, spec, plan))
 }
 
 /** The SQL of sortMatches (exported for query-plan tests). */
@@ -104,14 +101,14 @@ export function sortMatchesSql (query: ArticleListQuery, sort: DateSort, filters
 const MAX_BATCH = 5000
 
 /** Walks the sort's index from the cursor in batches sized by the match density, keeping the matching ids. */
-function walkIndex (db: Db, query: ArticleListQuery, where: SQL, spec: SortSpec, plan: SearchPlan, density: number): Picked[] {
+async function walkIndex (db: Executor, query: ArticleListQuery, where: SQL, spec: SortSpec, plan: SearchPlan, density: number): Promise<Picked[]> {
   const sort = sortOf(query) as DateSort
   let after = query.cursor !== undefined ? afterCursor(query.cursor, sort, spec) : undefined
   const picked: Picked[] = []
   while (picked.length <= query.limit) {
     const size = Math.min(MAX_BATCH, Math.max(100, Math.ceil((query.limit + 1 - picked.length) / density * 1.5)))
-    const batch = allRows<Picked>(db, walkBatchSql(after ? sql`${where} and ${after}` : where, spec, size))
-    const matching = matchingIds(db, plan, batch.map((r) => r.id))
+    const batch = await db.all<Picked>(walkBatchSql(after ? sql`${where} and ${after}` : where, spec, size))
+    const matching = await matchingIds(db, plan, batch.map((r) => r.id))
     for (const row of batch) if (matching.has(row.id) && picked.length <= query.limit) picked.push(row)
     if (batch.length < size) break
     const last = batch[batch.length - 1]!

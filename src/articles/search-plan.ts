@@ -1,9 +1,8 @@
 // Plans a full-text search so it stays fast on a big index.
 import { sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
+import type { Executor } from '../db/database.js'
 import { FieldError } from '../lib/errors.js'
 import { foldWord, RANK } from './search.js'
-import { allRows, firstRow } from '../db/statements.js'
 
 // How a search stays fast on a big index. FTS5 costs grow with the documents it touches:
 // bm25() reads the whole document list of every word once per query (to weigh it), a prefix
@@ -48,45 +47,47 @@ export function searchWords (q: string): string[] {
 const quote = (term: string) => `"${term.replaceAll('"', '""')}"`
 
 /** The indexed words a prefix covers: at most MAX_EXPANSIONS, alphabetical, the word itself first. */
-export function expandPrefix (db: Db, word: string): string[] {
+export async function expandPrefix (db: Executor, word: string): Promise<string[]> {
   const prefix = foldWord(word)
   if ([...prefix].length < MIN_PREFIX) return []
-  return allRows<{ term: string }>(db, sql`select term from search_terms
+  return (await db.all<{ term: string }>(sql`select term from search_terms
     where term >= ${prefix} and term < ${prefix + String.fromCodePoint(0x10FFFF)}
-    order by term limit ${MAX_EXPANSIONS}`).map((r) => r.term)
+    order by term limit ${MAX_EXPANSIONS}`)).map((r) => r.term)
 }
 
 /** Matches of an FTS5 expression among the `ids` newest article ids. */
-function matchesAmongNewest (db: Db, match: string, newestId: number, ids: number): number {
+async function matchesAmongNewest (db: Executor, match: string, newestId: number, ids: number): Promise<number> {
   // Bound as integers: FTS5 only takes a rowid limit from an integer value (a double is ignored).
-  return firstRow<{ n: number }>(db, sql`select count(*) as n from articles_fts
-    where articles_fts match ${match} and rowid > cast(${newestId - ids} as integer)`)!.n
+  return (await db.get<{ n: number }>(sql`select count(*) as n from articles_fts
+    where articles_fts match ${match} and rowid > cast(${newestId - ids} as integer)`))!.n
 }
 
 /** Estimated number of articles matching an expression, from the newest PROBE_IDS ids. */
-export function estimateMatches (db: Db, match: string, newestId: number): number {
+export async function estimateMatches (db: Executor, match: string, newestId: number): Promise<number> {
   const sample = Math.min(PROBE_IDS, newestId)
   if (sample <= 0) return 0
-  return Math.round(matchesAmongNewest(db, match, newestId, sample) * newestId / sample)
+  return Math.round(await matchesAmongNewest(db, match, newestId, sample) * newestId / sample)
 }
 
 /**
  * Plans a search: one FTS5 group per word (the last one expanded from the dictionary when it
  * has MIN_PREFIX characters), and which of them are common enough to leave out of bm25.
  */
-export function planSearch (db: Db, q: string, window: number): SearchPlan {
+export async function planSearch (db: Executor, q: string, window: number): Promise<SearchPlan> {
   const words = searchWords(q)
-  const groups = words.map((word, i) => {
-    if (i < words.length - 1) return quote(word)
-    const expansions = expandPrefix(db, word)
-    if (expansions.length === 0) return quote(word)
-    return expansions.length === 1 ? quote(expansions[0]!) : `(${expansions.map(quote).join(' OR ')})`
-  })
+  const groups: string[] = []
+  for (const [i, word] of words.entries()) {
+    const expansions = i < words.length - 1 ? [] : await expandPrefix(db, word)
+    groups.push(expansions.length === 0
+      ? quote(word)
+      : expansions.length === 1 ? quote(expansions[0]!) : `(${expansions.map(quote).join(' OR ')})`)
+  }
   const match = groups.join(' AND ')
-  const newestId = firstRow<{ id: number | null }>(db, sql`select max(id) as id from articles`)!.id ?? 0
+  const newestId = (await db.get<{ id: number | null }>(sql`select max(id) as id from articles`))!.id ?? 0
   const common = COMMON_FACTOR * window
   // Below that many articles no word can be common: nothing to estimate.
-  const ranked = newestId <= common ? groups : groups.filter((g) => estimateMatches(db, g, newestId) <= common)
+  const ranked: string[] = []
+  for (const g of groups) if (newestId <= common || await estimateMatches(db, g, newestId) <= common) ranked.push(g)
   return { match, rank: ranked.length > 0 ? ranked.join(' AND ') : null, title: `{title} : (${match})`, newestId }
 }
 
@@ -105,15 +106,15 @@ export interface SearchWindow { ids: number[], bounded: boolean, scores?: Map<nu
  * of matches and widened (or narrowed) until it holds just over `size` matches: FTS5 steps
  * backwards badly through the long list of a common word when another word is rarer.
  */
-export function searchWindow (db: Db, plan: SearchPlan, where: SQL, publicOnly: boolean, size: number): SearchWindow {
+export async function searchWindow (db: Executor, plan: SearchPlan, where: SQL, publicOnly: boolean, size: number): Promise<SearchWindow> {
   const cap = 4 * size
-  const estimate = estimateMatches(db, plan.match, plan.newestId)
+  const estimate = await estimateMatches(db, plan.match, plan.newestId)
   const span = (share: number) => Math.ceil(1.2 * size / share)
   let from = estimate <= 2 * size ? 1 : Math.max(1, plan.newestId - span(estimate / plan.newestId))
   let to = Number.MAX_SAFE_INTEGER
   let matches: number[] = []
   for (;;) {
-    const chunk = allRows<{ id: number }>(db, matchesSql(plan.match, { from, to, limit: cap + 1 })).map((r) => r.id)
+    const chunk = (await db.all<{ id: number }>(matchesSql(plan.match, { from, to, limit: cap + 1 }))).map((r) => r.id)
     if (chunk.length > cap) {
       // Far denser than estimated (the newest ids were not typical): narrow the range and read again.
       from = Math.max(from, Math.min(to, plan.newestId) - span(cap / (chunk[cap - 1]! - from + 1)))
@@ -126,7 +127,7 @@ export function searchWindow (db: Db, plan: SearchPlan, where: SQL, publicOnly: 
     from = Math.max(1, from - 2 * (plan.newestId - from + 1))
   }
   const ids = matches.slice(-size)
-  const rows = ids.length === 0 ? [] : allRows<{ id: number, score: number | null, hit: number }>(db, windowSql(plan, ids, where, publicOnly))
+  const rows = ids.length === 0 ? [] : (await db.all<{ id: number, score: number | null, hit: number }>(windowSql(plan, ids, where, publicOnly)))
   const hits = rows.filter((r) => r.hit).sort((x, y) => y.id - x.id)
   return {
     ids: hits.map((r) => r.id),
@@ -167,7 +168,7 @@ export function windowSql (plan: SearchPlan, ids: number[], where: SQL, publicOn
  * common (title ×10, excerpt ×4, body ×1), ties by id; when every word is common, articles
  * with the words in the title first, each part newest first.
  */
-export function rankWindow (db: Db, plan: SearchPlan, window: SearchWindow): number[] {
+export async function rankWindow (db: Executor, plan: SearchPlan, window: SearchWindow): Promise<number[]> {
   const { ids } = window
   if (ids.length === 0) return []
   if (window.scores) {
@@ -175,8 +176,8 @@ export function rankWindow (db: Db, plan: SearchPlan, window: SearchWindow): num
     const ranked = ids.map((id) => ({ id, score: scores.get(id) ?? Number.POSITIVE_INFINITY }))
     return ranked.sort((x, y) => x.score - y.score || x.id - y.id).map((r) => r.id)
   }
-  const inTitle = new Set(allRows<{ id: number }>(db, sql`select rowid as id from articles_fts
-    where articles_fts match ${plan.title} and rowid >= cast(${ids[ids.length - 1]!} as integer)`).map((r) => r.id))
+  const inTitle = new Set((await db.all<{ id: number }>(sql`select rowid as id from articles_fts
+    where articles_fts match ${plan.title} and rowid >= cast(${ids[ids.length - 1]!} as integer)`)).map((r) => r.id))
   return ids.filter((id) => inTitle.has(id)).concat(ids.filter((id) => !inTitle.has(id)))
 }
 
@@ -184,14 +185,14 @@ export function rankWindow (db: Db, plan: SearchPlan, window: SearchWindow): num
  * Of `ids`, those matching the search, with one index read per run of close ids (the
  * batches of a date-sorted search are mostly consecutive ids; a stray old one is read alone).
  */
-export function matchingIds (db: Db, plan: SearchPlan, ids: number[]): Set<number> {
+export async function matchingIds (db: Executor, plan: SearchPlan, ids: number[]): Promise<Set<number>> {
   const sorted = [...ids].sort((x, y) => x - y)
   const found = new Set<number>()
   let start = 0
   for (let i = 1; i <= sorted.length; i++) {
     if (i < sorted.length && sorted[i]! - sorted[i - 1]! <= RUN_GAP) continue
     const [from, to] = [sorted[start]!, sorted[i - 1]!]
-    for (const r of allRows<{ id: number }>(db, matchesSql(plan.match, { from, to, limit: to - from + 1 }))) found.add(r.id)
+    for (const r of (await db.all<{ id: number }>(matchesSql(plan.match, { from, to, limit: to - from + 1 })))) found.add(r.id)
     start = i
   }
   return found

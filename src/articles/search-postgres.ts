@@ -5,23 +5,12 @@ import { z } from 'zod'
 import type { Executor } from '../db/database.js'
 import type { AuthContext } from '../lib/roles.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
-import { sortOf } from './queries.js'
+import { type ArticleRowsPage, sortOf } from './queries.js'
 import type { ArticleListQuery } from './schemas.js'
 import { COMMON_FACTOR, MIN_PREFIX, PROBE_IDS, searchWords } from './search-plan.js'
 import { foldWord, type RankingCache } from './search.js'
-import { afterCursorPg, type ArticleRow, type DateSort, filtersPg, rowsByIdsPg, sortSpecPg } from './search-postgres-sql.js'
-
-// Declared here until src/articles/search-index.ts (the articles move) lands: the same shapes.
-/** One article page's rows and the cursor of the next page; with count, the total (at least, when capped). */
-export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number, totalIsLowerBound?: true }
-/** What a search needs besides the request: walks in progress, and how many matches it ranks. */
-export interface SearchContext { rankings: RankingCache, window: number }
-/** A dialect's full-text index of articles. */
-export interface SearchIndex {
-  index: (tx: Executor, doc: { id: number, title: string, excerpt: string, text: string }) => Promise<void>
-  unindex: (tx: Executor, id: number) => Promise<void>
-  search: (db: Executor, query: ArticleListQuery & { q: string }, auth: AuthContext | null, now: string, ctx: SearchContext) => Promise<ArticleRowsPage>
-}
+import { afterCursorPg, type DateSort, filtersPg, rowsByIdsPg, sortSpecPg } from './search-postgres-sql.js'
+import type { SearchContext, SearchIndex } from './search-index.js'
 
 /**
  * ts_rank's weights for {D, C, B, A}: body (C) 0.1, excerpt (B) 0.4, title (A) 1.0, the 1/4/10

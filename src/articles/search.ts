@@ -1,22 +1,22 @@
-// The FTS5 search index of articles, its term dictionary and the cache of relevance rankings.
+// SQLite's FTS5 search index of articles, its term dictionary and the cache of relevance rankings.
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
+import type { Executor } from '../db/database.js'
 import { createCache } from '../lib/cache.js'
 
 /**
  * Puts an article's searchable text into the FTS5 index (replacing what was there) and its
  * terms into search_terms, the dictionary prefix searches expand from.
  */
-export function indexArticle (db: Pick<Db, 'run'>, doc: { id: number, title: string, excerpt: string, text: string }) {
-  db.run(sql`delete from articles_fts where rowid = ${doc.id}`)
-  db.run(sql`insert into articles_fts (rowid, title, excerpt, body) values (${doc.id}, ${doc.title}, ${doc.excerpt}, ${doc.text})`)
-  addTerms(db, `${doc.title}\n${doc.excerpt}\n${doc.text}`)
+export async function indexArticle (db: Executor, doc: { id: number, title: string, excerpt: string, text: string }): Promise<void> {
+  await db.run(sql`delete from articles_fts where rowid = ${doc.id}`)
+  await db.run(sql`insert into articles_fts (rowid, title, excerpt, body) values (${doc.id}, ${doc.title}, ${doc.excerpt}, ${doc.text})`)
+  await addTerms(db, `${doc.title}\n${doc.excerpt}\n${doc.text}`)
 }
 
 /** Removes an article from the FTS5 index (its terms stay in search_terms, matching nothing). */
-export function unindexArticle (db: Pick<Db, 'run'>, id: number) {
-  db.run(sql`delete from articles_fts where rowid = ${id}`)
+export async function unindexArticle (db: Executor, id: number): Promise<void> {
+  await db.run(sql`delete from articles_fts where rowid = ${id}`)
 }
 
 /**
@@ -24,12 +24,12 @@ export function unindexArticle (db: Pick<Db, 'run'>, id: number) {
  * the connection's temp schema with the tokenizer of articles_fts, so the dictionary holds
  * exactly the terms FTS5 indexed (folded case and diacritics included).
  */
-function addTerms (db: Pick<Db, 'run'>, text: string) {
-  db.run(sql.raw("create virtual table if not exists temp.search_tokenizer using fts5(text, content = '', tokenize = 'unicode61 remove_diacritics 2')"))
-  db.run(sql.raw("create virtual table if not exists temp.search_tokenizer_terms using fts5vocab(temp, search_tokenizer, 'row')"))
-  db.run(sql`insert into temp.search_tokenizer (text) values (${text})`)
-  db.run(sql`insert or ignore into search_terms (term) select term from temp.search_tokenizer_terms`)
-  db.run(sql`insert into temp.search_tokenizer (search_tokenizer) values ('delete-all')`)
+async function addTerms (db: Executor, text: string): Promise<void> {
+  await db.run(sql.raw("create virtual table if not exists temp.search_tokenizer using fts5(text, content = '', tokenize = 'unicode61 remove_diacritics 2')"))
+  await db.run(sql.raw("create virtual table if not exists temp.search_tokenizer_terms using fts5vocab(temp, search_tokenizer, 'row')"))
+  await db.run(sql`insert into temp.search_tokenizer (text) values (${text})`)
+  await db.run(sql`insert or ignore into search_terms (term) select term from temp.search_tokenizer_terms`)
+  await db.run(sql`insert into temp.search_tokenizer (search_tokenizer) values ('delete-all')`)
 }
 
 /**
