@@ -28,6 +28,7 @@ import { tokensRoutes } from './tokens/routes.js'
 import { createTokensRepository, type TokensRepository } from './tokens/repository.js'
 import { taxonomyRoutes } from './taxonomy/routes.js'
 import { articlesPlugin } from './articles/plugin.js'
+import { createArticlesRepository } from './articles/repository.js'
 import { commentsPlugin } from './comments/plugin.js'
 import { adsPlugin } from './ads/plugin.js'
 import { articlePageRoutes } from './article-pages/routes.js'
@@ -134,7 +135,9 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   if (config.bootstrapToken && await tokens.ensureBootstrap(config.bootstrapToken) === 'revoked') {
     app.log.warn('BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret')
   }
-  if (config.demo) seedDemo(db, now())
+  const articles = createArticlesRepository(database)
+  app.decorate('articles', articles)
+  if (config.demo) await seedDemo(database, now())
 
   await app.register(errorHandlerPlugin)
   await app.register(securityHeadersPlugin, {

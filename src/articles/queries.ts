@@ -1,76 +1,82 @@
 // The SQL of article reads: list pages, projections for ?fields= and raw rows mapped to ArticleRow.
-import { sql, type SQL } from 'drizzle-orm'
+import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Db } from '../db/client.js'
+import type { Executor, Tables } from '../db/database.js'
+import * as sqliteTables from '../db/schema.js'
 import { articleStatuses } from '../db/schema.js'
+import { fields, type Fields } from '../db/rows.js'
 import { publicSql } from '../db/visibility.js'
 import { FieldError } from '../lib/errors.js'
 import { editsAll } from './access.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
-import { allRows, firstRow } from '../db/statements.js'
 import type { AuthContext } from '../lib/roles.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { createCache } from '../lib/cache.js'
+import { listArticlesPg } from './list-postgres.js'
+import { livePg } from './search-postgres-sql.js'
 
 const a = sql.raw('a')
 
 /** One article page's rows and the cursor of the next page; with count, the total (at least, when capped). */
 export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number, totalIsLowerBound?: true }
 
-const STATE = 'select id, status, published_at as publishedAt, comments_enabled as commentsEnabled from articles'
-/** An article's state by id or slug: four columns, not the body and html of a full row. */
-export const STATE_SQL = { id: `${STATE} where id = ?`, slug: `${STATE} where slug = ?` }
+/** Live articles (alias a) in the dialect's SQL: SQLite's carries an index hint that is no operator on PostgreSQL's timestamptz. */
+export function liveSql (db: Pick<Executor, 'dialect'>, now: string): SQL {
+  return db.dialect === 'postgres' ? livePg(now) : publicSql(a, now)
+}
 
-/** Each row column as [SQL, its TypeScript name]: raw rows map straight onto ArticleRow. */
-const ROW_COLUMN_LIST: Array<[sql: string, name: string]> = [
-  ['a.id', 'id'], ['a.slug', 'slug'], ['a.title', 'title'], ['a.subtitle', 'subtitle'], ['a.excerpt', 'excerpt'],
-  ['a.excerpt_derived', 'excerptDerived'], ['a.body', 'body'], ['a.format', 'format'], ['a.html', 'html'],
-  ['a.status', 'status'], ['a.status_before_trash', 'statusBeforeTrash'], ['a.featured', 'featured'],
-  ['a.category_id', 'categoryId'], ['a.author_id', 'authorId'], ['a.cover_image', 'coverImage'], ['a.seo', 'seo'],
-  ['a.comments_enabled', 'commentsEnabled'], ['a.comment_count', 'commentCount'], ['a.word_count', 'wordCount'],
-  ['a.reading_time_minutes', 'readingTimeMinutes'], ['a.publish_at', 'publishAt'], ['a.published_at', 'publishedAt'],
-  ['a.created_by_token_id', 'createdByTokenId'], ['a.revision', 'revision'], ['a.trashed_at', 'trashedAt'],
-  ['a.created_at', 'createdAt'], ['a.updated_at', 'updatedAt']
-]
-/** The article columns under their row names, for raw SQL (alias a). */
-export const ROW_COLUMNS = ROW_COLUMN_LIST.map(([column, name]) => `${column} as ${name}`).join(', ')
-const rowColumns = sql.raw(ROW_COLUMNS)
 /**
- * The columns of an answer's ?fields= projection (id always): each row column not shown is
- * a null (or an empty text) in its place, so rows keep their shape while SQLite decodes and
- * better-sqlite3 converts only what is shown. Leaving out the body and html matters most:
- * they are the row's last columns, and without them SQLite never reads the overflow pages
- * the long texts spill onto. status and published_at always come (visibility, isLive), and
- format (whether an anonymous answer may show the body).
+ * The columns of an answer's ?fields= projection (id always): the columns not shown are not
+ * read, and the row carries a null (or an empty text) in their place, so rows keep their
+ * shape while the database decodes and the driver converts only what is shown. Leaving out
+ * the body and html matters most: they are the row's last columns, and without them SQLite
+ * never reads the overflow pages the long texts spill onto. status and published_at always
+ * come (visibility, isLive), and format (whether an anonymous answer may show the body).
  */
 const FIELD_COLUMNS: Record<string, string> = { category: 'categoryId', author: 'authorId', tags: 'id' }
 const ALWAYS = ['id', 'status', 'publishedAt', 'format']
-// fieldsQuery allows only known names, so the keys are few; the bound is a second guard.
-const projections = createCache<string, SQL>({ max: 1000 })
-export function rowColumnsFor (fields: readonly string[] | undefined): SQL {
-  if (fields === undefined) return rowColumns
-  const key = fields.join(',')
-  let columns = projections.get(key)
-  if (!columns) {
-    const wanted = new Set([...ALWAYS, ...fields.map((f) => FIELD_COLUMNS[f] ?? f)])
-    columns = sql.raw(ROW_COLUMN_LIST.map(([column, name]) =>
-      `${wanted.has(name) ? column : name === 'body' || name === 'html' ? "''" : 'null'} as ${name}`).join(', '))
-    projections.set(key, columns)
+
+type Projector = (shown?: readonly string[]) => Fields<ArticleRow>
+
+/** The row mapping of one database's article columns: each maps values its own driver's way. */
+function projector (table: Tables['articles']): Projector {
+  const columns: Record<string, Column> = getTableColumns(table)
+  const blank = Object.fromEntries(Object.keys(columns).map((key) => [key, key === 'body' || key === 'html' ? '' : null]))
+  const all = fields(columns, 'a') as unknown as Fields<ArticleRow>
+  // fieldsQuery allows only known names, so the keys are few; the bound is a second guard.
+  const projections = createCache<string, Fields<ArticleRow>>({ max: 1000 })
+  return (shown) => {
+    if (shown === undefined) return all
+    const key = shown.join(',')
+    let projected = projections.get(key)
+    if (!projected) {
+      const wanted = new Set([...ALWAYS, ...shown.map((f) => FIELD_COLUMNS[f] ?? f)])
+      const some = fields(Object.fromEntries(Object.entries(columns).filter(([name]) => wanted.has(name))), 'a')
+      projected = { list: some.list, map: (raw) => ({ ...blank, ...some.map(raw) }) as unknown as ArticleRow }
+      projections.set(key, projected)
+    }
+    return projected
   }
-  return columns
 }
 
-/** Raw SQL rows carry integers and JSON text; this gives them the types drizzle would. */
-export function toRow (raw: Record<string, unknown>): ArticleRow {
-  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : null)
+const projectors = new WeakMap<object, Projector>()
+
+/** The select list (alias a) and row mapper of article rows projected to `shown`, or of whole rows. */
+export function articleFields (db: Pick<Executor, 'tables'>, shown?: readonly string[]): Fields<ArticleRow> {
+  let project = projectors.get(db.tables.articles)
+  if (!project) { project = projector(db.tables.articles); projectors.set(db.tables.articles, project) }
+  return project(shown)
+}
+
+/** What comment routes need of an article, by id or slug: four columns, not the body and html of a full row. */
+export function stateSql (db: Pick<Executor, 'tables'>) {
+  const { articles } = db.tables
+  const state = fields({ id: articles.id, status: articles.status, publishedAt: articles.publishedAt, commentsEnabled: articles.commentsEnabled })
   return {
-    ...(raw as unknown as ArticleRow),
-    excerptDerived: Boolean(raw.excerptDerived),
-    featured: Boolean(raw.featured),
-    commentsEnabled: Boolean(raw.commentsEnabled),
-    coverImage: parse(raw.coverImage),
-    seo: parse(raw.seo)
+    map: state.map,
+    id: (id: number) => sql`select ${state.list} from ${articles} where ${articles.id} = ${id}`,
+    slug: (slug: string) => sql`select ${state.list} from ${articles} where ${articles.slug} = ${slug}`
   }
 }
 
@@ -117,10 +123,18 @@ export function sortSpec (sort: Exclude<ArticleSort, 'relevance'>, publicOnly: b
   }
 }
 
-/** Counts a tag's uses up to POPULAR_TAG, to choose the query plan of a tag filter. */
-export function tagUsesOf (db: Db) {
-  return (slug: string) => firstRow<{ n: number }>(db,
-    sql`select count(*) as n from (select 1 from article_tags where tag_id = (select id from tags where slug = ${slug}) limit ${POPULAR_TAG})`)!.n
+/**
+ * How many articles use each tag of a tag filter, counted up to POPULAR_TAG, to choose the
+ * query plan of the filter; the answer is what listFilters takes as `tagUses`.
+ */
+export async function tagUsesOf (db: Executor, slugs: readonly string[] | undefined): Promise<(slug: string) => number> {
+  const uses = new Map<string, number>()
+  for (const slug of slugs ?? []) {
+    const row = await db.get<{ n: number }>(sql`select count(*) as "n" from (select 1 from article_tags
+      where tag_id = (select id from tags where slug = ${slug}) limit ${POPULAR_TAG}) as uses`)
+    uses.set(slug, row!.n)
+  }
+  return (slug) => uses.get(slug) ?? 0
 }
 
 /** The sort a list request asks for: relevance by default with q, else newest first. */
@@ -130,16 +144,18 @@ export function sortOf (query: ArticleListQuery): ArticleSort {
   return sort
 }
 
-/** Lists articles without q (searches go through searchArticles in search-list.ts). */
-export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext | null, now: string): ArticleRowsPage {
-  const plan = listSql(query, auth, now, tagUsesOf(db), { fields: query.fields })
-  const total = query.count ? firstRow<{ n: number }>(db, plan.count)!.n : undefined
-  const raw = allRows<Record<string, unknown>>(db, plan.select)
+/** Lists articles without q (searches go through the search index). */
+export async function listArticles (db: Executor, query: ArticleListQuery, auth: AuthContext | null, now: string): Promise<ArticleRowsPage> {
+  if (db.dialect === 'postgres') return await listArticlesPg(db, query, auth, now)
+  const row = articleFields(db, query.fields)
+  const plan = listSql(query, auth, now, await tagUsesOf(db, query.tag), { columns: row.list })
+  const total = query.count ? (await db.get<{ n: number }>(plan.count))!.n : undefined
+  const raw = await db.all<Record<string, unknown>>(plan.select)
   const more = raw.length > query.limit
   const pageRows = more ? raw.slice(0, query.limit) : raw
   const last = pageRows[pageRows.length - 1]
   return {
-    rows: pageRows.map(toRow),
+    rows: pageRows.map(row.map),
     nextCursor: more && last ? encodeCursor([plan.sort, last.sortValue as string | number, last.id as number]) : null,
     ...(total !== undefined ? { total } : {})
   }
@@ -149,12 +165,13 @@ export function listArticles (db: Db, query: ArticleListQuery, auth: AuthContext
  * The rows of `ids` that `where` (alias a) lets through, in the order of `ids`: an article
  * unpublished since its id was picked simply drops out.
  */
-export function rowsByIds (db: Db, ids: number[], where: SQL, fields?: readonly string[]): ArticleRow[] {
+export async function rowsByIds (db: Executor, ids: number[], where: SQL, shown?: readonly string[]): Promise<ArticleRow[]> {
   if (ids.length === 0) return []
-  const rows = allRows<Record<string, unknown>>(db, sql`select ${rowColumnsFor(fields)} from articles a
+  const row = articleFields(db, shown)
+  const raw = await db.all<Record<string, unknown>>(sql`select ${row.list} from articles a
     where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${where}`)
-  const byId = new Map(rows.map((r) => [r.id as number, r]))
-  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(toRow)
+  const byId = new Map(raw.map((r) => [r.id as number, r]))
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(row.map)
 }
 
 /** A tag on this many articles or more is "popular" for the choice of query plan. */
@@ -164,8 +181,8 @@ export const POPULAR_TAG = 1000
 export interface ListFilters { where: SQL, publicOnly: boolean }
 
 /**
- * Which articles a list request may show: visibility by token and role, and the category,
- * author, tag, featured and date filters.
+ * Which articles a list request may show on SQLite: visibility by token and role, and the
+ * category, author, tag, featured and date filters (PostgreSQL's are filtersPg).
  */
 export function listFilters (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number): ListFilters {
   const { where: visible, publicOnly } = visibility(statusesOf(query, auth), auth, now)
@@ -207,21 +224,25 @@ export function afterRow (spec: SortSpec, value: string | number, id: number): S
 
 interface ListPlan { select: SQL, count: SQL, sort: Exclude<ArticleSort, 'relevance'> }
 
+/** SQLite's whole article rows, the columns a list reads unless told otherwise (query-plan tests read them so). */
+const SQLITE_ROW = (): SQL => articleFields({ tables: sqliteTables as Tables }).list
+
 /**
- * The SQL of a list request without q: the page query and the count query (exported for
- * query-plan tests). `idsOnly` selects just id and sortValue, `limit` overrides the page size.
+ * The SQL of a list request without q on SQLite: the page query and the count query
+ * (exported for query-plan tests). `idsOnly` selects just id and sortValue, `limit`
+ * overrides the page size, `columns` is the select list of the rows (whole rows by default).
  */
 export function listSql (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number,
-  opts: { idsOnly?: boolean, limit?: number, fields?: readonly string[] | undefined } = {}): ListPlan {
+  opts: { idsOnly?: boolean, limit?: number, columns?: SQL } = {}): ListPlan {
   const sort = sortOf(query)
   if (sort === 'relevance') throw new FieldError('sort', 'sort=relevance needs q, the words to rank by')
   const { where, publicOnly } = listFilters(query, auth, now, tagUses)
-  const count = sql`select count(*) as n from articles a where ${where}`
+  const count = sql`select count(*) as "n" from articles a where ${where}`
   const spec = sortSpec(sort, publicOnly)
   const conditions = query.cursor !== undefined ? sql`${where} and ${afterCursor(query.cursor, sort, spec)}` : where
   const direction = sql.raw(spec.direction)
-  const columns = opts.idsOnly ? sql`a.id as id` : rowColumnsFor(opts.fields)
-  const select = sql`select ${columns}, ${spec.key} as sortValue from articles a
+  const columns = opts.idsOnly ? sql`a.id as "id"` : opts.columns ?? SQLITE_ROW()
+  const select = sql`select ${columns}, ${spec.key} as "sortValue" from articles a
     where ${conditions}
     order by ${spec.key} ${direction}, a.id ${direction}
     limit ${(opts.limit ?? query.limit) + 1}`
@@ -237,31 +258,34 @@ export const RELATED_CANDIDATES = 200
  * are the RELATED_CANDIDATES newest of the category and of each tag, so a tag on every
  * article costs the same as a rare one.
  */
-export function relatedArticles (db: Db, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): ArticleRow[] {
-  const tagIds = allRows<{ tagId: number }>(db, sql`select tag_id as tagId from article_tags where article_id = ${article.id}`).map((r) => r.tagId)
+export async function relatedArticles (db: Executor, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<ArticleRow[]> {
+  const tagIds = (await db.all<{ tagId: number }>(sql`select tag_id as "tagId" from article_tags where article_id = ${article.id}`)).map((r) => r.tagId)
+  const live = liveSql(db, now)
   const sources: SQL[] = tagIds.map((tagId) =>
-    sql`select * from (select article_id as id from article_tags where tag_id = ${tagId} and article_id != ${article.id} order by article_id desc limit ${RELATED_CANDIDATES})`)
+    sql`select * from (select article_id as id from article_tags where tag_id = ${tagId} and article_id != ${article.id} order by article_id desc limit ${RELATED_CANDIDATES}) as t`)
   if (article.categoryId !== null) {
-    sources.push(sql`select * from (select a.id from articles a where a.category_id = ${article.categoryId} and ${publicSql(a, now)} and a.id != ${article.id}
-      order by a.published_at desc limit ${RELATED_CANDIDATES})`)
+    sources.push(sql`select * from (select a.id from articles a where a.category_id = ${article.categoryId} and ${live} and a.id != ${article.id}
+      order by a.published_at desc limit ${RELATED_CANDIDATES}) as c`)
   }
   if (sources.length === 0) return []
   const tagList = tagIds.length > 0 ? sql.join(tagIds.map((id) => sql`${id}`), sql`, `) : sql`null`
-  const raw = allRows<Record<string, unknown>>(db, sql`with candidates(id) as (${sql.join(sources, sql` union `)})
-    select ${rowColumns},
+  const row = articleFields(db)
+  const raw = await db.all<Record<string, unknown>>(sql`with candidates(id) as (${sql.join(sources, sql` union `)})
+    select ${row.list},
       (case when a.category_id = ${article.categoryId ?? -1} then 1 else 0 end) +
-      (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as score
+      (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as "score"
     from candidates c join articles a on a.id = c.id
-    where ${publicSql(a, now)}
-    order by score desc, a.published_at desc, a.id desc
+    where ${live}
+    order by "score" desc, a.published_at desc, a.id desc
     limit ${limit}`)
-  return raw.map(toRow)
+  return raw.map(row.map)
 }
 
 /** The newest live articles, optionally leaving one out ("Latest article"). */
-export function latestArticles (db: Db, limit: number, now: string, exceptId = -1): ArticleRow[] {
-  const raw = allRows<Record<string, unknown>>(db, sql`select ${rowColumns} from articles a
-    where ${publicSql(a, now)} and a.id != ${exceptId}
+export async function latestArticles (db: Executor, limit: number, now: string, exceptId = -1): Promise<ArticleRow[]> {
+  const row = articleFields(db)
+  const raw = await db.all<Record<string, unknown>>(sql`select ${row.list} from articles a
+    where ${liveSql(db, now)} and a.id != ${exceptId}
     order by a.published_at desc, a.id desc limit ${limit}`)
-  return raw.map(toRow)
+  return raw.map(row.map)
 }

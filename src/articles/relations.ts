@@ -1,21 +1,26 @@
 // An article's category, author and tags: resolved from ids or slugs, stored and loaded.
-import { eq, sql } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
-import { articleTags, authors, categories, tags } from '../db/schema.js'
+import { eq, like, or, sql } from 'drizzle-orm'
+import type { Executor } from '../db/database.js'
 import { FieldError } from '../lib/errors.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
+import { articlesSql } from './dialect.js'
 
 export interface Ref { id: number, slug: string, name: string }
 
-type Tx = Pick<Db, 'select' | 'insert' | 'get' | 'all'>
-
 /** Resolves a category or author given by id or slug, or throws a 400 naming the field. */
-export function resolveRef (db: Tx, table: typeof categories | typeof authors, field: string, value: number | string): number {
-  const row = typeof value === 'number'
-    ? db.select({ id: table.id }).from(table).where(eq(table.id, value)).get()
-    : db.select({ id: table.id }).from(table).where(eq(table.slug, value)).get()
+export async function resolveRef (db: Executor, kind: 'categories' | 'authors', field: string, value: number | string): Promise<number> {
+  const table = db.tables[kind]
+  const row = await db.get(db.orm.select({ id: table.id }).from(table).where(typeof value === 'number' ? eq(table.id, value) : eq(table.slug, value)))
   if (!row) throw new FieldError(field, `There is no ${field} ${typeof value === 'number' ? `with id ${value}` : `"${value}"`}`)
   return row.id
+}
+
+/** The slugs of `kind` that are `base` or `base-…`: what uniqueSlug must step past, in one query. */
+export async function slugsFrom (db: Executor, kind: 'tags' | 'articles', base: string): Promise<Set<string>> {
+  const table = db.tables[kind]
+  // Slugs hold no LIKE wildcards (letters, digits and hyphens only).
+  const rows = await db.all(db.orm.select({ slug: table.slug }).from(table).where(or(eq(table.slug, base), like(table.slug, `${base}-%`))))
+  return new Set(rows.map((r) => r.slug))
 }
 
 /**
@@ -23,21 +28,25 @@ export function resolveRef (db: Tx, table: typeof categories | typeof authors, f
  * slug, else a tag's name (any case), else the slug made from it, else a new tag is created
  * with that name, marked as created by an article: not public until a live article uses it.
  */
-export function resolveTags (db: Tx, values: Array<number | string>): number[] {
+export async function resolveTags (db: Executor, values: Array<number | string>): Promise<number[]> {
+  const { tags } = db.tables
+  const { fold } = articlesSql(db.dialect)
+  const idWhere = async (where: ReturnType<typeof eq>) => (await db.get(db.orm.select({ id: tags.id }).from(tags).where(where).orderBy(tags.id)))?.id
   const ids: number[] = []
   for (const [index, value] of values.entries()) {
     let id: number | undefined
     if (typeof value === 'number') {
-      id = db.select({ id: tags.id }).from(tags).where(eq(tags.id, value)).get()?.id
+      id = await idWhere(eq(tags.id, value))
       if (id === undefined) throw new FieldError(`tags.${index}`, `There is no tag with id ${value}`)
     } else {
       const derived = slugify(value, 'tag')
-      id = db.select({ id: tags.id }).from(tags).where(eq(tags.slug, value)).get()?.id ??
-        db.select({ id: tags.id }).from(tags).where(sql`casefold(${tags.name}) = casefold(${value})`).orderBy(tags.id).get()?.id ??
-        db.select({ id: tags.id }).from(tags).where(eq(tags.slug, derived)).get()?.id
+      id = await idWhere(eq(tags.slug, value)) ??
+        await idWhere(sql`${fold(sql`${tags.name}`)} = ${fold(sql`${value}`)}`) ??
+        await idWhere(eq(tags.slug, derived))
       if (id === undefined) {
-        const slug = uniqueSlug(derived, (s) => db.select({ id: tags.id }).from(tags).where(eq(tags.slug, s)).get() !== undefined)
-        id = db.insert(tags).values({ name: value, slug, createdViaArticle: true }).returning({ id: tags.id }).get().id
+        const taken = await slugsFrom(db, 'tags', derived)
+        const slug = uniqueSlug(derived, (s) => taken.has(s))
+        id = (await db.get(db.orm.insert(tags).values({ name: value, slug, createdViaArticle: true }).returning({ id: tags.id })))!.id
       }
     }
     if (!ids.includes(id)) ids.push(id)
@@ -46,40 +55,33 @@ export function resolveTags (db: Tx, values: Array<number | string>): number[] {
 }
 
 /** Replaces an article's tags, keeping their order. */
-export function setArticleTags (db: Pick<Db, 'delete' | 'insert'>, articleId: number, tagIds: number[]) {
-  db.delete(articleTags).where(eq(articleTags.articleId, articleId)).run()
+export async function setArticleTags (db: Executor, articleId: number, tagIds: number[]): Promise<void> {
+  const { articleTags } = db.tables
+  await db.run(db.orm.delete(articleTags).where(eq(articleTags.articleId, articleId)))
   if (tagIds.length > 0) {
-    db.insert(articleTags).values(tagIds.map((tagId, position) => ({ articleId, tagId, position }))).run()
-  }
-}
-
-// Prepared once per connection: json_each(?) takes a JSON array of ids, so one statement
-// serves any batch size and no SQL is built on the hot path.
-const refStatements = new WeakMap<object, ReturnType<typeof prepareRefStatements>>()
-
-function prepareRefStatements (db: Db) {
-  const c = db.$client
-  return {
-    categories: c.prepare('select id, slug, name from categories where id in (select value from json_each(?))'),
-    authors: c.prepare('select id, slug, name from authors where id in (select value from json_each(?))'),
-    tags: c.prepare(`select at.article_id as articleId, t.id, t.slug, t.name from article_tags at join tags t on t.id = at.tag_id
-      where at.article_id in (select value from json_each(?)) order by at.article_id, at.position`)
+    await db.run(db.orm.insert(articleTags).values(tagIds.map((tagId, position) => ({ articleId, tagId, position }))))
   }
 }
 
 /** Categories, authors and tags for a batch of articles, in three queries whatever the batch size. */
-export function loadRefs (db: Db, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
-  let statements = refStatements.get(db.$client)
-  if (!statements) { statements = prepareRefStatements(db); refStatements.set(db.$client, statements) }
+export async function loadRefs (db: Executor, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
+  const { inIds } = articlesSql(db.dialect)
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((v): v is number => v !== null))]
   const authorIds = [...new Set(rows.map((r) => r.authorId).filter((v): v is number => v !== null))]
   const categoryMap = new Map<number, Ref>()
   const authorMap = new Map<number, Ref>()
   const tagMap = new Map<number, Ref[]>()
-  if (categoryIds.length > 0) for (const c of statements.categories.all(JSON.stringify(categoryIds)) as Ref[]) categoryMap.set(c.id, c)
-  if (authorIds.length > 0) for (const a of statements.authors.all(JSON.stringify(authorIds)) as Ref[]) authorMap.set(a.id, a)
+  if (categoryIds.length > 0) {
+    for (const c of await db.all<Ref>(sql`select id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, categoryIds)}`)) categoryMap.set(c.id, c)
+  }
+  if (authorIds.length > 0) {
+    for (const a of await db.all<Ref>(sql`select id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, authorIds)}`)) authorMap.set(a.id, a)
+  }
   if (rows.length > 0) {
-    for (const { articleId, ...tag } of statements.tags.all(JSON.stringify(rows.map((r) => r.id))) as Array<Ref & { articleId: number }>) {
+    const tagRows = await db.all<Ref & { articleId: number }>(sql`select at.article_id as "articleId", t.id as "id", t.slug as "slug", t.name as "name"
+      from article_tags at join tags t on t.id = at.tag_id
+      where ${inIds(sql`at.article_id`, rows.map((r) => r.id))} order by at.article_id, at.position`)
+    for (const { articleId, ...tag } of tagRows) {
       const list = tagMap.get(articleId) ?? []
       list.push(tag)
       tagMap.set(articleId, list)
@@ -92,7 +94,9 @@ export function loadRefs (db: Db, rows: Array<{ id: number, categoryId: number |
   }
 }
 
+export type Refs = Awaited<ReturnType<typeof loadRefs>>
+
 /** Tag ids of an article in order. */
-export function articleTagIds (db: Pick<Db, 'all'>, articleId: number): number[] {
-  return db.all<{ tagId: number }>(sql`select tag_id as tagId from article_tags where article_id = ${articleId} order by position`).map((r) => r.tagId)
+export async function articleTagIds (db: Executor, articleId: number): Promise<number[]> {
+  return (await db.all<{ tagId: number }>(sql`select tag_id as "tagId" from article_tags where article_id = ${articleId} order by position`)).map((r) => r.tagId)
 }

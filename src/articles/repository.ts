@@ -1,16 +1,17 @@
 // Data access of articles: reads, writes with revisions, and the search index kept in step.
-import { and, eq, ne, sql } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
-import { articleRevisions, articles, authors, categories } from '../db/schema.js'
+import { and, desc, eq, ne, sql } from 'drizzle-orm'
+import type { Executor } from '../db/database.js'
+import type { articles } from '../db/schema.js'
 import { FieldError, SlugTakenError } from '../lib/errors.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
-import { rowReader } from '../db/statements.js'
 import { editsAll } from './access.js'
-import { articleTagIds, loadRefs, resolveRef, resolveTags, setArticleTags } from './relations.js'
+import { articlesSql } from './dialect.js'
+import { resolveListFilters } from './list-filters.js'
+import { articleTagIds, loadRefs, type Refs, resolveRef, resolveTags, setArticleTags, slugsFrom } from './relations.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
-import type { Article, CreateArticle, UpdateArticle } from './schemas.js'
-import { indexArticle, unindexArticle } from './search.js'
-import { ROW_COLUMNS, STATE_SQL, toRow } from './queries.js'
+import type { Article, ArticleListQuery, CreateArticle, UpdateArticle } from './schemas.js'
+import { articleFields, type ArticleRowsPage, latestArticles, listArticles, relatedArticles, stateSql } from './queries.js'
+import { createSearchIndex, type SearchContext, type SearchIndex } from './search-index.js'
 import { isLive, nextStatus } from './workflow.js'
 import { aRole, type AuthContext } from '../lib/roles.js'
 import { parseIdOrSlug } from '../lib/id-or-slug.js'
@@ -40,7 +41,6 @@ function derived (body: string, format: 'markdown' | 'html', excerpt: string | n
   }
 }
 
-type Refs = ReturnType<typeof loadRefs>
 /** Relations of a field list that need loadRefs. */
 const RELATION_FIELDS = new Set(['category', 'tags', 'author'])
 /** Refs for a projection that shows none: no query. */
@@ -90,47 +90,61 @@ function presentRows (rows: ArticleRow[], now: string, refs: Refs, reader: Actor
   })
 }
 
-/** Articles: writes keep the rendered HTML, counts, search index and revisions in step. */
-export function createArticlesRepository (db: Db) {
-  // The hottest reads, as plain prepared statements: drizzle's row mapping costs more than the query.
-  const idStatement = rowReader<Record<string, unknown>>(db, `select ${ROW_COLUMNS} from articles a where a.id = ?`)
-  const slugStatement = rowReader<Record<string, unknown>>(db, `select ${ROW_COLUMNS} from articles a where a.slug = ?`)
-  const byId = { get: ({ id }: { id: number }) => { const raw = idStatement.get(id); return raw ? toRow(raw) : undefined } }
-  const bySlug = { get: ({ slug }: { slug: string }) => { const raw = slugStatement.get(slug); return raw ? toRow(raw) : undefined } }
-  // What comment routes need of an article: not its body and html, kilobytes read per post.
-  const stateById = db.$client.prepare(STATE_SQL.id)
-  const stateBySlug = db.$client.prepare(STATE_SQL.slug)
+/**
+ * Articles: writes keep the rendered HTML, counts, search index and revisions in step. Created
+ * once per app (`app.articles`); `searchIndex` is the dialect's unless a test gives another.
+ */
+export function createArticlesRepository (db: Executor, searchIndex: SearchIndex = createSearchIndex(db.dialect)) {
+  const { articles, articleRevisions } = db.tables
+  const { forUpdate } = articlesSql(db.dialect)
+  const state = stateSql(db)
 
-  function slugTaken (slug: string, exceptId?: number) {
-    const row = bySlug.get({ slug })
+  /**
+   * The hottest reads, as raw SQL: the SQLite executor keeps one prepared statement per text.
+   * `lock` (inside a write transaction) makes a concurrent writer of the row wait on PostgreSQL.
+   */
+  async function byId (x: Executor, id: number, lock = false): Promise<ArticleRow | undefined> {
+    const row = articleFields(x)
+    const raw = await x.get<Record<string, unknown>>(sql`select ${row.list} from articles a where a.id = ${id}${lock ? forUpdate : sql``}`)
+    return raw === undefined ? undefined : row.map(raw)
+  }
+
+  async function bySlug (x: Executor, slug: string): Promise<ArticleRow | undefined> {
+    const row = articleFields(x)
+    const raw = await x.get<Record<string, unknown>>(sql`select ${row.list} from articles a where a.slug = ${slug}`)
+    return raw === undefined ? undefined : row.map(raw)
+  }
+
+  async function slugTaken (x: Executor, slug: string, exceptId?: number): Promise<boolean> {
+    const row = await x.get(x.orm.select({ id: articles.id }).from(articles).where(eq(articles.slug, slug)))
     return row !== undefined && row.id !== exceptId
   }
 
-  function snapshot (row: ArticleRow) {
+  async function snapshot (x: Executor, row: ArticleRow) {
     const data: Record<string, unknown> = {}
     for (const field of SNAPSHOT_FIELDS) data[field] = row[field]
     if (row.excerptDerived) data.excerpt = null
-    data.tagIds = articleTagIds(db, row.id)
+    data.tagIds = await articleTagIds(x, row.id)
     return data
   }
 
-  function record (row: ArticleRow, actor: Actor) {
-    db.insert(articleRevisions).values({ articleId: row.id, revision: row.revision, snapshot: snapshot(row), tokenId: actor.tokenId, createdAt: row.updatedAt }).run()
+  async function record (tx: Executor, row: ArticleRow, actor: Actor): Promise<void> {
+    await tx.run(tx.orm.insert(articleRevisions).values({ articleId: row.id, revision: row.revision, snapshot: await snapshot(tx, row), tokenId: actor.tokenId, createdAt: row.updatedAt }))
   }
 
-  function reindex (row: ArticleRow) {
-    indexArticle(db, { id: row.id, title: row.title, excerpt: row.excerpt ?? '', text: plainText(row.html) })
+  async function reindex (tx: Executor, row: ArticleRow): Promise<void> {
+    await searchIndex.index(tx, { id: row.id, title: row.title, excerpt: row.excerpt ?? '', text: plainText(row.html) })
   }
 
   /** Category and author ids for a write; author and contributor tokens always write as themselves. */
-  function relations (input: { category?: number | string | null | undefined, author?: number | string | null | undefined }, actor: Actor) {
+  async function relations (tx: Executor, input: { category?: number | string | null | undefined, author?: number | string | null | undefined }, actor: Actor) {
     const out: { categoryId?: number | null, authorId?: number | null } = {}
     const errors: Array<{ path: string, message: string }> = []
-    const attempt = (fn: () => void) => {
-      try { fn() } catch (err) { if (err instanceof FieldError) errors.push(...err.errors); else throw err }
+    const attempt = async (fn: () => Promise<void>) => {
+      try { await fn() } catch (err) { if (err instanceof FieldError) errors.push(...err.errors); else throw err }
     }
-    attempt(() => { if (input.category !== undefined) out.categoryId = input.category === null ? null : resolveRef(db, categories, 'category', input.category) })
-    attempt(() => { if (input.author !== undefined) out.authorId = input.author === null ? null : resolveRef(db, authors, 'author', input.author) })
+    await attempt(async () => { if (input.category !== undefined) out.categoryId = input.category === null ? null : await resolveRef(tx, 'categories', 'category', input.category) })
+    await attempt(async () => { if (input.author !== undefined) out.authorId = input.author === null ? null : await resolveRef(tx, 'authors', 'author', input.author) })
     if (!editsAll(actor as AuthContext) && out.authorId !== undefined && out.authorId !== actor.authorId) {
       errors.push({ path: 'author', message: `${aRole(actor.role)} token writes as its own byline (author id ${actor.authorId})` })
     }
@@ -145,56 +159,88 @@ export function createArticlesRepository (db: Db) {
    */
   function statusChange (id: number, actor: Actor, now: string, applies: (current: ArticleRow) => boolean,
     values: (current: ArticleRow) => Pick<typeof articles.$inferInsert, 'status' | 'statusBeforeTrash' | 'trashedAt'>, check?: (row: ArticleRow) => void) {
-    return db.transaction(() => {
-      const current = byId.get({ id })
+    return db.transaction(async (tx) => {
+      const current = await byId(tx, id, true)
       if (!current || !applies(current)) return undefined
       check?.(current)
-      const row = db.update(articles).set({ ...values(current), revision: sql`${articles.revision} + 1`, updatedAt: now })
-        .where(eq(articles.id, id)).returning().get()
-      record(row, actor)
+      const row = (await tx.get(tx.orm.update(articles).set({ ...values(current), revision: sql`${articles.revision} + 1`, updatedAt: now })
+        .where(eq(articles.id, id)).returning()))!
+      await record(tx, row, actor)
       return row
-    }, { behavior: 'immediate' })
+    })
   }
 
-  return {
-    getRow (id: number): ArticleRow | undefined {
-      return byId.get({ id })
+  const repository = {
+    getRow (id: number): Promise<ArticleRow | undefined> {
+      return byId(db, id)
     },
 
-    findRow (idOrSlug: string): ArticleRow | undefined {
+    findRow (idOrSlug: string): Promise<ArticleRow | undefined> {
       const key = parseIdOrSlug(idOrSlug)
-      return 'id' in key ? byId.get({ id: key.id }) : bySlug.get({ slug: key.slug })
+      return 'id' in key ? byId(db, key.id) : bySlug(db, key.slug)
     },
 
     /** An article's id, status, go-live time and whether it takes comments: the cheap lookup. */
-    findState (idOrSlug: string): Pick<ArticleRow, 'id' | 'status' | 'publishedAt' | 'commentsEnabled'> | undefined {
+    async findState (idOrSlug: string): Promise<Pick<ArticleRow, 'id' | 'status' | 'publishedAt' | 'commentsEnabled'> | undefined> {
       const key = parseIdOrSlug(idOrSlug)
-      const raw = ('id' in key ? stateById.get(key.id) : stateBySlug.get(key.slug)) as { id: number, status: ArticleRow['status'], publishedAt: string | null, commentsEnabled: number } | undefined
-      return raw && { ...raw, commentsEnabled: raw.commentsEnabled === 1 }
+      const raw = await db.get<Record<string, unknown>>('id' in key ? state.id(key.id) : state.slug(key.slug))
+      return raw === undefined ? undefined : state.map(raw)
+    },
+
+    /** Categories, authors and tags of a batch of rows, in three queries. */
+    refs (rows: ArticleRow[]): Promise<Refs> {
+      return loadRefs(db, rows)
     },
 
     /** The API shape of rows for `reader` (null: anonymous), with their category, author and tags loaded in three queries. */
-    present (rows: ArticleRow[], now: string, reader: Actor | null): Article[] {
-      return presentRows(rows, now, loadRefs(db, rows), reader)
+    async present (rows: ArticleRow[], now: string, reader: Actor | null): Promise<Article[]> {
+      return presentRows(rows, now, await loadRefs(db, rows), reader)
     },
 
     /** present() projected to `fields` (id always): the three relation queries only when a relation is asked for. */
-    presentFields (rows: ArticleRow[], now: string, fields: readonly string[], reader: Actor | null): Array<Partial<Article>> {
-      const refs = fields.some((f) => RELATION_FIELDS.has(f)) ? loadRefs(db, rows) : NO_REFS
+    async presentFields (rows: ArticleRow[], now: string, fields: readonly string[], reader: Actor | null): Promise<Array<Partial<Article>>> {
+      const refs = fields.some((f) => RELATION_FIELDS.has(f)) ? await loadRefs(db, rows) : NO_REFS
       return presentRows(rows, now, refs, reader).map((article) => pick(article, fields))
     },
 
+    /**
+     * A list page for `reader`: the category, author and tag filters resolved from ids or
+     * slugs first (one naming nothing is a 400), then the search index with q, else the list.
+     */
+    async list<Q extends ArticleListQuery> (request: Q, auth: AuthContext | null, now: string, ctx: SearchContext): Promise<{ query: Q, page: ArticleRowsPage }> {
+      const query = await resolveListFilters(db, request, auth, now)
+      const page = query.q !== undefined
+        ? await searchIndex.search(db, { ...query, q: query.q }, auth, now, ctx)
+        : await listArticles(db, query, auth, now)
+      return { query, page }
+    },
+
+    /** "More articles" for an article (see relatedArticles). */
+    related (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<ArticleRow[]> {
+      return relatedArticles(db, article, limit, now)
+    },
+
+    /** The newest live articles, but `exceptId`. */
+    latest (limit: number, now: string, exceptId?: number): Promise<ArticleRow[]> {
+      return latestArticles(db, limit, now, exceptId)
+    },
+
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */
-    create (input: CreateArticle, actor: Actor, now: string): ArticleRow {
-      return db.transaction(() => {
-        if (input.slug !== undefined && slugTaken(input.slug)) throw new SlugTakenError(input.slug)
-        const slug = input.slug ?? uniqueSlug(slugify(input.title, 'article'), (s) => slugTaken(s))
-        const rel = relations(input, actor)
+    create (input: CreateArticle, actor: Actor, now: string): Promise<ArticleRow> {
+      return db.transaction(async (tx) => {
+        if (input.slug !== undefined && await slugTaken(tx, input.slug)) throw new SlugTakenError(input.slug)
+        let slug = input.slug
+        if (slug === undefined) {
+          const base = slugify(input.title, 'article')
+          const taken = await slugsFrom(tx, 'articles', base)
+          slug = uniqueSlug(base, (s) => taken.has(s))
+        }
+        const rel = await relations(tx, input, actor)
         const authorId = rel.authorId !== undefined ? rel.authorId : (editsAll(actor as AuthContext) ? null : actor.authorId)
         const status = nextStatus(undefined, input, { now, mayBackdate: editsAll(actor as AuthContext) })
         const d = derived(input.body, input.format, input.excerpt)
-        const tagIds = resolveTags(db, input.tags)
-        const row = db.insert(articles).values({
+        const tagIds = await resolveTags(tx, input.tags)
+        const row = (await tx.get(tx.orm.insert(articles).values({
           slug,
           title: input.title,
           subtitle: input.subtitle ?? null,
@@ -215,25 +261,25 @@ export function createArticlesRepository (db: Db) {
           createdByTokenId: actor.tokenId,
           createdAt: now,
           updatedAt: now
-        }).returning().get()
-        setArticleTags(db, row.id, tagIds)
-        indexArticle(db, { id: row.id, title: row.title, excerpt: row.excerpt ?? '', text: d.text })
-        record(row, actor)
+        }).returning()))!
+        await setArticleTags(tx, row.id, tagIds)
+        await searchIndex.index(tx, { id: row.id, title: row.title, excerpt: row.excerpt ?? '', text: d.text })
+        await record(tx, row, actor)
         return row
-      }, { behavior: 'immediate' })
+      })
     },
 
     /**
      * Applies a partial change as one new revision. `check` runs inside the transaction on
      * the current row (If-Match, permissions); undefined when the article does not exist.
      */
-    update (id: number, patch: UpdateArticle, actor: Actor, now: string, check?: (row: ArticleRow) => void): ArticleRow | undefined {
-      return db.transaction(() => {
-        const current = byId.get({ id })
+    update (id: number, patch: UpdateArticle, actor: Actor, now: string, check?: (row: ArticleRow) => void): Promise<ArticleRow | undefined> {
+      return db.transaction(async (tx) => {
+        const current = await byId(tx, id, true)
         if (!current) return undefined
         check?.(current)
-        if (patch.slug !== undefined && patch.slug !== current.slug && slugTaken(patch.slug, id)) throw new SlugTakenError(patch.slug)
-        const rel = relations(patch, actor)
+        if (patch.slug !== undefined && patch.slug !== current.slug && await slugTaken(tx, patch.slug, id)) throw new SlugTakenError(patch.slug)
+        const rel = await relations(tx, patch, actor)
         const statusChange = patch.status !== undefined || patch.publishAt !== undefined || patch.publishedAt !== undefined
         const status = statusChange
           ? nextStatus(current, patch, { now, mayBackdate: editsAll(actor as AuthContext) })
@@ -245,7 +291,7 @@ export function createArticlesRepository (db: Db) {
         const d = rerender ? derived(body, format, excerpt) : undefined
         // seo merges field by field; null clears it.
         const seo = patch.seo === undefined ? undefined : patch.seo === null ? null : { title: null, description: null, canonicalUrl: null, ...current.seo, ...patch.seo }
-        const row = db.update(articles).set({
+        const row = (await tx.get(tx.orm.update(articles).set({
           ...(patch.title !== undefined ? { title: patch.title } : {}),
           ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
           ...(patch.subtitle !== undefined ? { subtitle: patch.subtitle } : {}),
@@ -258,74 +304,76 @@ export function createArticlesRepository (db: Db) {
           ...(patch.commentsEnabled !== undefined ? { commentsEnabled: patch.commentsEnabled } : {}),
           revision: sql`${articles.revision} + 1`,
           updatedAt: now
-        }).where(eq(articles.id, id)).returning().get()
-        if (patch.tags !== undefined) setArticleTags(db, id, resolveTags(db, patch.tags))
-        if (d || patch.title !== undefined) reindex(row)
-        record(row, actor)
+        }).where(eq(articles.id, id)).returning()))!
+        if (patch.tags !== undefined) await setArticleTags(tx, id, await resolveTags(tx, patch.tags))
+        if (d || patch.title !== undefined) await reindex(tx, row)
+        await record(tx, row, actor)
         return row
-      }, { behavior: 'immediate' })
+      })
     },
 
     /** Moves an article to the trash, remembering its status for restore. */
-    trash (id: number, actor: Actor, now: string, check?: (row: ArticleRow) => void): ArticleRow | undefined {
+    trash (id: number, actor: Actor, now: string, check?: (row: ArticleRow) => void): Promise<ArticleRow | undefined> {
       return statusChange(id, actor, now, (current) => current.status !== 'trashed', (current) => ({
         status: 'trashed', statusBeforeTrash: isLive(current, now) ? 'published' : current.status, trashedAt: now
       }), check)
     },
 
     /** Brings an article back from the trash with the status it had. */
-    restore (id: number, actor: Actor, now: string, check?: (row: ArticleRow) => void): ArticleRow | undefined {
+    restore (id: number, actor: Actor, now: string, check?: (row: ArticleRow) => void): Promise<ArticleRow | undefined> {
       return statusChange(id, actor, now, (current) => current.status === 'trashed', (current) => ({
         status: current.statusBeforeTrash ?? 'draft', statusBeforeTrash: null, trashedAt: null
       }), check)
     },
 
     /** Deletes an article for good, with its tags, revisions and index entry. */
-    destroy (id: number, check?: (row: ArticleRow) => void): boolean {
-      return db.transaction(() => {
-        const current = byId.get({ id })
+    destroy (id: number, check?: (row: ArticleRow) => void): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const current = await byId(tx, id, true)
         if (!current) return false
         check?.(current)
-        unindexArticle(db, id)
-        db.delete(articles).where(eq(articles.id, id)).run()
+        await searchIndex.unindex(tx, id)
+        await tx.run(tx.orm.delete(articles).where(eq(articles.id, id)))
         return true
-      }, { behavior: 'immediate' })
+      })
     },
 
     /** Flips every scheduled article whose time has come to published; returns their ids. */
-    publishDue (now: string): number[] {
-      return db.transaction(() => {
-        const due = db.select().from(articles)
-          .where(and(eq(articles.status, 'scheduled'), sql`${articles.publishedAt} <= ${now}`)).all()
-        for (const current of due) {
-          const row = db.update(articles).set({ status: 'published', publishAt: null, revision: sql`${articles.revision} + 1`, updatedAt: now })
-            .where(and(eq(articles.id, current.id), eq(articles.status, 'scheduled'))).returning().get()
-          if (row) record(row, SYSTEM)
+    publishDue (now: string): Promise<number[]> {
+      return db.transaction(async (tx) => {
+        const due = await tx.all(tx.orm.select({ id: articles.id }).from(articles)
+          .where(and(eq(articles.status, 'scheduled'), sql`${articles.publishedAt} <= ${now}`)).orderBy(articles.id))
+        for (const { id } of due) {
+          const row = await tx.get(tx.orm.update(articles).set({ status: 'published', publishAt: null, revision: sql`${articles.revision} + 1`, updatedAt: now })
+            .where(and(eq(articles.id, id), eq(articles.status, 'scheduled'))).returning())
+          if (row) await record(tx, row, SYSTEM)
         }
         return due.map((r) => r.id)
-      }, { behavior: 'immediate' })
+      })
     },
 
     /** The go-live time of the next scheduled article, if any. */
-    nextScheduledAt (): string | undefined {
-      return db.select({ at: sql<string>`min(${articles.publishedAt})` }).from(articles).where(eq(articles.status, 'scheduled')).get()?.at ?? undefined
+    async nextScheduledAt (): Promise<string | undefined> {
+      const row = await db.get(db.orm.select({ at: sql<string | null>`min(${articles.publishedAt})`.mapWith(articles.publishedAt) }).from(articles).where(eq(articles.status, 'scheduled')))
+      return row?.at ?? undefined
     },
 
     revisions (id: number) {
-      return db.select({ revision: articleRevisions.revision, createdAt: articleRevisions.createdAt, tokenId: articleRevisions.tokenId, snapshot: articleRevisions.snapshot })
-        .from(articleRevisions).where(eq(articleRevisions.articleId, id)).orderBy(sql`${articleRevisions.revision} desc`).all()
+      return db.all(db.orm.select({ revision: articleRevisions.revision, createdAt: articleRevisions.createdAt, tokenId: articleRevisions.tokenId, snapshot: articleRevisions.snapshot })
+        .from(articleRevisions).where(eq(articleRevisions.articleId, id)).orderBy(desc(articleRevisions.revision)))
     },
 
     revision (id: number, revision: number) {
-      return db.select({ revision: articleRevisions.revision, createdAt: articleRevisions.createdAt, tokenId: articleRevisions.tokenId, snapshot: articleRevisions.snapshot })
-        .from(articleRevisions).where(and(eq(articleRevisions.articleId, id), eq(articleRevisions.revision, revision))).get()
+      return db.get(db.orm.select({ revision: articleRevisions.revision, createdAt: articleRevisions.createdAt, tokenId: articleRevisions.tokenId, snapshot: articleRevisions.snapshot })
+        .from(articleRevisions).where(and(eq(articleRevisions.articleId, id), eq(articleRevisions.revision, revision))))
     },
 
     /** Other articles with this slug, for restore-time conflicts. */
-    slugTakenByOther (slug: string, id: number): boolean {
-      return db.select({ id: articles.id }).from(articles).where(and(eq(articles.slug, slug), ne(articles.id, id))).get() !== undefined
+    async slugTakenByOther (slug: string, id: number): Promise<boolean> {
+      return await db.get(db.orm.select({ id: articles.id }).from(articles).where(and(eq(articles.slug, slug), ne(articles.id, id)))) !== undefined
     }
   }
+  return repository
 }
 
 export type ArticlesRepository = ReturnType<typeof createArticlesRepository>

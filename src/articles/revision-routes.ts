@@ -20,8 +20,8 @@ const RESTORED = ['title', 'slug', 'subtitle', 'excerpt', 'body', 'format', 'fea
 
 /** Every change of an article kept as a revision: list, read, restore. */
 export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, scheduler: Scheduler }> = async function (app, { repo }) {
-  function findReadable (idOrSlug: string, auth: Parameters<typeof canReadUnpublished>[0]) {
-    const row = repo.findRow(idOrSlug)
+  async function findReadable (idOrSlug: string, auth: Parameters<typeof canReadUnpublished>[0]) {
+    const row = await repo.findRow(idOrSlug)
     if (!row || !canReadUnpublished(auth, row)) throw new NotFoundError(`There is no article "${idOrSlug}" whose revisions you can see`)
     return row
   }
@@ -36,9 +36,9 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
       response: { 200: RevisionListSchema, ...problemResponses(404) }
     }
   }, async (request) => {
-    const row = findReadable(request.params.idOrSlug, request.auth)
+    const row = await findReadable(request.params.idOrSlug, request.auth)
     return {
-      data: repo.revisions(row.id).map((r) => ({
+      data: (await repo.revisions(row.id)).map((r) => ({
         revision: r.revision,
         createdAt: r.createdAt,
         tokenId: r.tokenId,
@@ -58,8 +58,8 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
       response: { 200: RevisionSchema, 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
     }
   }, async (request, reply) => {
-    const row = findReadable(request.params.idOrSlug, request.auth)
-    const r = repo.revision(row.id, request.params.revision)
+    const row = await findReadable(request.params.idOrSlug, request.auth)
+    const r = await repo.revision(row.id, request.params.revision)
     if (!r) throw new NotFoundError(`Article ${row.id} has no revision ${request.params.revision}`)
     const body = {
       revision: r.revision,
@@ -85,8 +85,8 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
       response: { 200: ArticleSchema, ...problemResponses(404, 409, 412) }
     }
   }, async (request, reply) => {
-    const row = findReadable(request.params.idOrSlug, request.auth)
-    const r = repo.revision(row.id, request.params.revision)
+    const row = await findReadable(request.params.idOrSlug, request.auth)
+    const r = await repo.revision(row.id, request.params.revision)
     if (!r) throw new NotFoundError(`Article ${row.id} has no revision ${request.params.revision}`)
     const s = r.snapshot
     const patch: Record<string, unknown> = {}
@@ -95,12 +95,12 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
     patch.author = s.authorId ?? null
     patch.tags = Array.isArray(s.tagIds) ? s.tagIds : []
     const now = app.now().toISOString()
-    const updated = repo.update(row.id, patch, request.auth!, now, (current) => {
+    const updated = await repo.update(row.id, patch, request.auth!, now, (current) => {
       assertIfMatch(request, current.revision)
       assertCanWrite(request.auth!, current)
     })
     if (!updated) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    const article = repo.present([updated], now, request.auth)[0]!
+    const article = (await repo.present([updated], now, request.auth))[0]!
     reply.header('etag', itemEtag(updated.revision, article))
     return article
   })

@@ -9,9 +9,6 @@ import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema } from '../http/schemas.js'
 import { canReadUnpublished } from './access.js'
 import { previewAllows } from './preview.js'
-import { resolveListFilters } from './list-filters.js'
-import { listArticles, relatedArticles } from './queries.js'
-import { searchArticles } from './search-list.js'
 import type { ArticlesRepository } from './repository.js'
 import { type ArticleListQuery, ArticleAnswerSchema, ArticleListAnswerSchema, ArticleListQuerySchema, ArticlePageAnswerSchema, ArticleReadQuerySchema, RelatedQuerySchema } from './schemas.js'
 import { isLive } from './workflow.js'
@@ -56,12 +53,9 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     }
   }, async (request, reply) => {
     const now = app.now().toISOString()
-    const query = resolveListFilters(app.db, request.query, request.auth, now)
-    const page = query.q !== undefined
-      ? searchArticles(app.db, { ...query, q: query.q }, request.auth, now, { rankings, window: app.config.searchWindow })
-      : listArticles(app.db, query, request.auth, now)
+    const { query, page } = await repo.list(request.query, request.auth, now, { rankings, window: app.config.searchWindow })
     const body = {
-      data: query.fields ? repo.presentFields(page.rows, now, query.fields, request.auth) : repo.present(page.rows, now, request.auth),
+      data: query.fields ? await repo.presentFields(page.rows, now, query.fields, request.auth) : await repo.present(page.rows, now, request.auth),
       meta: {
         limit: query.limit,
         nextCursor: page.nextCursor,
@@ -87,7 +81,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     const { idOrSlug } = request.params
     const { fields, preview } = request.query
     const now = app.now()
-    const row = repo.findRow(idOrSlug)
+    const row = await repo.findRow(idOrSlug)
     const live = row !== undefined && isLive(row, now.toISOString())
     let previewing = false
     if (row && !live && !canReadUnpublished(request.auth, row)) {
@@ -101,7 +95,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       previewing = true
     }
     if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)
-    const body = fields ? repo.presentFields([row], now.toISOString(), fields, request.auth)[0]! : repo.present([row], now.toISOString(), request.auth)[0]!
+    const body = fields ? (await repo.presentFields([row], now.toISOString(), fields, request.auth))[0]! : (await repo.present([row], now.toISOString(), request.auth))[0]!
     const cacheControl = previewing ? 'private, no-store' : undefined
     return sendRead(request, reply, body, { revision: row.revision, publicWhenAnonymous: live && !previewing, cacheControl })
   })
@@ -119,13 +113,13 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     }
   }, async (request, reply) => {
     const now = app.now().toISOString()
-    const row = repo.findRow(request.params.idOrSlug)
+    const row = await repo.findRow(request.params.idOrSlug)
     if (!row || (!isLive(row, now) && !canReadUnpublished(request.auth, row))) {
       throw new NotFoundError(`There is no published article "${request.params.idOrSlug}"`)
     }
     const { limit, fields } = request.query
-    const related = relatedArticles(app.db, row, limit, now)
-    const body = { data: fields ? repo.presentFields(related, now, fields, request.auth) : repo.present(related, now, request.auth) }
+    const related = await repo.related(row, limit, now)
+    const body = { data: fields ? await repo.presentFields(related, now, fields, request.auth) : await repo.present(related, now, request.auth) }
     return sendRead(request, reply, body)
   })
 

@@ -16,11 +16,11 @@ export function createScheduler (repo: ArticlesRepository, log: Log, now: () => 
   let timer: NodeJS.Timeout | undefined
   let stopped = false
 
-  function run () {
+  async function run (): Promise<void> {
     timer = undefined
     if (stopped) return
     try {
-      const ids = repo.publishDue(now().toISOString())
+      const ids = await repo.publishDue(now().toISOString())
       if (ids.length > 0) {
         log.info({ articleIds: ids }, 'published scheduled articles')
         onPublished()
@@ -30,20 +30,31 @@ export function createScheduler (repo: ArticlesRepository, log: Log, now: () => 
       arm(60_000)
       return
     }
-    rearm()
+    await rearm()
   }
 
   function arm (delay: number) {
     if (timer) clearTimeout(timer)
-    timer = setTimeout(run, Math.max(0, Math.min(delay, MAX_DELAY_MS)))
+    timer = setTimeout(() => { run().catch((err: unknown) => { log.error({ err }, 'the publication timer failed') }) }, Math.max(0, Math.min(delay, MAX_DELAY_MS)))
     timer.unref()
   }
 
-  /** Looks up the next scheduled article and sets the timer for it. */
-  function rearm () {
+  /**
+   * Looks up the next scheduled article and sets the timer for it. A failed lookup (the
+   * database gone for a moment) is logged and tried again within MAX_DELAY_MS: the write that
+   * asked for it has succeeded and must not fail for it.
+   */
+  async function rearm (): Promise<void> {
     if (stopped) return
-    const next = repo.nextScheduledAt()
-    arm(next === undefined ? MAX_DELAY_MS : Date.parse(next) - now().getTime())
+    let next: string | undefined
+    try {
+      next = await repo.nextScheduledAt()
+    } catch (err) {
+      log.error({ err }, 'looking up the next scheduled article failed; looking again in a minute')
+      arm(MAX_DELAY_MS)
+      return
+    }
+    if (!stopped) arm(next === undefined ? MAX_DELAY_MS : Date.parse(next) - now().getTime())
   }
 
   return {

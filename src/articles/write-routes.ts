@@ -19,9 +19,9 @@ const tags = ['Articles']
 /** Article writes: create, change, publish, trash and restore, preview links. */
 export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, scheduler: Scheduler }> = async function (app, { repo, scheduler }) {
   /** The article the path names, or 404 when there is none or the caller may not see it. */
-  function target (request: FastifyRequest): ArticleRow {
+  async function target (request: FastifyRequest): Promise<ArticleRow> {
     const { idOrSlug } = request.params as { idOrSlug: string }
-    const row = repo.findRow(idOrSlug)
+    const row = await repo.findRow(idOrSlug)
     if (!row || !canReadUnpublished(request.auth, row)) {
       // Another byline's article: say 403 when it is public anyway, 404 when it is not.
       if (row && isLive(row, app.now().toISOString())) throw new ForbiddenError(`${aRole(request.auth!.role)} token may only change articles under its own byline`)
@@ -30,8 +30,8 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     return row
   }
 
-  function answer (reply: FastifyReply, row: ArticleRow, status = 200) {
-    const article = repo.present([row], app.now().toISOString(), reply.request.auth)[0]!
+  async function answer (reply: FastifyReply, row: ArticleRow, status = 200) {
+    const article = (await repo.present([row], app.now().toISOString(), reply.request.auth))[0]!
     reply.header('etag', itemEtag(row.revision, article))
     reply.header('cache-control', 'no-store')
     return reply.code(status).send(article)
@@ -55,10 +55,10 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     }
   }, async (request, reply) => {
     assertCanSetStatus(request.auth!, request.body.status)
-    const row = repo.create(request.body, request.auth!, app.now().toISOString())
-    if (row.status === 'scheduled') scheduler.rearm()
+    const row = await repo.create(request.body, request.auth!, app.now().toISOString())
+    if (row.status === 'scheduled') await scheduler.rearm()
     reply.header('location', `/v1/articles/${row.id}`)
-    return answer(reply, row, 201)
+    return await answer(reply, row, 201)
   })
 
   app.patch('/:idOrSlug', {
@@ -74,11 +74,11 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 200: ArticleSchema, ...problemResponses(404, 409, 412) }
     }
   }, async (request, reply) => {
-    const { id } = target(request)
-    const row = repo.update(id, request.body, request.auth!, app.now().toISOString(), guarded(request, request.body.status))
+    const { id } = await target(request)
+    const row = await repo.update(id, request.body, request.auth!, app.now().toISOString(), guarded(request, request.body.status))
     if (!row) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    scheduler.rearm()
-    return answer(reply, row)
+    await scheduler.rearm()
+    return await answer(reply, row)
   })
 
   for (const action of ['publish', 'unpublish'] as const) {
@@ -96,13 +96,13 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
         response: { 200: ArticleSchema, ...problemResponses(404, 409, 412) }
       }
     }, async (request, reply) => {
-      const { id, status } = target(request)
+      const { id, status } = await target(request)
       if (status === 'trashed') throw new NotFoundError('The article is in the trash: restore it first')
       const change = action === 'publish' ? { status: 'published' as const } : { status: 'draft' as const }
-      const row = repo.update(id, change, request.auth!, app.now().toISOString(), guarded(request, change.status))
+      const row = await repo.update(id, change, request.auth!, app.now().toISOString(), guarded(request, change.status))
       if (!row) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-      scheduler.rearm()
-      return answer(reply, row)
+      await scheduler.rearm()
+      return await answer(reply, row)
     })
   }
 
@@ -119,14 +119,14 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 204: z.undefined().describe('Trashed or deleted'), ...problemResponses(404, 412) }
     }
   }, async (request, reply) => {
-    const { id } = target(request)
+    const { id } = await target(request)
     if (request.query.permanent) {
       if (!roleAtLeast(request.auth!.role, 'admin')) throw new ForbiddenError('Only an admin may delete an article for good; others move it to the trash')
-      if (!repo.destroy(id, (row) => assertIfMatch(request, row.revision))) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    } else if (!repo.trash(id, request.auth!, app.now().toISOString(), guarded(request))) {
+      if (!await repo.destroy(id, (row) => assertIfMatch(request, row.revision))) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
+    } else if (!await repo.trash(id, request.auth!, app.now().toISOString(), guarded(request))) {
       throw new NotFoundError(`The article "${request.params.idOrSlug}" is already in the trash`)
     }
-    scheduler.rearm()
+    await scheduler.rearm()
     return reply.code(204).send()
   })
 
@@ -142,14 +142,14 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 200: ArticleSchema, ...problemResponses(404, 412) }
     }
   }, async (request, reply) => {
-    const { id } = target(request)
-    const row = repo.restore(id, request.auth!, app.now().toISOString(), (current) => {
+    const { id } = await target(request)
+    const row = await repo.restore(id, request.auth!, app.now().toISOString(), (current) => {
       assertIfMatch(request, current.revision)
       assertCanWrite(request.auth!, { authorId: current.authorId, status: current.statusBeforeTrash ?? 'draft' })
     })
     if (!row) throw new NotFoundError(`The article "${request.params.idOrSlug}" is not in the trash`)
-    scheduler.rearm()
-    return answer(reply, row)
+    await scheduler.rearm()
+    return await answer(reply, row)
   })
 
   app.post('/:idOrSlug/preview-token', {
@@ -164,7 +164,7 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 201: PreviewTokenSchema, ...problemResponses(404) }
     }
   }, async (request, reply) => {
-    const row = target(request)
+    const row = await target(request)
     assertCanWrite(request.auth!, { authorId: row.authorId, status: 'draft' })
     const minutes = request.body?.expiresInMinutes ?? 60 * 24
     const expiresAt = new Date(app.now().getTime() + minutes * 60_000)

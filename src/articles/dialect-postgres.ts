@@ -1,0 +1,11 @@
+// PostgreSQL's forms of the articles SQL that differ between the databases (see dialect.ts).
+import { sql } from 'drizzle-orm'
+import type { ArticlesSql } from './dialect.js'
+
+export const postgresArticlesSql: ArticlesSql = {
+  // lower() folds every letter in a UTF-8 database, as casefold() does on SQLite.
+  fold: (value) => sql`lower(${value})`,
+  // One array parameter, so one statement text serves any batch size.
+  inIds: (column, ids) => sql`${column} = any(cast(${`{${ids.join(',')}}`} as integer[]))`,
+  forUpdate: sql` for update`
+}

@@ -1,0 +1,11 @@
+// SQLite's forms of the articles SQL that differ between the databases (see dialect.ts).
+import { sql } from 'drizzle-orm'
+import type { ArticlesSql } from './dialect.js'
+
+export const sqliteArticlesSql: ArticlesSql = {
+  // casefold() is registered on the connection (db/client.ts): SQLite's lower() folds only A-Z.
+  fold: (value) => sql`casefold(${value})`,
+  // json_each(?) takes a JSON array of ids, so one statement serves any batch size.
+  inIds: (column, ids) => sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`,
+  forUpdate: sql``
+}
