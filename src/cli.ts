@@ -5,7 +5,6 @@ import { ConfigError, loadConfig } from './config.js'
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { databasePath, openDatabase } from './db/client.js'
-import { runMigrations } from './db/migrate.js'
 import { connectDatabase } from './db/connect.js'
 import { DatabaseStartError } from './db/database.js'
 import { createTokensRepository } from './tokens/repository.js'
@@ -118,20 +117,16 @@ async function main (argv: string[]) {
         fail(`${source} is not JSON: ${(err as Error).message}`)
       }
       if (!Array.isArray(items)) fail('the import file must hold a JSON array of articles')
-      const db = openDatabase(config.databaseUrl)
-      runMigrations(db)
-      const report = importArticles(db, items, { atomic: values.atomic ?? false, now: new Date().toISOString() })
-      db.$client.close()
+      const database = await connectDatabase(config)
+      const report = await importArticles(database, items, { atomic: values.atomic ?? false, now: new Date().toISOString() }).finally(() => database.close())
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
       process.stderr.write(`${report.created} created, ${report.updated} updated, ${report.failed} failed${report.atomic && report.failed > 0 ? ' (nothing written: --atomic)' : ''}\n`)
       if (report.failed > 0) process.exit(1)
       return
     }
     case 'rerender': {
-      const db = openDatabase(config.databaseUrl)
-      runMigrations(db)
-      const { checked, changed } = rerenderArticles(db)
-      db.$client.close()
+      const database = await connectDatabase(config)
+      const { checked, changed } = await rerenderArticles(database).finally(() => database.close())
       process.stdout.write(`Rendered ${checked} articles again; ${changed} changed.\n`)
       return
     }

@@ -3,8 +3,6 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { createArticlesRepository } from '../articles/repository.js'
-import { loadRefs } from '../articles/relations.js'
 import { isLive } from '../articles/workflow.js'
 import { FieldError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
@@ -68,44 +66,45 @@ const nextTokenId = () => `${boot}${(sequence++).toString(36)}`
 
 /** Ad serving: one decision for all the slots of a page, with no database write. */
 export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: DecisionTokens, random: () => number }> = async function (app, { engine, tokens, random }) {
-  const articles = createArticlesRepository(app.db)
+  const { articles } = app
   const writeDecision = createDecisionWriter()
 
   // What targeting needs of an article, per id or slug, for the content version it was read at:
   // serving a page then touches no table at all.
   type Context = { liveUntil: string, article: NonNullable<PageContext['article']> | null }
-  const contexts = createVersionedMemo<Context>(app.contentVersion)
+  const contexts = createVersionedMemo<Promise<Context>>(app.contentVersion)
 
-  function readContext (idOrSlug: string, nowIso: string): Context {
-    const row = articles.findRow(idOrSlug)
+  async function readContext (idOrSlug: string, nowIso: string): Promise<Context> {
+    const row = await articles.findRow(idOrSlug)
     let article: NonNullable<PageContext['article']> | null = null
     if (row && isLive(row, nowIso)) {
-      const refs = loadRefs(app.db, [row])
+      const refs = await articles.refs([row])
       article = { slug: row.slug, category: refs.category(row.categoryId)?.slug ?? null, tags: refs.tags(row.id).map((t) => t.slug), author: refs.author(row.authorId)?.slug ?? null }
     }
     // A scheduled article not yet live is looked up again once its time may have come.
     return { liveUntil: article || !row?.publishedAt || row.publishedAt <= nowIso ? '9999' : row.publishedAt, article }
   }
 
-  function articleContext (idOrSlug: string, now: Date): PageContext['article'] {
+  async function articleContext (idOrSlug: string, now: Date): Promise<PageContext['article']> {
     const nowIso = isoTime(now)
-    const entry = contexts.get(idOrSlug, () => readContext(idOrSlug, nowIso))
-    if (!entry.article && entry.liveUntil <= nowIso) { contexts.delete(idOrSlug); return articleContext(idOrSlug, now) }
+    // The lookup's promise is what is kept; a failed one is not.
+    const entry = await contexts.get(idOrSlug, () => readContext(idOrSlug, nowIso).catch((err: unknown) => { contexts.delete(idOrSlug); throw err }))
+    if (!entry.article && entry.liveUntil <= nowIso) { contexts.delete(idOrSlug); return await articleContext(idOrSlug, now) }
     if (!entry.article) throw new FieldError('article', `There is no published article "${idOrSlug}"`)
     return entry.article
   }
 
-  function pageContext (request: FastifyRequest, query: ServeQuery): PageContext {
+  async function pageContext (request: FastifyRequest, query: ServeQuery): Promise<PageContext> {
     const now = app.now()
-    const article = query.article !== undefined ? articleContext(query.article, now) : null
+    const article = query.article !== undefined ? await articleContext(query.article, now) : null
     return { article, device: query.device ?? deviceOf(request.headers['user-agent']), viewportWidth: query.viewportWidth, now }
   }
 
   /** One decision for the slots a query names, sent as the answer. */
-  function serve (request: FastifyRequest, reply: FastifyReply, query: ServeQuery): void {
+  async function serve (request: FastifyRequest, reply: FastifyReply, query: ServeQuery): Promise<FastifyReply> {
     // First: a bad host is a 400 before anything is counted.
     const origin = app.publicOrigin(request)
-    const ctx = pageContext(request, query)
+    const ctx = await pageContext(request, query)
     const snapshot = engine.config()
     const slots = query.slots.map((key) => snapshot.slots.find((s) => s.key === key && s.enabled))
     const picks = selectAds(snapshot, slots.filter((s) => s !== undefined), ctx, engine.counters.delivered, random)
@@ -123,7 +122,7 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
     // Written from pieces cached per ads snapshot (decision-json.ts) in the documented shape
     // (the fuzzer checks every answer against it): no per-request serialiser pass.
     const json = writeDecision(snapshot, entries, origin, token)
-    reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(json)
+    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(json)
   }
 
   // The queries of URLs that passed the schema, by URL. A page asks for its ads with the same
@@ -140,10 +139,10 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
   app.get('/ads/serve', {
     // Runs before the fast path below (address-limit.ts puts its hook first), repeated URLs included.
     config: { addressLimit: { max: app.config.adServesPerMinute, timeWindow: 60_000, group: 'ad-serves' } },
-    onRequest: (request, reply, done) => {
+    onRequest: async (request, reply) => {
       const query = knownQueries.get(request.url)
-      if (query === undefined) { done(); return }
-      serve(request, reply, query)
+      if (query === undefined) return
+      return await serve(request, reply, query)
     },
     schema: {
       tags: ['Ad serving'],
@@ -153,8 +152,8 @@ export const adServeRoutes: FastifyPluginAsyncZod<{ engine: AdEngine, tokens: De
       querystring: ServeQuerySchema,
       response: { 200: ServeResponseSchema, ...problemResponses(429) }
     }
-  }, (request, reply) => {
+  }, async (request, reply) => {
     remember(request.url, request.query)
-    serve(request, reply, request.query)
+    return await serve(request, reply, request.query)
   })
 }

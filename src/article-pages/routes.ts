@@ -1,8 +1,6 @@
 // GET /v1/article-pages/{slug}: everything an article page shows, in one request.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { latestArticles, relatedArticles } from '../articles/queries.js'
-import { createArticlesRepository } from '../articles/repository.js'
 import { ArticleSchema, ArticleTeaserSchema, TEASER_FIELDS } from '../articles/schemas.js'
 import { isLive } from '../articles/workflow.js'
 import { sendRead } from '../http/caching.js'
@@ -29,7 +27,7 @@ const ArticlePageSchema = z.object({
 
 /** GET /v1/article-pages/{slug}: the whole article page in one request, in a fixed number of queries. */
 export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
-  const articles = createArticlesRepository(app.db)
+  const { articles } = app
 
   app.get('/article-pages/:slug', {
     config: { publicCache: true },
@@ -43,12 +41,12 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
     }
   }, async (request, reply) => {
     const now = app.now().toISOString()
-    const row = articles.findRow(request.params.slug)
+    const row = await articles.findRow(request.params.slug)
     if (!row || !isLive(row, now)) throw new NotFoundError(`There is no published article "${request.params.slug}"`)
-    const related = relatedArticles(app.db, row, RELATED, now)
-    const latest = latestArticles(app.db, LATEST, now, row.id)
+    const related = await articles.related(row, RELATED, now)
+    const latest = await articles.latest(LATEST, now, row.id)
     // One present() for all rows: categories, authors and tags in three queries for the page.
-    const [article, ...others] = articles.present([row, ...related, ...latest], now, request.auth)
+    const [article, ...others] = await articles.present([row, ...related, ...latest], now, request.auth)
     const teaser = (a: typeof article) => pick(a!, TEASER_FIELDS) as z.infer<typeof ArticleTeaserSchema>
     const adSlots = app.ads.config().slots
       .filter((s) => s.enabled && ARTICLE_PAGE_PLACEMENTS.has(s.placement))

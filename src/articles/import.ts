@@ -1,5 +1,5 @@
 // Bulk import of articles from JSON (the CLI import), with the API's validation.
-import type { Db } from '../db/client.js'
+import type { Executor } from '../db/database.js'
 import { DomainError, FieldError, unknownFieldMessage } from '../lib/errors.js'
 import { createArticlesRepository, SYSTEM } from './repository.js'
 import { CreateArticleSchema, UpdateArticleSchema } from './schemas.js'
@@ -27,13 +27,14 @@ function errorsOf (err: unknown): Array<{ path: string, message: string }> {
  * One transaction; each item in a savepoint, so a bad item is reported and skipped, or
  * with `atomic` rolls everything back. Imports run as the system and keep their dates.
  */
-export function importArticles (db: Db, items: unknown[], opts: { atomic: boolean, now: string }): ImportReport {
-  const repo = createArticlesRepository(db)
+export async function importArticles (db: Executor, items: unknown[], opts: { atomic: boolean, now: string }): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, failed: 0, atomic: opts.atomic, items: [] }
-  const run = () => {
+  const run = async (tx: Executor) => {
+    // A repository on the transaction: every item's writes (each a savepoint) are part of it.
+    const repo = createArticlesRepository(tx)
     for (const [index, item] of items.entries()) {
       const slug = item !== null && typeof item === 'object' && typeof (item as { slug?: unknown }).slug === 'string' ? (item as { slug: string }).slug : null
-      const existing = slug !== null ? repo.findRow(slug) : undefined
+      const existing = slug !== null ? await repo.findRow(slug) : undefined
       const parsed = existing ? UpdateArticleSchema.safeParse(item) : CreateArticleSchema.safeParse(item)
       let entry: ImportItemReport
       if (!parsed.success) {
@@ -49,8 +50,8 @@ export function importArticles (db: Db, items: unknown[], opts: { atomic: boolea
       } else {
         try {
           const row = existing
-            ? repo.update(existing.id, parsed.data, SYSTEM, opts.now)!
-            : repo.create(parsed.data as Parameters<typeof repo.create>[0], SYSTEM, opts.now)
+            ? (await repo.update(existing.id, parsed.data, SYSTEM, opts.now))!
+            : await repo.create(parsed.data as Parameters<typeof repo.create>[0], SYSTEM, opts.now)
           entry = { index, slug: row.slug, result: existing ? 'updated' : 'created', id: row.id }
         } catch (err) {
           entry = { index, slug, result: 'failed', errors: errorsOf(err) }
@@ -66,7 +67,7 @@ export function importArticles (db: Db, items: unknown[], opts: { atomic: boolea
     }
   }
   try {
-    db.transaction(run, { behavior: 'immediate' })
+    await db.transaction(run)
   } catch (err) {
     if (!(err instanceof AtomicAbort)) throw err
     // Nothing was written: say so item by item.

@@ -1,6 +1,6 @@
 // Renders every stored article's html again with the current sanitizer (the CLI rerender).
-import { sql } from 'drizzle-orm'
-import type { Db } from '../db/client.js'
+import { and, asc, eq, gt } from 'drizzle-orm'
+import type { Executor } from '../db/database.js'
 import { renderBody } from './render.js'
 
 const BATCH = 500
@@ -12,22 +12,24 @@ const BATCH = 500
  * (the ETag still changes, its digest covers the html). Batches keep each write
  * transaction short while the server runs.
  */
-export function rerenderArticles (db: Db): { checked: number, changed: number } {
+export async function rerenderArticles (db: Executor): Promise<{ checked: number, changed: number }> {
+  const { articles } = db.tables
   let checked = 0
   let changed = 0
   let after = 0
   for (;;) {
     // Read and written in one transaction: an edit through the API cannot slip between them.
-    const last = db.transaction(() => {
-      const rows = db.all<{ id: number, body: string, format: 'markdown' | 'html', html: string }>(
-        sql`select id, body, format, html from articles where id > ${after} order by id limit ${BATCH}`)
+    const last = await db.transaction(async (tx) => {
+      const rows = await tx.all(tx.orm.select({ id: articles.id, body: articles.body, format: articles.format, html: articles.html })
+        .from(articles).where(gt(articles.id, after)).orderBy(asc(articles.id)).limit(BATCH))
       for (const row of rows) {
         const html = renderBody(row.body, row.format)
-        if (html !== row.html) changed += db.run(sql`update articles set html = ${html} where id = ${row.id}`).changes
+        // Only if the html is still what was read: on PostgreSQL an edit may commit meanwhile.
+        if (html !== row.html) changed += await tx.run(tx.orm.update(articles).set({ html }).where(and(eq(articles.id, row.id), eq(articles.html, row.html))))
       }
       checked += rows.length
       return rows[rows.length - 1]?.id
-    }, { behavior: 'immediate' })
+    })
     if (last === undefined) break
     after = last
   }

@@ -31,7 +31,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
     const { limit, cursor, status, article, q, sort, count } = request.query
     let articleId: number | undefined
     if (article !== undefined) {
-      const row = articles.findRow(article)
+      const row = await articles.findRow(article)
       if (!row) throw new FieldError('article', `There is no article "${article}"`)
       articleId = row.id
     }

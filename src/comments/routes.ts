@@ -1,7 +1,6 @@
 // Public comment routes: the "Leave a reply" form and an article's approved comments.
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { createArticlesRepository } from '../articles/repository.js'
 import { isLive } from '../articles/workflow.js'
 import { sendJson, sendRead } from '../http/caching.js'
 import { FieldError, ForbiddenError, NotFoundError } from '../lib/errors.js'
@@ -34,7 +33,7 @@ function tree (roots: CommentRow[], descendants: CommentRow[]): CommentNode[] {
 /** The "Leave a reply" form and the approved comments under an article, plus moderation. */
 export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsStore }> = async function (app, { settings }) {
   const repo = app.comments
-  const articles = createArticlesRepository(app.db)
+  const { articles } = app
   const commenters = createCommenterTokens(app.secret)
 
   // An article's state per id or slug, for the content version it was read at: a post to a
@@ -42,8 +41,9 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
   const states = createVersionedMemo<ReturnType<typeof articles.findState>>(app.contentVersion)
 
   /** The article if the public can see it, else 404. */
-  function liveArticle (idOrSlug: string) {
-    const row = states.get(idOrSlug, () => articles.findState(idOrSlug))
+  async function liveArticle (idOrSlug: string) {
+    // The lookup's promise is what is kept; a failed one is not.
+    const row = await states.get(idOrSlug, () => articles.findState(idOrSlug).catch((err: unknown) => { states.delete(idOrSlug); throw err }))
     if (!row || !isLive(row, app.now().toISOString())) throw new NotFoundError(`There is no published article "${idOrSlug}"`)
     return row
   }
@@ -60,7 +60,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       response: { 200: z.union([CommentTreePageSchema, CommentPageSchema]), 304: z.undefined().describe('Not modified'), ...problemResponses(404) }
     }
   }, async (request, reply) => {
-    const article = liveArticle(request.params.idOrSlug)
+    const article = await liveArticle(request.params.idOrSlug)
     const { limit, cursor, sort, tree: nested, count } = request.query
     const page = await repo.listApproved(article.id, { limit, cursor, sort, topLevelOnly: nested === true })
     const data = nested ? tree(page.rows, await repo.approvedDescendants(article.id, page.rows.map((r) => r.id))) : page.rows.map(publicComment)
@@ -84,7 +84,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
       response: { 201: PostedCommentSchema, ...problemResponses(403, 404, 409, 429) }
     }
   }, async (request, reply) => {
-    const article = liveArticle(request.params.idOrSlug)
+    const article = await liveArticle(request.params.idOrSlug)
     if (!article.commentsEnabled) throw new ForbiddenError('Comments are closed on this article')
     const input = request.body
     const config = settings.get()
