@@ -4,17 +4,17 @@ import { buildTestApp } from './helper.js'
 import { createArticle } from './fixtures/articles.js'
 import { createTaxon } from './fixtures/taxonomy.js'
 
-/** Counts statement executions (get, all, run, iterate) while fn runs. */
+/** Counts the statements the app's database runs (all, get, run) while fn runs. */
 async function countQueries (app: App, fn: () => Promise<unknown>): Promise<number> {
-  const proto = Object.getPrototypeOf(app.db.$client.prepare('select 1'))
-  const methods = ['get', 'all', 'run', 'iterate'] as const
-  const originals = methods.map((m) => proto[m])
+  const db = app.database as unknown as Record<'all' | 'get' | 'run', (...args: unknown[]) => unknown>
+  const methods = ['all', 'get', 'run'] as const
+  const originals = methods.map((m) => db[m])
   let count = 0
-  methods.forEach((m, i) => { proto[m] = function (this: unknown, ...args: unknown[]) { count++; return originals[i].apply(this, args) } })
+  methods.forEach((m, i) => { db[m] = (...args: unknown[]) => { count++; return originals[i]!(...args) } })
   try {
     await fn()
   } finally {
-    methods.forEach((m, i) => { proto[m] = originals[i] })
+    methods.forEach((m, i) => { db[m] = originals[i]! })
   }
   return count
 }

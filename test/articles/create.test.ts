@@ -33,7 +33,7 @@ t.test('POST /v1/articles → 201 with Location, an ETag and the whole article',
   t.equal(read.statusCode, 200)
   t.same(read.json(), body, 'Location names the new article')
   t.equal(read.headers.etag, res.headers.etag, 'a read of it has the same ETag')
-  t.equal(articleTables(app).articles.length, 1)
+  t.equal((await articleTables(app)).articles.length, 1)
 })
 
 t.test('POST /v1/articles → 201 with a slug transliterated from the title', async (t) => {
@@ -65,10 +65,10 @@ t.test('POST /v1/articles → 201 with -2, -3 when the derived slug is taken', a
 t.test('POST /v1/articles → 409 when the explicit slug is taken, and nothing is created', async (t) => {
   const app = await buildTestApp(t)
   await createArticle(app, { title: 'First', slug: 'taken', tags: ['Climate'] })
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await post(app, { title: 'Second', slug: 'taken', tags: ['Brand new tag'] })
   expectProblem(t, res, 409, 'slug-taken', 'The slug "taken" is already taken')
-  t.same(articleTables(app), before, 'no article, revision, tag or index row')
+  t.same(await articleTables(app), before, 'no article, revision, tag or index row')
 })
 
 t.test('POST /v1/articles → 201 with category and author given by id or by slug', async (t) => {
@@ -83,20 +83,20 @@ t.test('POST /v1/articles → 201 with category and author given by id or by slu
   t.equal(bySlug.statusCode, 201)
   t.same(bySlug.json().category, { id: world.id, slug: 'world', name: 'World' })
   t.same(bySlug.json().author, { id: amara.id, slug: 'amara-okafor', name: 'Amara Okafor' })
-  t.same(articleTables(app).articles.map((a) => [a.categoryId, a.authorId]), [[world.id, amara.id], [world.id, amara.id]])
+  t.same((await articleTables(app)).articles.map((a) => [a.categoryId, a.authorId]), [[world.id, amara.id], [world.id, amara.id]])
 })
 
 for (const field of ['category', 'author'] as const) {
   t.test(`POST /v1/articles → 400 naming ${field} when the ${field} is unknown, and nothing is created`, async (t) => {
     const app = await buildTestApp(t)
     await createTaxon(app, field === 'category' ? 'categories' : 'authors', { name: 'Known' })
-    const before = articleTables(app)
+    const before = await articleTables(app)
     for (const value of [999, 'nowhere']) {
       const res = await post(app, { title: 'Orphan', [field]: value, tags: ['Fresh tag'] })
       const message = typeof value === 'number' ? `There is no ${field} with id 999` : `There is no ${field} "nowhere"`
       expectProblem(t, res, 400, 'validation', message, [{ path: field, message }])
     }
-    t.same(articleTables(app), before)
+    t.same(await articleTables(app), before)
   })
 }
 
@@ -126,16 +126,16 @@ t.test('POST /v1/articles → a tag given by its name finds it even when its slu
   const res = await post(app, { title: 'Sea wall', tags: ['Coastal defence'] })
   t.equal(res.statusCode, 201)
   t.same(res.json().tags, [{ id: tag.id, slug: 'coast', name: 'Coastal defence' }], 'the existing tag, not a twin')
-  t.equal(articleTables(app).tags.length, 1, 'no second "Coastal defence" tag')
+  t.equal((await articleTables(app)).tags.length, 1, 'no second "Coastal defence" tag')
 })
 
 t.test('POST /v1/articles → 400 naming tags.N for an unknown tag id, and no tag is created', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'tags', { name: 'Climate' })
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await post(app, { title: 'Tagged', tags: ['climate', 'Would be new', 999] })
   expectProblem(t, res, 400, 'validation', 'There is no tag with id 999', [{ path: 'tags.2', message: 'There is no tag with id 999' }])
-  t.same(articleTables(app), before, 'the name given before the bad id did not become a tag')
+  t.same(await articleTables(app), before, 'the name given before the bad id did not become a tag')
 })
 
 t.test('POST /v1/articles → 400 with more than 20 tags; 20 are fine', async (t) => {
@@ -143,7 +143,7 @@ t.test('POST /v1/articles → 400 with more than 20 tags; 20 are fine', async (t
   const names = Array.from({ length: 21 }, (_, i) => `Tag ${i + 1}`)
   const res = await post(app, { title: 'Too many', tags: names })
   expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: 'tags', message: 'An article has at most 20 tags' }])
-  t.same(articleTables(app), { articles: [], revisions: [], articleTags: [], tags: [], fts: [] })
+  t.same(await articleTables(app), { articles: [], revisions: [], articleTags: [], tags: [], fts: [] })
   const ok = await post(app, { title: 'Enough', tags: names.slice(0, 20) })
   t.equal(ok.statusCode, 201)
   t.equal(ok.json().tags.length, 20)
@@ -159,7 +159,7 @@ for (const [field, value] of readOnly) {
     const app = await buildTestApp(t)
     const res = await post(app, { title: 'Sneaky', [field]: value })
     expectProblem(t, res, 400, 'validation', ONE_FIELD, [{ path: field, message: `"${field}" is not a field you can set here` }])
-    t.same(articleTables(app).articles, [])
+    t.same((await articleTables(app)).articles, [])
   })
 }
 
@@ -171,7 +171,7 @@ t.test('POST /v1/articles → 400 \'Required\' at path title when the title is m
   expectProblem(t, blank, 400, 'validation', ONE_FIELD, [{ path: 'title', message: 'title must not be empty' }])
   const long = await post(app, { title: 'x'.repeat(301) })
   expectProblem(t, long, 400, 'validation', ONE_FIELD, [{ path: 'title', message: 'title has at most 300 characters' }])
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
 })
 
 t.test('POST /v1/articles → the excerpt comes from the first paragraphs, never a heading or a list', async (t) => {
@@ -244,7 +244,7 @@ t.test('POST /v1/articles → 400 for a cover image without alt or with a javasc
   }
   const seo = await post(app, { title: 'Pictured', seo: { canonicalUrl: 'javascript:alert(1)' } })
   expectProblem(t, seo, 400, 'validation', ONE_FIELD, [{ path: 'seo.canonicalUrl', message: 'Use an http or https URL' }])
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
 })
 
 t.test('POST /v1/articles with Idempotency-Key → a retry replays the 201 and creates one article', async (t) => {
@@ -259,7 +259,7 @@ t.test('POST /v1/articles with Idempotency-Key → a retry replays the 201 and c
   t.equal(retry.headers.location, first.headers.location)
   t.equal(retry.headers.etag, first.headers.etag)
   t.same(retry.json(), first.json())
-  const tables = articleTables(app)
+  const tables = await articleTables(app)
   t.equal(tables.articles.length, 1)
   t.equal(tables.revisions.length, 1)
   t.equal(tables.tags.length, 1)

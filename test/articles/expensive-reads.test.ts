@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { sql } from 'drizzle-orm'
 import type { App } from '../../src/app.js'
 import { admin, type Answer, buildTestApp, expectProblem } from '../helper.js'
 import { articleTables, createArticle } from '../fixtures/articles.js'
@@ -43,14 +44,14 @@ t.test('past the budget an uncached search is 429 with Retry-After, and leaves n
   spent(t, await read(app, 'q=harbour&fields=title'), 3, 2)
   spent(t, await read(app, 'q=storm&fields=title'), 3, 1)
   spent(t, await read(app, 'count=true&fields=title'), 3, 0)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const url = 'q=market&fields=title,subtitle'
   limited(t, await read(app, url))
   limited(t, await read(app, 'q=storm&count=true'))
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
   // The refused read was no read for the cache either: another address's first read is a first one.
   t.same((await read(app, url, B)).json().data, [{ id: 3, title: 'Market day', subtitle: null }])
-  app.db.$client.prepare('update articles set subtitle = ? where id = 3').run('Changed quietly')
+  await app.database.run(sql`update articles set subtitle = ${'Changed quietly'} where id = 3`)
   t.same((await read(app, url, B)).json().data, [{ id: 3, title: 'Market day', subtitle: 'Changed quietly' }], 'not kept yet: this was its second read')
 })
 

@@ -6,6 +6,7 @@ import t from 'tap'
 import type { App } from '../../src/app.js'
 import { importArticles } from '../../src/articles/import.js'
 import { admin, buildTestApp } from '../helper.js'
+import { countRows, searchIndexIds } from '../fixtures/articles.js'
 
 const NOW = '2026-01-01T12:00:00.000Z'
 
@@ -18,7 +19,7 @@ t.test('import creates new articles and updates those whose slug exists, keeping
   const app = await buildTestApp(t)
   const created = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Existing', slug: 'existing', body: 'old body' } })
   t.equal(created.statusCode, 201)
-  const report = importArticles(app.db, [
+  const report = await importArticles(app.database, [
     { title: 'Archive piece', slug: 'archive-piece', body: 'From 2019', status: 'published', publishedAt: '2019-05-01T09:00:00Z', tags: ['History'] },
     { slug: 'existing', body: 'new body' }
   ], { atomic: false, now: NOW })
@@ -34,7 +35,7 @@ t.test('import creates new articles and updates those whose slug exists, keeping
 
 t.test('import reports each bad item with the API validation messages and keeps the good ones', async (t) => {
   const app = await buildTestApp(t)
-  const report = importArticles(app.db, [
+  const report = await importArticles(app.database, [
     { title: 'Good one' },
     { title: '', id: 5 },
     'not an object',
@@ -53,12 +54,12 @@ t.test('import reports each bad item with the API validation messages and keeps 
 
 t.test('import --atomic writes nothing when one item fails', async (t) => {
   const app = await buildTestApp(t)
-  const report = importArticles(app.db, [{ title: 'Good one' }, { title: 'Taken', slug: 'BAD SLUG' }, { title: 'Good two' }], { atomic: true, now: NOW })
+  const report = await importArticles(app.database, [{ title: 'Good one' }, { title: 'Taken', slug: 'BAD SLUG' }, { title: 'Good two' }], { atomic: true, now: NOW })
   t.match(report, { created: 0, updated: 0, failed: 3, atomic: true })
   t.equal(report.items.length, 3)
   t.same(await slugs(app), [])
-  t.equal((app.db.$client.prepare('select count(*) as n from article_revisions').get() as { n: number }).n, 0)
-  t.equal((app.db.$client.prepare('select count(*) as n from articles_fts').get() as { n: number }).n, 0)
+  t.equal(await countRows(app, 'article_revisions'), 0)
+  t.same(await searchIndexIds(app), [])
 })
 
 t.test('npm run cli -- import FILE prints a report and exits 1 when an item failed; - reads stdin', async (t) => {

@@ -1,5 +1,4 @@
 import t, { type Test } from 'tap'
-import { allRows } from '../../src/db/statements.js'
 import { sql } from 'drizzle-orm'
 import { createPublishedArticle } from '../fixtures/articles.js'
 import { createTaxon } from '../fixtures/taxonomy.js'
@@ -79,13 +78,14 @@ t.test('GET /v1/articles/{slug}?fields= shows the values of the full answer', as
   }
 })
 
-t.test('allRows: one prepared statement per SQL text serves every value, and results follow the values', async (t) => {
+t.test('raw reads: one prepared statement per SQL text serves every value, and results follow the values', async (t) => {
   const app = await buildTestApp(t)
-  const rows = (n: number) => allRows<{ v: number }>(app.db, sql`select ${n} + 1 as v`)
-  t.same(rows(1), [{ v: 2 }])
-  t.same(rows(41), [{ v: 42 }], 'the same text with another value')
-  t.same(allRows<{ s: string }>(app.db, sql`select ${'a'} || ${'b'} as s`), [{ s: 'ab' }])
+  const db = app.database
+  const rows = (n: number) => db.all<{ v: number }>(sql`select ${n} + 1 as "v"`)
+  t.same(await rows(1), [{ v: 2 }])
+  t.same(await rows(41), [{ v: 42 }], 'the same text with another value')
+  t.same(await db.all<{ s: string }>(sql`select ${'a'} || ${'b'} as "s"`), [{ s: 'ab' }])
   // More distinct texts than the cache keeps: old ones are dropped and prepared again when needed.
-  for (let i = 0; i < 600; i++) t.equal(allRows<{ v: number }>(app.db, sql.raw(`select ${i} as v`))[0]!.v, i)
-  t.same(rows(7), [{ v: 8 }])
+  for (let i = 0; i < 600; i++) t.equal((await db.all<{ v: number }>(sql.raw(`select ${i} as "v"`)))[0]!.v, i)
+  t.same(await rows(7), [{ v: 8 }])
 })

@@ -36,7 +36,7 @@ t.test('POST /v1/articles → the raw body comes back unchanged while html is sa
   t.equal(res.json().html, '<p>Hi </p>')
   const read = await app.inject({ url: `/v1/articles/${res.json().id}`, headers: admin })
   t.equal(read.json().body, body)
-  t.equal(articleTables(app).articles[0]!.body, body, 'the stored source too')
+  t.equal((await articleTables(app)).articles[0]!.body, body, 'the stored source too')
 })
 
 const dangerous: Array<[string, string, RegExp[]]> = [

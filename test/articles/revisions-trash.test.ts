@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
-import { articleTables, createArticle } from '../fixtures/articles.js'
+import { articleTables, createArticle, searchIndexIds } from '../fixtures/articles.js'
 import { createTaxon } from '../fixtures/taxonomy.js'
 import { tokenFor } from '../fixtures/tokens.js'
 import { admin, buildTestApp, createClock, expectProblem, ISO_TIMESTAMP } from '../helper.js'
@@ -12,8 +12,8 @@ function req (app: App, method: 'GET' | 'POST' | 'DELETE', url: string, headers:
   return app.inject({ method, url, headers })
 }
 
-function ftsCount (app: App, id: number) {
-  return (app.db.$client.prepare('select count(*) as n from articles_fts where rowid = ?').get(id) as { n: number }).n
+async function ftsCount (app: App, id: number) {
+  return (await searchIndexIds(app)).filter((r) => r.rowid === id).length
 }
 
 t.test('GET /v1/articles/{id}/revisions → every change is a revision, newest first', async (t) => {
@@ -132,12 +132,12 @@ t.test('POST /v1/articles/{id}/revisions/{n}/restore → seo and the cover image
 t.test('GET and restore of an unknown revision → 404, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const article = await createArticle(app)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   expectProblem(t, await req(app, 'GET', `/v1/articles/${article.id}/revisions/99`), 404, 'not-found', `Article ${article.id} has no revision 99`)
   expectProblem(t, await req(app, 'POST', `/v1/articles/${article.id}/revisions/99/restore`), 404, 'not-found', `Article ${article.id} has no revision 99`)
   expectProblem(t, await req(app, 'GET', '/v1/articles/999/revisions'), 404, 'not-found', 'There is no article "999" whose revisions you can see')
   expectProblem(t, await req(app, 'GET', `/v1/articles/${article.id}/revisions/0`), 400, 'validation', 'The path has 1 invalid field', [{ path: 'revision', message: 'revision must be a positive integer' }])
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('DELETE /v1/articles/{id} → 204; the article is trashed: 404 publicly, visible with its status to editors', async (t) => {
@@ -198,21 +198,21 @@ t.test('DELETE twice → 404 the second time; restore of an article not in the t
   const article = await createArticle(app)
   const live = await createArticle(app)
   t.equal((await req(app, 'DELETE', `/v1/articles/${article.id}`)).statusCode, 204)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   expectProblem(t, await req(app, 'DELETE', `/v1/articles/${article.id}`), 404, 'not-found', `The article "${article.id}" is already in the trash`)
   expectProblem(t, await req(app, 'POST', `/v1/articles/${live.id}/restore`), 404, 'not-found', `The article "${live.id}" is not in the trash`)
   expectProblem(t, await req(app, 'DELETE', '/v1/articles/999'), 404, 'not-found', 'There is no article "999" you can change')
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('DELETE /v1/articles/{id} → 412 with a stale If-Match, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const article = await createArticle(app)
   t.equal((await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'Moved on' } })).statusCode, 200)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await app.inject({ method: 'DELETE', url: `/v1/articles/${article.id}`, headers: { ...admin, 'if-match': '"1-stale"' } })
   expectProblem(t, res, 412, 'precondition-failed', 'The resource has changed since you read it (If-Match is stale); nothing was changed')
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('DELETE /v1/articles/{id}?permanent=true → the row, its tags, revisions and search entry are gone for good', async (t) => {
@@ -220,16 +220,16 @@ t.test('DELETE /v1/articles/{id}?permanent=true → the row, its tags, revisions
   const doomed = await createArticle(app, { title: 'Gone for good', status: 'published', tags: ['Climate'] })
   const other = await createArticle(app, { title: 'Survivor', tags: ['Climate'] })
   t.equal((await app.inject({ method: 'PATCH', url: `/v1/articles/${doomed.id}`, headers: admin, payload: { body: 'More' } })).statusCode, 200)
-  t.equal(ftsCount(app, doomed.id), 1, 'indexed before')
+  t.equal(await ftsCount(app, doomed.id), 1, 'indexed before')
   const res = await req(app, 'DELETE', `/v1/articles/${doomed.id}?permanent=true`)
   t.equal(res.statusCode, 204)
-  const tables = articleTables(app)
+  const tables = await articleTables(app)
   t.same(tables.articles.map((a) => a.id), [other.id])
   t.same(tables.revisions.map((r) => r.articleId), [other.id], 'its revisions are gone')
   t.same(tables.articleTags.map((r) => r.articleId), [other.id])
   t.equal(tables.tags.length, 1, 'the tag itself stays')
-  t.equal(ftsCount(app, doomed.id), 0, 'no search index row')
-  t.equal(ftsCount(app, other.id), 1)
+  t.equal(await ftsCount(app, doomed.id), 0, 'no search index row')
+  t.equal(await ftsCount(app, other.id), 1)
   expectProblem(t, await req(app, 'GET', `/v1/articles/${doomed.id}`), 404, 'not-found', `There is no article "${doomed.id}"`)
   expectProblem(t, await req(app, 'GET', `/v1/articles/${doomed.id}/revisions`), 404, 'not-found', `There is no article "${doomed.id}" whose revisions you can see`)
   expectProblem(t, await req(app, 'DELETE', `/v1/articles/${doomed.id}?permanent=true`), 404, 'not-found', `There is no article "${doomed.id}" you can change`)
@@ -240,5 +240,5 @@ t.test('DELETE /v1/articles/{id}?permanent=true → works on an article already 
   const article = await createArticle(app)
   t.equal((await req(app, 'DELETE', `/v1/articles/${article.id}`)).statusCode, 204)
   t.equal((await req(app, 'DELETE', `/v1/articles/${article.id}?permanent=true`)).statusCode, 204)
-  t.same(articleTables(app), { articles: [], revisions: [], articleTags: [], tags: [], fts: [] })
+  t.same(await articleTables(app), { articles: [], revisions: [], articleTags: [], tags: [], fts: [] })
 })

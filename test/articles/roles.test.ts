@@ -49,7 +49,7 @@ t.test('POST /v1/articles → 403 when a contributor asks for published, schedul
     const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: contributor, payload })
     expectProblem(t, res, 403, 'forbidden', 'A contributor cannot publish, schedule or archive: an editor or the author publishes')
   }
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
 })
 
 t.test('PATCH /v1/articles/{id} → 200 when a contributor edits its own draft', async (t) => {
@@ -66,36 +66,36 @@ t.test('PATCH /v1/articles/{id} → 403 when a contributor edits its own article
   const { contributor, editor } = await setup(app)
   const draft = await createArticle(app, {}, contributor)
   t.equal((await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/publish`, headers: editor })).statusCode, 200)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await patch(app, draft.id, contributor)
   expectProblem(t, res, 403, 'forbidden', 'A contributor may only change its own drafts')
   const trash = await app.inject({ method: 'DELETE', url: `/v1/articles/${draft.id}`, headers: contributor })
   expectProblem(t, trash, 403, 'forbidden', 'A contributor may only change its own drafts')
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('PATCH /v1/articles/{id} → 404 when a contributor edits another byline\'s draft, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const { contributor, author } = await setup(app)
   const other = await createArticle(app, {}, author)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await patch(app, other.id, contributor)
   expectProblem(t, res, 404, 'not-found', `There is no article "${other.id}" you can change`)
   const read = await app.inject({ url: `/v1/articles/${other.id}`, headers: contributor })
   expectProblem(t, read, 404, 'not-found', `There is no published article "${other.id}"`)
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('POST /v1/articles/{id}/publish → 403 for a contributor (the route needs author), and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const { contributor } = await setup(app)
   const draft = await createArticle(app, {}, contributor)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/publish`, headers: contributor })
   expectProblem(t, res, 403, 'forbidden', 'This route needs the author role or higher; the token has the contributor role')
   const viaPatch = await patch(app, draft.id, contributor, { status: 'published' })
   expectProblem(t, viaPatch, 403, 'forbidden', 'A contributor cannot publish, schedule or archive: an editor or the author publishes')
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('POST and PATCH /v1/articles → 400 naming author when a contributor or author writes under another byline', async (t) => {
@@ -105,13 +105,13 @@ t.test('POST and PATCH /v1/articles → 400 naming author when a contributor or 
     const message = new RegExp(`^An? ${role} token writes as its own byline \\(author id ${own.id}\\)$`)
     const res = await app.inject({ method: 'POST', url: '/v1/articles', headers, payload: { title: 'Ghost-written', author: ben.slug } })
     expectProblem(t, res, 400, 'validation', message, [{ path: 'author', message }])
-    t.same(articleTables(app).articles, [], `${role}: nothing created`)
+    t.same((await articleTables(app)).articles, [], `${role}: nothing created`)
     const ownAuthor = await app.inject({ method: 'POST', url: '/v1/articles', headers, payload: { title: `Own ${role}`, author: own.id } })
     t.equal(ownAuthor.statusCode, 201, 'naming its own byline is fine')
-    const before = articleTables(app)
+    const before = await articleTables(app)
     const changed = await patch(app, ownAuthor.json().id, headers, { author: ben.id })
     expectProblem(t, changed, 400, 'validation', message, [{ path: 'author', message }])
-    t.same(articleTables(app), before)
+    t.same(await articleTables(app), before)
     t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${ownAuthor.json().id}?permanent=true`, headers: admin })).statusCode, 204)
   }
 })
@@ -152,13 +152,13 @@ t.test('PATCH, publish and DELETE → 403 when an author touches another author\
   const { author, otherAuthor } = await setup(app)
   const published = await createArticle(app, { status: 'published' }, otherAuthor)
   const draft = await createArticle(app, {}, otherAuthor)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   expectProblem(t, await patch(app, published.id, author), 403, 'forbidden', OWN_BYLINE('author'))
   expectProblem(t, await app.inject({ method: 'POST', url: `/v1/articles/${published.id}/unpublish`, headers: author }), 403, 'forbidden', OWN_BYLINE('author'))
   expectProblem(t, await app.inject({ method: 'DELETE', url: `/v1/articles/${published.id}`, headers: author }), 403, 'forbidden', OWN_BYLINE('author'))
   expectProblem(t, await patch(app, draft.id, author), 404, 'not-found', `There is no article "${draft.id}" you can change`)
   expectProblem(t, await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/publish`, headers: author }), 404, 'not-found', `There is no article "${draft.id}" you can change`)
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('PATCH, publish and DELETE → editors and admins change any article', async (t) => {
@@ -183,14 +183,14 @@ t.test('DELETE /v1/articles/{id}?permanent=true → 403 for an editor (the artic
   const app = await buildTestApp(t)
   const { editor } = await setup(app)
   const article = await createArticle(app, { status: 'published' })
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await app.inject({ method: 'DELETE', url: `/v1/articles/${article.id}?permanent=true`, headers: editor })
   expectProblem(t, res, 403, 'forbidden', 'Only an admin may delete an article for good; others move it to the trash')
-  t.same(articleTables(app), before, 'still there, not even trashed')
+  t.same(await articleTables(app), before, 'still there, not even trashed')
   t.equal((await app.inject({ url: `/v1/articles/${article.id}` })).statusCode, 200)
   const gone = await app.inject({ method: 'DELETE', url: `/v1/articles/${article.id}?permanent=true`, headers: admin })
   t.equal(gone.statusCode, 204)
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
 })
 
 const writeRoutes: Array<[string, 'POST' | 'PATCH' | 'DELETE', string]> = [
@@ -208,7 +208,7 @@ const writeRoutes: Array<[string, 'POST' | 'PATCH' | 'DELETE', string]> = [
 t.test('every article write route → 401 without a token and with an unknown one, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createArticle(app, { title: 'Target', status: 'published' })
-  const before = articleTables(app)
+  const before = await articleTables(app)
   for (const [name, method, url] of writeRoutes) {
     const payload = method === 'DELETE' ? undefined : { title: 'Intruder' }
     const none = await app.inject({ method, url, payload })
@@ -217,5 +217,5 @@ t.test('every article write route → 401 without a token and with an unknown on
     const unknown = await app.inject({ method, url, payload, headers: { authorization: 'Bearer bs_not-a-real-token' } })
     expectProblem(t, unknown, 401, 'unauthorized', 'The API token is unknown or revoked')
   }
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })

@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { sql } from 'drizzle-orm'
 import type { App } from '../../src/app.js'
 import { COMMON_FACTOR, MAX_EXPANSIONS } from '../../src/articles/search-plan.js'
 import { createArticle, articleIds, dataIds } from '../fixtures/articles.js'
@@ -131,10 +132,11 @@ t.test('search_terms follows the index: created and edited articles add their te
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: admin, payload: { body: 'The council debated the pelicanfish fountain.' } })
   t.equal(patched.statusCode, 200)
   t.same(await search(t, app, 'q=pelic'), [a.id], 'a word added by an edit expands')
-  const db = app.db.$client
-  const missing = db.prepare('select term from articles_fts_vocab v where not exists (select 1 from search_terms s where s.term = v.term)').all()
+  // SQLite's FTS5 dictionary: the test app runs on SQLite.
+  const db = app.database
+  const missing = await db.all(sql`select term from articles_fts_vocab v where not exists (select 1 from search_terms s where s.term = v.term)`)
   t.same(missing, [], 'every indexed term is in the dictionary')
-  t.ok(db.prepare("select 1 from search_terms where term = 'walrus'").get(), 'a term no article holds any more stays (it matches nothing)')
+  t.ok(await db.get(sql`select 1 as "one" from search_terms where term = 'walrus'`), 'a term no article holds any more stays (it matches nothing)')
   t.same(await search(t, app, 'q=walrus'), [], 'and finds nothing')
 })
 

@@ -44,7 +44,7 @@ t.test('PATCH /v1/articles/{id} → 200 with the whole article; only the sent fi
   t.same(body.tags, article.tags, 'tags untouched')
   t.same(body.seo, article.seo, 'seo untouched')
   t.same(body.coverImage, article.coverImage, 'cover image untouched')
-  t.equal(articleTables(app).articleTags.length, 2)
+  t.equal((await articleTables(app)).articleTags.length, 2)
 })
 
 t.test('PATCH /v1/articles/{id} → every field changes alone and each change is one revision', async (t) => {
@@ -74,7 +74,7 @@ t.test('PATCH /v1/articles/{id} → every field changes alone and each change is
     etag = String(res.headers.etag)
     current = body
   }
-  t.equal(articleTables(app).revisions.length, changes.length + 1, 'one revision per change')
+  t.equal((await articleTables(app)).revisions.length, changes.length + 1, 'one revision per change')
 })
 
 t.test('PATCH /v1/articles/{id} → seo with one member changes that member and keeps the others', async (t) => {
@@ -94,10 +94,10 @@ t.test('PATCH /v1/articles/{id} → 412 with a stale If-Match, and neither the a
   const { article, etag } = await fullArticle(app)
   const first = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: { ...admin, 'if-match': etag }, payload: { title: 'Editor one' } })
   t.equal(first.statusCode, 200)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const stale = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: { ...admin, 'if-match': etag }, payload: { title: 'Editor two', tags: ['Lost update'] } })
   expectProblem(t, stale, 412, 'precondition-failed', 'The resource has changed since you read it (If-Match is stale); nothing was changed')
-  t.same(articleTables(app), before, 'no change, no revision, no new tag')
+  t.same(await articleTables(app), before, 'no change, no revision, no new tag')
   const read = await app.inject({ url: `/v1/articles/${article.id}`, headers: admin })
   t.equal(read.json().title, 'Editor one')
 })
@@ -121,33 +121,33 @@ t.test('PATCH /v1/articles/{id} → 200 with the current If-Match (from the writ
 t.test('PATCH /v1/articles/{id} → 400 for an empty body, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await patch(app, article.id, {})
   expectProblem(t, res, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'body', message: 'Send at least one field to change' }])
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('PATCH /v1/articles/{id} → 400 naming read-only and unknown fields, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await patch(app, article.id, { title: 'New', revision: 9, html: '<p>x</p>', colour: 'red' })
   expectProblem(t, res, 400, 'validation', 'The request body has 3 invalid fields', [
     { path: 'revision', message: '"revision" is not a field you can set here' },
     { path: 'html', message: '"html" is not a field you can set here' },
     { path: 'colour', message: '"colour" is not a field you can set here' }
   ])
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('PATCH /v1/articles/{id} → 409 when the new slug is taken, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createArticle(app, { title: 'Other', slug: 'taken' })
   const { article } = await fullArticle(app)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const res = await patch(app, article.id, { slug: 'taken', title: 'Would change' })
   expectProblem(t, res, 409, 'slug-taken', 'The slug "taken" is already taken')
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
   const same = await patch(app, article.id, { slug: article.slug })
   t.equal(same.statusCode, 200, 'its own slug is not taken')
 })
@@ -163,18 +163,18 @@ t.test('PATCH /v1/articles/{id} → tags are replaced, in the order given', asyn
   const cleared = await patch(app, article.id, { tags: [] })
   t.equal(cleared.statusCode, 200)
   t.same(cleared.json().tags, [])
-  t.same(articleTables(app).articleTags, [])
+  t.same((await articleTables(app)).articleTags, [])
 })
 
 t.test('PATCH /v1/articles/{id} → 400 for an unknown tag id or category, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   const { article } = await fullArticle(app)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const tag = await patch(app, article.id, { tags: ['New name', 404] })
   expectProblem(t, tag, 400, 'validation', 'There is no tag with id 404', [{ path: 'tags.1', message: 'There is no tag with id 404' }])
   const category = await patch(app, article.id, { category: 'nowhere', title: 'Changed' })
   expectProblem(t, category, 400, 'validation', 'There is no category "nowhere"', [{ path: 'category', message: 'There is no category "nowhere"' }])
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('PATCH /v1/articles/{idOrSlug} → 404 for an unknown article', async (t) => {
@@ -183,7 +183,7 @@ t.test('PATCH /v1/articles/{idOrSlug} → 404 for an unknown article', async (t)
   expectProblem(t, res, 404, 'not-found', 'There is no article "999" you can change')
   const bySlug = await patch(app, 'no-such-article', { title: 'Ghost' })
   expectProblem(t, bySlug, 404, 'not-found', 'There is no article "no-such-article" you can change')
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
 })
 
 t.test('PATCH /v1/articles/{slug} → the article can be addressed by its slug', async (t) => {

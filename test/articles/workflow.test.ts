@@ -1,9 +1,8 @@
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { articleRevisions, articles } from '../../src/db/schema.js'
 import { articleTables, createArticle } from '../fixtures/articles.js'
 import { tokenFor } from '../fixtures/tokens.js'
 import { admin, buildTestApp, createClock, expectProblem, tempDir } from '../helper.js'
@@ -18,11 +17,13 @@ function action (app: App, id: number, name: 'publish' | 'unpublish', headers: R
 }
 
 function storedRow (app: App, id: number) {
-  return app.db.select().from(articles).where(eq(articles.id, id)).get()
+  const { articles } = app.database.tables
+  return app.database.get(app.database.orm.select().from(articles).where(eq(articles.id, id)))
 }
 
 function storedRevisions (app: App, id: number) {
-  return app.db.select().from(articleRevisions).where(eq(articleRevisions.articleId, id)).orderBy(articleRevisions.revision).all()
+  const { articleRevisions } = app.database.tables
+  return app.database.all(app.database.orm.select().from(articleRevisions).where(eq(articleRevisions.articleId, id)).orderBy(asc(articleRevisions.revision)))
 }
 
 async function publicList (t: Test, app: App) {
@@ -32,13 +33,13 @@ async function publicList (t: Test, app: App) {
 }
 
 /** Polls until `check` holds or `ms` pass; returns whether it held. Never waits longer than `ms`. */
-async function waitFor (check: () => boolean, ms: number) {
+async function waitFor (check: () => Promise<boolean>, ms: number) {
   const until = Date.now() + ms
   while (Date.now() < until) {
-    if (check()) return true
+    if (await check()) return true
     await sleep(50)
   }
-  return check()
+  return await check()
 }
 
 t.test('a draft is not public: GET without a token → 404 and the public list leaves it out', async (t) => {
@@ -108,18 +109,18 @@ t.test('POST /v1/articles → 400 naming publishAt for status scheduled without 
   }
   const notADate = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Later', status: 'scheduled', publishAt: 'tomorrow' } })
   expectProblem(t, notADate, 400, 'validation', 'The request body has 1 invalid field', [{ path: 'publishAt', message: 'Use an ISO 8601 date-time such as 2025-01-29T08:00:00Z' }])
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
 })
 
 t.test('PATCH /v1/articles/{id} → 400 naming publishAt when scheduling without a future time, and nothing changes', async (t) => {
   const app = await buildTestApp(t, { now: createClock('2025-03-01T10:00:00.000Z').now })
   const draft = await createArticle(app)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const missing = await app.inject({ method: 'PATCH', url: `/v1/articles/${draft.id}`, headers: admin, payload: { status: 'scheduled', title: 'Changed' } })
   expectProblem(t, missing, 400, 'validation', 'A scheduled article needs publishAt, the time it goes live', [{ path: 'publishAt', message: 'A scheduled article needs publishAt, the time it goes live' }])
   const past = await app.inject({ method: 'PATCH', url: `/v1/articles/${draft.id}`, headers: admin, payload: { status: 'scheduled', publishAt: '2025-02-01T00:00:00Z' } })
   expectProblem(t, past, 400, 'validation', 'publishAt must be in the future; to publish now, use status published', [{ path: 'publishAt', message: 'publishAt must be in the future; to publish now, use status published' }])
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('a scheduled article is public once its time has come, before any timer has run', async (t) => {
@@ -138,7 +139,7 @@ t.test('a scheduled article is public once its time has come, before any timer h
   t.equal(read.statusCode, 200, 'visible without a token')
   t.match(read.json(), { id, status: 'published', publishedAt: publishAt })
   t.same(await publicList(t, app), [id])
-  t.equal(storedRow(app, id)?.status, 'scheduled', 'the stored row has not been flipped yet: the read did not need the timer')
+  t.equal((await storedRow(app, id))?.status, 'scheduled', 'the stored row has not been flipped yet: the read did not need the timer')
 })
 
 t.test('a scheduled article is published by the timer at its time, without any request', async (t) => {
@@ -147,11 +148,11 @@ t.test('a scheduled article is published by the timer at its time, without any r
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Timer', status: 'scheduled', publishAt } })
   t.equal(res.statusCode, 201)
   const id = res.json().id as number
-  t.equal(storedRow(app, id)?.status, 'scheduled')
-  const flipped = await waitFor(() => storedRow(app, id)?.status === 'published', 2800)
+  t.equal((await storedRow(app, id))?.status, 'scheduled')
+  const flipped = await waitFor(async () => (await storedRow(app, id))?.status === 'published', 2800)
   t.ok(flipped, 'the stored row is published')
-  t.match(storedRow(app, id), { status: 'published', publishedAt: publishAt, revision: 2 })
-  const revisions = storedRevisions(app, id)
+  t.match(await storedRow(app, id), { status: 'published', publishedAt: publishAt, revision: 2 })
+  const revisions = await storedRevisions(app, id)
   t.same(revisions.map((r) => [r.revision, r.snapshot.status, r.tokenId]), [[1, 'scheduled', 1], [2, 'published', null]], 'a new revision by the system')
   const read = await app.inject({ url: `/v1/articles/${id}` })
   t.equal(read.statusCode, 200)
@@ -167,12 +168,12 @@ t.test('a schedule survives a restart: an article that came due while the server
   t.equal(res.statusCode, 201)
   const id = res.json().id as number
   await first.close()
-  const passed = await waitFor(() => Date.now() > Date.parse(publishAt) + 100, 2000)
+  const passed = await waitFor(async () => Date.now() > Date.parse(publishAt) + 100, 2000)
   t.ok(passed, 'the time has passed while no server ran')
 
   const second = await buildTestApp(t, { env })
-  t.match(storedRow(second, id), { status: 'published', publishedAt: publishAt, revision: 2 }, 'published right after ready')
-  t.same(storedRevisions(second, id).map((r) => r.snapshot.status), ['scheduled', 'published'])
+  t.match(await storedRow(second, id), { status: 'published', publishedAt: publishAt, revision: 2 }, 'published right after ready')
+  t.same((await storedRevisions(second, id)).map((r) => r.snapshot.status), ['scheduled', 'published'])
 })
 
 t.test('POST /v1/articles → an editor may set a past publishedAt (imports keep their dates)', async (t) => {
@@ -191,12 +192,12 @@ t.test('POST and PATCH /v1/articles → 400 naming publishedAt when it is in the
   const FUTURE = 'publishedAt of a published article cannot be in the future: schedule it instead'
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: 'Time travel', status: 'published', publishedAt: '2999-01-01T00:00:00Z' } })
   expectProblem(t, res, 400, 'validation', FUTURE, [{ path: 'publishedAt', message: FUTURE }])
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
   const published = await createArticle(app, { status: 'published' })
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${published.id}`, headers: admin, payload: { publishedAt: '2999-01-01T00:00:00Z' } })
   expectProblem(t, patched, 400, 'validation', FUTURE, [{ path: 'publishedAt', message: FUTURE }])
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })
 
 t.test('POST and PATCH /v1/articles → 403 when an author sets publishedAt, and nothing changes', async (t) => {
@@ -205,10 +206,10 @@ t.test('POST and PATCH /v1/articles → 403 when an author sets publishedAt, and
   const FORBIDDEN = 'Only editors and admins may set publishedAt; publishing sets it'
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: author.headers, payload: { title: 'Backdated', status: 'published', publishedAt: '2019-05-01T09:00:00Z' } })
   expectProblem(t, res, 403, 'forbidden', FORBIDDEN)
-  t.same(articleTables(app).articles, [])
+  t.same((await articleTables(app)).articles, [])
   const own = await createArticle(app, { status: 'published' }, author.headers)
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${own.id}`, headers: author.headers, payload: { publishedAt: '2019-05-01T09:00:00Z' } })
   expectProblem(t, patched, 403, 'forbidden', FORBIDDEN)
-  t.same(articleTables(app), before)
+  t.same(await articleTables(app), before)
 })

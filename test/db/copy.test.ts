@@ -22,7 +22,7 @@ t.test('the demo site copied from SQLite to PostgreSQL reads back row for row, i
   if (url === undefined) return
   const source = await connectDatabase({ databaseUrl: ':memory:', pgPoolSize: 1 })
   t.teardown(() => source.close())
-  t.ok(seedDemo(source.sqlite!, new Date('2025-02-01T08:00:00.000Z')), 'the demo is seeded')
+  t.ok(await seedDemo(source, new Date('2025-02-01T08:00:00.000Z')), 'the demo is seeded')
   // A reply, so the self-reference of comments is copied too.
   source.sqlite!.$client.exec('insert into comments (article_id, status, body, author_name, author_email, avatar_hash) values (1, \'approved\', \'First\', \'A\', \'a@example.com\', \'h\')')
   source.sqlite!.$client.exec('insert into comments (article_id, parent_id, depth, status, body, author_name, author_email, avatar_hash) values (1, 1, 1, \'approved\', \'Reply\', \'B\', \'b@example.com\', \'h\')')
@@ -45,7 +45,7 @@ t.test('a copy into a database that holds content is refused and changes nothing
   if (url === undefined) return
   const source = await connectDatabase({ databaseUrl: ':memory:', pgPoolSize: 1 })
   t.teardown(() => source.close())
-  seedDemo(source.sqlite!)
+  await seedDemo(source)
   const target = await connectDatabase({ databaseUrl: url, pgPoolSize: 1 })
   t.teardown(() => target.close())
   await target.run(target.orm.insert(target.tables.tags).values({ slug: 'already', name: 'Already' }))
@@ -58,7 +58,7 @@ t.test('a copy that fails half-way leaves the target empty', async (t) => {
   if (url === undefined) return
   const source = await connectDatabase({ databaseUrl: ':memory:', pgPoolSize: 1 })
   t.teardown(() => source.close())
-  seedDemo(source.sqlite!)
+  await seedDemo(source)
   const target = await connectDatabase({ databaseUrl: url, pgPoolSize: 1 })
   t.teardown(() => target.close())
   await t.rejects(copySite(source, target, { afterArticles: async () => { throw new Error('search index failed') } }), /search index failed/)

@@ -255,7 +255,7 @@ t.test('object-level rules', async (t) => {
   const contributorDraft = await createArticle(app, { title: 'Contributor draft' }, contributorA.headers)
   t.equal(publishedA.author?.id, bylineA.id, 'the author token writes under its byline')
 
-  const before = articleTables(app)
+  const before = await articleTables(app)
   const as = (headers: Record<string, string>, method: string, url: string, payload?: object) =>
     app.inject({ method: method as 'GET', url, headers, remoteAddress: freshIp(), ...(payload ? { payload } : {}) })
 
@@ -270,7 +270,7 @@ t.test('object-level rules', async (t) => {
     t.equal(revisions.statusCode, 404, 'another author\'s draft revisions → 404')
     const read = await as(authorB.headers, 'GET', `/v1/articles/${draftA.id}`)
     t.equal(read.statusCode, 404, 'another author\'s draft is not readable')
-    t.same(articleTables(app), before, 'nothing changed in the database')
+    t.same(await articleTables(app), before, 'nothing changed in the database')
   })
 
   await t.test('a contributor cannot publish', async (t) => {
@@ -284,7 +284,7 @@ t.test('object-level rules', async (t) => {
     t.equal(create.statusCode, 403, 'POST status=published → 403')
     const editPublished = await as(contributorA.headers, 'PATCH', `/v1/articles/${publishedA.id}`, { title: 'Edited after publication' })
     t.equal(editPublished.statusCode, 403, 'a contributor cannot edit a published article, even under its byline')
-    t.same(articleTables(app), before, 'nothing changed in the database')
+    t.same(await articleTables(app), before, 'nothing changed in the database')
     const row = await app.database.get(sql`select status, published_at as "publishedAt" from articles where id = ${contributorDraft.id}`)
     t.same(row, { status: 'draft', publishedAt: null }, 'the draft is still a draft')
   })

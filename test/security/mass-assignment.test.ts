@@ -39,7 +39,7 @@ function tokenRows (app: App) {
 t.test('articles: read-only fields on create and update', async (t) => {
   const app = await buildTestApp(t)
   const article = await createArticle(app, { title: 'Sea wall', body: 'Waves broke over the wall.' })
-  const before = articleTables(app)
+  const before = await articleTables(app)
   for (const [field, value] of Object.entries(FORBIDDEN_ARTICLE_FIELDS)) {
     const create = await app.inject({ method: 'POST', url: '/v1/articles', headers: admin, payload: { title: `With ${field}`, [field]: value } })
     rejects(t, create, field, `POST /v1/articles with ${field}`)
@@ -48,7 +48,7 @@ t.test('articles: read-only fields on create and update', async (t) => {
     const mixed = await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: admin, payload: { title: 'Changed title', [field]: value } })
     rejects(t, mixed, field, `PATCH with a valid field and ${field}`)
   }
-  t.same(articleTables(app), before, 'no article, revision or tag row changed')
+  t.same(await articleTables(app), before, 'no article, revision or tag row changed')
 })
 
 t.test('articles: status for a contributor, publishedAt for an author', async (t) => {
@@ -58,7 +58,7 @@ t.test('articles: status for a contributor, publishedAt for an author', async (t
   const author = await tokenFor(app, 'author', byline.id)
   const draft = await createArticle(app, { title: 'Contributor draft' }, contributor.headers)
   const own = await createArticle(app, { title: 'Author draft' }, author.headers)
-  const before = articleTables(app)
+  const before = await articleTables(app)
 
   for (const status of ['published', 'scheduled', 'archived']) {
     const extra = status === 'scheduled' ? { publishAt: '2099-01-01T00:00:00.000Z' } : {}
@@ -75,7 +75,7 @@ t.test('articles: status for a contributor, publishedAt for an author', async (t
   const contributorDate = await app.inject({ method: 'PATCH', url: `/v1/articles/${draft.id}`, headers: contributor.headers, payload: { publishedAt: backdate } })
   t.ok([400, 403].includes(contributorDate.statusCode), `contributor PATCH with publishedAt → ${contributorDate.statusCode}`)
 
-  t.same(articleTables(app), before, 'nothing was applied')
+  t.same(await articleTables(app), before, 'nothing was applied')
   const rows = await app.database.all(sql`select status, published_at as "publishedAt" from articles order by id`)
   t.same(rows, [{ status: 'draft', publishedAt: null }, { status: 'draft', publishedAt: null }], 'both stay unpublished drafts without a date')
 

@@ -61,10 +61,10 @@ t.test('GET /v1/authors → articleCount counts published articles only', async 
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   await createTaxon(app, 'authors', { name: 'Ben Hale' })
-  insertArticle(app, { slug: 'a1', authorId: 1 })
-  insertArticle(app, { slug: 'a2', authorId: 1 })
-  insertArticle(app, { slug: 'a3', authorId: 1, status: 'draft' })
-  insertArticle(app, { slug: 'a4', authorId: 2, status: 'draft' })
+  await insertArticle(app, { slug: 'a1', authorId: 1 })
+  await insertArticle(app, { slug: 'a2', authorId: 1 })
+  await insertArticle(app, { slug: 'a3', authorId: 1, status: 'draft' })
+  await insertArticle(app, { slug: 'a4', authorId: 2, status: 'draft' })
   expectJson(t, await app.inject({ url: '/v1/authors' }), 200, {
     data: [
       taxonBody('authors', { id: 1, slug: 'amara-okafor', name: 'Amara Okafor', articleCount: 2 }),
@@ -78,23 +78,23 @@ t.test('GET /v1/authors → articleCount counts published articles only', async 
 t.test('DELETE /v1/authors/{id} → 409 in-use while articles carry the byline, and it is still there', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
-  insertArticle(app, { slug: 'a1', authorId: 1, status: 'draft' })
+  await insertArticle(app, { slug: 'a1', authorId: 1, status: 'draft' })
   const rows = await taxonRows(app, 'authors')
-  const articles = articleState(app)
+  const articles = await articleState(app)
   expectProblem(t, await del(app, '1'), 409, 'in-use', '1 article uses this author; pass ?reassignTo=<id or slug> to move them')
   t.same(await taxonRows(app, 'authors'), rows)
-  t.same(articleState(app), articles)
+  t.same(await articleState(app), articles)
 })
 
 t.test('DELETE /v1/authors/{id}?reassignTo=<slug> → 204, the articles move and the old one is gone', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
   await createTaxon(app, 'authors', { name: 'Ben Hale' })
-  const a1 = insertArticle(app, { slug: 'a1', authorId: 1 })
-  const a2 = insertArticle(app, { slug: 'a2', authorId: 1, status: 'draft' })
+  const a1 = await insertArticle(app, { slug: 'a1', authorId: 1 })
+  const a2 = await insertArticle(app, { slug: 'a2', authorId: 1, status: 'draft' })
   const res = await del(app, '1?reassignTo=ben-hale')
   t.equal(res.statusCode, 204)
-  t.same(articleState(app).articles, [
+  t.same((await articleState(app)).articles, [
     { id: a1, slug: 'a1', categoryId: null, authorId: 2, revision: 2 },
     { id: a2, slug: 'a2', categoryId: null, authorId: 2, revision: 2 }
   ])
@@ -105,9 +105,9 @@ t.test('DELETE /v1/authors/{id}?reassignTo=<slug> → 204, the articles move and
 t.test('DELETE /v1/authors/{id}?reassignTo= → 400 for an unknown target or itself, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await createTaxon(app, 'authors', { name: 'Amara Okafor' })
-  insertArticle(app, { slug: 'a1', authorId: 1 })
+  await insertArticle(app, { slug: 'a1', authorId: 1 })
   const rows = await taxonRows(app, 'authors')
-  const articles = articleState(app)
+  const articles = await articleState(app)
   const unknown = await del(app, '1?reassignTo=nobody')
   expectProblem(t, unknown, 400, 'validation', 'There is no author "nobody" to reassign the articles to', [
     { path: 'reassignTo', message: 'There is no author "nobody" to reassign the articles to' }
@@ -117,5 +117,5 @@ t.test('DELETE /v1/authors/{id}?reassignTo= → 400 for an unknown target or its
     expectProblem(t, res, 400, 'validation', /^The author to delete cannot take over its own articles$/, [{ path: 'reassignTo', message: /^The author to delete cannot take over its own articles$/ }])
   }
   t.same(await taxonRows(app, 'authors'), rows)
-  t.same(articleState(app), articles)
+  t.same(await articleState(app), articles)
 })

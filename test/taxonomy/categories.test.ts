@@ -104,11 +104,11 @@ t.test('DELETE /v1/categories/{id} → 204 leaves its children at the top level'
 t.test('GET /v1/categories → articleCount counts published articles only', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  insertArticle(app, { slug: 'a1', categoryId: 1 })
-  insertArticle(app, { slug: 'a2', categoryId: 1 })
-  insertArticle(app, { slug: 'a3', categoryId: 1, status: 'draft' })
-  insertArticle(app, { slug: 'a4', categoryId: 4, status: 'draft' })
-  insertArticle(app, { slug: 'a5', categoryId: 3 })
+  await insertArticle(app, { slug: 'a1', categoryId: 1 })
+  await insertArticle(app, { slug: 'a2', categoryId: 1 })
+  await insertArticle(app, { slug: 'a3', categoryId: 1, status: 'draft' })
+  await insertArticle(app, { slug: 'a4', categoryId: 4, status: 'draft' })
+  await insertArticle(app, { slug: 'a5', categoryId: 3 })
   const list = await app.inject({ url: '/v1/categories' })
   expectJson(t, list, 200, {
     data: [
@@ -126,7 +126,7 @@ t.test('GET /v1/categories/{id} → a new published article changes the ETag, bu
   const app = await buildTestApp(t)
   await createTaxon(app, 'categories', { name: 'World' })
   const before = await app.inject({ url: '/v1/categories/1' })
-  insertArticle(app, { slug: 'a1', categoryId: 1 })
+  await insertArticle(app, { slug: 'a1', categoryId: 1 })
   const after = await app.inject({ url: '/v1/categories/1', headers: { 'if-none-match': String(before.headers.etag) } })
   t.equal(after.statusCode, 200, 'a changed articleCount is a changed representation')
   t.equal(after.json().articleCount, 1)
@@ -138,28 +138,28 @@ t.test('GET /v1/categories/{id} → a new published article changes the ETag, bu
 t.test('DELETE /v1/categories/{id} → 409 in-use while articles use it (drafts too), and it is still there', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  insertArticle(app, { slug: 'a1', categoryId: 1 })
-  insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
-  insertArticle(app, { slug: 'a3', categoryId: 4, status: 'draft' })
+  await insertArticle(app, { slug: 'a1', categoryId: 1 })
+  await insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
+  await insertArticle(app, { slug: 'a3', categoryId: 4, status: 'draft' })
   const rows = await taxonRows(app, 'categories')
-  const articles = articleState(app)
+  const articles = await articleState(app)
   expectProblem(t, await del(app, '1'), 409, 'in-use', '2 articles use this category; pass ?reassignTo=<id or slug> to move them')
   expectProblem(t, await del(app, '4'), 409, 'in-use', '1 article uses this category; pass ?reassignTo=<id or slug> to move them')
   t.same(await taxonRows(app, 'categories'), rows)
-  t.same(articleState(app), articles)
+  t.same(await articleState(app), articles)
   t.equal((await app.inject({ url: '/v1/categories/world' })).statusCode, 200)
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo=<slug> → 204, the articles move and the old one is gone', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  const a1 = insertArticle(app, { slug: 'a1', categoryId: 1 })
-  const a2 = insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
-  const a3 = insertArticle(app, { slug: 'a3', categoryId: 4 })
+  const a1 = await insertArticle(app, { slug: 'a1', categoryId: 1 })
+  const a2 = await insertArticle(app, { slug: 'a2', categoryId: 1, status: 'draft' })
+  const a3 = await insertArticle(app, { slug: 'a3', categoryId: 4 })
   const res = await del(app, '1?reassignTo=sport')
   t.equal(res.statusCode, 204)
   t.equal(res.body, '')
-  t.same(articleState(app).articles, [
+  t.same((await articleState(app)).articles, [
     { id: a1, slug: 'a1', categoryId: 4, authorId: null, revision: 2 },
     { id: a2, slug: 'a2', categoryId: 4, authorId: null, revision: 2 },
     { id: a3, slug: 'a3', categoryId: 4, authorId: null, revision: 1 }
@@ -173,18 +173,18 @@ t.test('DELETE /v1/categories/{id}?reassignTo=<slug> → 204, the articles move 
 t.test('DELETE /v1/categories/{id}?reassignTo=<id> → 204 and the articles move', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  insertArticle(app, { slug: 'a1', categoryId: 3 })
+  await insertArticle(app, { slug: 'a1', categoryId: 3 })
   t.equal((await del(app, '3?reassignTo=2')).statusCode, 204)
-  t.same(articleState(app).articles.map((a) => a.categoryId), [2])
+  t.same((await articleState(app)).articles.map((a) => a.categoryId), [2])
   t.same((await taxonRows(app, 'categories')).map((r) => r.id), [1, 2, 4])
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo= → 400 for an unknown target or itself, and nothing changes', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  insertArticle(app, { slug: 'a1', categoryId: 1 })
+  await insertArticle(app, { slug: 'a1', categoryId: 1 })
   const rows = await taxonRows(app, 'categories')
-  const articles = articleState(app)
+  const articles = await articleState(app)
   const unknown = await del(app, '1?reassignTo=nowhere')
   expectProblem(t, unknown, 400, 'validation', 'There is no category "nowhere" to reassign the articles to', [
     { path: 'reassignTo', message: 'There is no category "nowhere" to reassign the articles to' }
@@ -198,19 +198,19 @@ t.test('DELETE /v1/categories/{id}?reassignTo= → 400 for an unknown target or 
     expectProblem(t, res, 400, 'validation', 'The category to delete cannot take over its own articles', [{ path: 'reassignTo', message: 'The category to delete cannot take over its own articles' }])
   }
   t.same(await taxonRows(app, 'categories'), rows)
-  t.same(articleState(app), articles)
+  t.same(await articleState(app), articles)
 })
 
 t.test('DELETE /v1/categories/{id}?reassignTo= → 412 with a stale If-Match, and no article moves', async (t) => {
   const app = await buildTestApp(t)
   await tree(app)
-  insertArticle(app, { slug: 'a1', categoryId: 1 })
+  await insertArticle(app, { slug: 'a1', categoryId: 1 })
   const stale = String((await app.inject({ url: '/v1/categories/1' })).headers.etag)
   t.equal((await patch(app, 1, { description: 'Everything abroad' })).statusCode, 200)
   const rows = await taxonRows(app, 'categories')
-  const articles = articleState(app)
+  const articles = await articleState(app)
   const res = await del(app, '1?reassignTo=sport', { 'if-match': stale })
   expectProblem(t, res, 412, 'precondition-failed', 'The resource has changed since you read it (If-Match is stale); nothing was changed')
   t.same(await taxonRows(app, 'categories'), rows)
-  t.same(articleState(app), articles)
+  t.same(await articleState(app), articles)
 })

@@ -99,7 +99,7 @@ t.test('a draft naming an existing public tag leaves it public; one used by a li
   const draft = await draftWithTag(app, contributor.headers, 'climate')
   t.same(draft.tags.map((tag) => tag.id), [climate.id])
   const other = await draftWithTag(app, contributor.headers, 'Storms')
-  insertArticle(app, { slug: 'live-storms', tagIds: [other.tags[0]!.id] })
+  await insertArticle(app, { slug: 'live-storms', tagIds: [other.tags[0]!.id] })
   t.same(await listed(t, app), ['climate', 'storms'])
 })
 
