@@ -12,12 +12,16 @@ import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, rende
 import type { Article, ArticleListQuery, CreateArticle, UpdateArticle } from './schemas.js'
 import { articleFields, type ArticleRowsPage, latestArticles, listArticles, relatedArticles, stateSql } from './queries.js'
 import { createSearchIndex, type SearchContext, type SearchIndex } from './search-index.js'
+import { violatesUnique } from './unique.js'
 import { isLive, nextStatus } from './workflow.js'
 import { aRole, type AuthContext } from '../lib/roles.js'
 import { parseIdOrSlug } from '../lib/id-or-slug.js'
 import { pick } from '../lib/pick.js'
 
 export type ArticleRow = typeof articles.$inferSelect
+
+/** How many times a write whose slug is made from its title is tried while others take that slug. */
+const MAX_SLUG_ATTEMPTS = 5
 
 /** Who writes: a token, or the system (scheduler, import run by an operator). */
 export type Actor = AuthContext | { tokenId: null, role: 'admin', authorId: null }
@@ -170,6 +174,24 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
     })
   }
 
+  /**
+   * Runs a write whose slug was checked free inside it: on PostgreSQL a concurrent write can
+   * still take the slug before the commit. A slug given is then the same 409 as when checked;
+   * a slug made from the title is made again past the one just taken (a few times: writers of
+   * one title at once each take one).
+   */
+  async function slugChecked<T> (write: () => Promise<T>, slug: string | undefined): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write()
+      } catch (err) {
+        if (!violatesUnique(err, 'articles_slug_unique', 'articles', 'slug')) throw err
+        if (slug !== undefined) throw new SlugTakenError(slug)
+        if (attempt >= MAX_SLUG_ATTEMPTS) throw err
+      }
+    }
+  }
+
   const repository = {
     getRow (id: number): Promise<ArticleRow | undefined> {
       return byId(db, id)
@@ -227,7 +249,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
 
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */
     create (input: CreateArticle, actor: Actor, now: string): Promise<ArticleRow> {
-      return db.transaction(async (tx) => {
+      return slugChecked(() => db.transaction(async (tx) => {
         if (input.slug !== undefined && await slugTaken(tx, input.slug)) throw new SlugTakenError(input.slug)
         let slug = input.slug
         if (slug === undefined) {
@@ -266,7 +288,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
         await searchIndex.index(tx, { id: row.id, title: row.title, excerpt: row.excerpt ?? '', text: d.text })
         await record(tx, row, actor)
         return row
-      })
+      }), input.slug)
     },
 
     /**
@@ -274,7 +296,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
      * the current row (If-Match, permissions); undefined when the article does not exist.
      */
     update (id: number, patch: UpdateArticle, actor: Actor, now: string, check?: (row: ArticleRow) => void): Promise<ArticleRow | undefined> {
-      return db.transaction(async (tx) => {
+      return slugChecked(() => db.transaction(async (tx) => {
         const current = await byId(tx, id, true)
         if (!current) return undefined
         check?.(current)
@@ -309,7 +331,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
         if (d || patch.title !== undefined) await reindex(tx, row)
         await record(tx, row, actor)
         return row
-      })
+      }), patch.slug)
     },
 
     /** Moves an article to the trash, remembering its status for restore. */

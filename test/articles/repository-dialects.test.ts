@@ -67,6 +67,17 @@ for (const [name, open] of testDatabases) {
     t.same(page.rows.map((r) => r.id), [row.id], 'the search index has it (the draft is not public)')
   })
 
+  t.test(`${name}: concurrent creates never share a slug: a given one is a SlugTakenError, a made one the next free`, async (t) => {
+    const db = await open(t)
+    if (!db) return
+    const repo = await setup(db)
+    const given = await Promise.allSettled([1, 2, 3].map(() => create(repo, { title: 'Same', slug: 'same' })))
+    t.equal(given.filter((r) => r.status === 'fulfilled').length, 1, 'one wins')
+    for (const r of given) if (r.status === 'rejected') t.type(r.reason, SlugTakenError)
+    const made = await Promise.all([1, 2, 3].map(() => create(repo, { title: 'Made' })))
+    t.same(made.map((r) => r.slug).sort(), ['made', 'made-2', 'made-3'])
+  })
+
   t.test(`${name}: update, trash, restore and destroy are revisions in one transaction each; check can refuse`, async (t) => {
     const db = await open(t)
     if (!db) return
