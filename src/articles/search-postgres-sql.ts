@@ -1,11 +1,9 @@
 // The list SQL a PostgreSQL search needs where the SQLite list's is not portable: visibility
 // (SQLite's `+published_at` index hint is no operator on timestamptz), the sorts' keys and cursor
-// values (`collate nocase`, timestamptz read back as ISO text), and rows read through fields().
-import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm'
+// values (`collate nocase`, timestamptz read back as ISO text).
+import { sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Executor } from '../db/database.js'
-import { articleStatuses, type articles } from '../db/schema.js'
-import { fields } from '../db/rows.js'
+import { articleStatuses } from '../db/schema.js'
 import { FieldError } from '../lib/errors.js'
 import type { AuthContext } from '../lib/roles.js'
 import { decodeCursor } from '../lib/cursor.js'
@@ -13,9 +11,6 @@ import { editsAll } from './access.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 
 export type DateSort = Exclude<ArticleSort, 'relevance'>
-
-/** An article row, as the repository's ArticleRow. */
-export type ArticleRow = typeof articles.$inferSelect
 
 /** Published, or scheduled with its time come (alias a): publicSql's condition without its SQLite index hint. */
 export function livePg (now: string): SQL {
@@ -95,28 +90,4 @@ export function afterCursorPg (cursor: string, sort: DateSort, spec: PgSortSpec)
   const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
   const op = spec.direction === 'desc' ? sql`<` : sql`>`
   return sql`(${spec.key}, a.id) ${op} (${spec.bound(value)}, ${id})`
-}
-
-// As the list's ?fields= projection: these always come (visibility, isLive, whether the body shows).
-const ALWAYS = ['id', 'status', 'publishedAt', 'format']
-const FIELD_COLUMNS: Record<string, string> = { category: 'categoryId', author: 'authorId', tags: 'id' }
-
-/**
- * The rows of `ids` that `where` (alias a) lets through, in the order of `ids`. With `?fields=`
- * only the columns shown are read, the others null (the body and html empty), as on SQLite.
- */
-export async function rowsByIdsPg (db: Executor, ids: number[], where: SQL, shown?: readonly string[]): Promise<ArticleRow[]> {
-  if (ids.length === 0) return []
-  const all: Record<string, Column> = getTableColumns(db.tables.articles)
-  const wanted = shown === undefined ? undefined : new Set([...ALWAYS, ...shown.map((f) => FIELD_COLUMNS[f] ?? f)])
-  const columns = wanted === undefined ? all : Object.fromEntries(Object.entries(all).filter(([key]) => wanted.has(key)))
-  const select = fields(columns, 'a')
-  const raw = await db.all<Record<string, unknown>>(sql`select ${select.list} from articles a
-    where a.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${where}`)
-  const blank = Object.fromEntries(Object.keys(all).map((key) => [key, key === 'body' || key === 'html' ? '' : null]))
-  const byId = new Map(raw.map((r) => {
-    const row = { ...blank, ...select.map(r) } as unknown as ArticleRow
-    return [row.id, row]
-  }))
-  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined)
 }

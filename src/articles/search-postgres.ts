@@ -5,11 +5,11 @@ import { z } from 'zod'
 import type { Executor } from '../db/database.js'
 import type { AuthContext } from '../lib/roles.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
-import { type ArticleRowsPage, sortOf } from './queries.js'
+import { type ArticleRowsPage, rowsByIds, sortOf } from './queries.js'
 import type { ArticleListQuery } from './schemas.js'
 import { COMMON_FACTOR, MIN_PREFIX, PROBE_IDS, searchWords } from './search-plan.js'
 import { foldWord, type RankingCache } from './search.js'
-import { afterCursorPg, type DateSort, filtersPg, rowsByIdsPg, sortSpecPg } from './search-postgres-sql.js'
+import { afterCursorPg, type DateSort, filtersPg, sortSpecPg } from './search-postgres-sql.js'
 import type { SearchContext, SearchIndex } from './search-index.js'
 
 /**
@@ -154,7 +154,7 @@ async function relevancePage (db: Executor, query: ArticleListQuery, where: SQL,
   const more = offset + query.limit < ids.length
   if (more && key === undefined) key = rankings.put(ids)
   return {
-    rows: await rowsByIdsPg(db, ids.slice(offset, offset + query.limit), where, query.fields),
+    rows: await rowsByIds(db, ids.slice(offset, offset + query.limit), where, query.fields),
     nextCursor: more && key !== undefined ? encodeCursor(['relevance', key, offset + query.limit]) : null
   }
 }
@@ -175,7 +175,7 @@ async function datePage (db: Executor, query: ArticleListQuery, sort: DateSort, 
   const pageIds = picked.slice(0, query.limit)
   const last = pageIds[pageIds.length - 1]
   return {
-    rows: await rowsByIdsPg(db, pageIds.map((p) => p.id), where, query.fields),
+    rows: await rowsByIds(db, pageIds.map((p) => p.id), where, query.fields),
     nextCursor: more && last ? encodeCursor([sort, last.sortValue, last.id]) : null
   }
 }
