@@ -18,6 +18,8 @@ async function relativeImageAd (app: App) {
   const ad = await createAd(app, { slot: { key: 'sidebar' } })
   // The API takes absolute image URLs only; the demo seed writes relative ones straight to the table.
   await app.database.run(sql`update ad_creatives set image_url = ${'/demo/assets/ferry.webp'} where id = ${ad.creative.id}`)
+  // Serving holds the ads in memory, reloaded by the API's writes: this one went past it.
+  await app.ads.reload()
   return ad
 }
 
