@@ -4,9 +4,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
-import type { Db } from './db/client.js'
-import { connectDatabase } from './db/connect.js'
-import { DatabaseStartError, type Database } from './db/database.js'
+import { connectDatabase, type Connected } from './db/connect.js'
 import { createMemoryCounterStore, type CounterStore } from './lib/window-counter.js'
 import { loadSecret } from './db/secret.js'
 import { createSettingsRepository, type SettingsRepository } from './db/settings.js'
@@ -38,10 +36,11 @@ import fp from 'fastify-plugin'
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
-    /** The database behind the async data layer (SQLite or PostgreSQL): what repositories use. */
-    database: Database
-    /** SQLite's synchronous handle, for the repositories not yet on `database`. */
-    db: Db
+    /**
+     * The database (SQLite or PostgreSQL) every repository runs on. On SQLite, `sqlite` is its
+     * synchronous handle, for what only SQLite has (the online backup, query-plan tests).
+     */
+    database: Connected
     /** Signs click, impression and preview links (BROADSHEET_SECRET or a persisted random one). */
     secret: string
     /** The clock every time-dependent rule reads (tests pass a controllable one). */
@@ -113,13 +112,7 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   app.removeContentTypeParser(['text/plain'])
 
   const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgPoolSize: config.pgPoolSize })
-  const db = database.sqlite
-  if (db === undefined) {
-    await database.close()
-    throw new DatabaseStartError('DATABASE_URL names PostgreSQL, whose schema and connection are in place, but this release still serves the API from SQLite only: use a SQLite path until PostgreSQL support is complete')
-  }
   app.decorate('database', database)
-  app.decorate('db', db)
   app.decorate('config', config)
   app.decorate('now', now)
   app.decorate('counterStore', counterStore ?? (() => createMemoryCounterStore(() => now().getTime())))

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { databasePath, openDatabase } from './db/client.js'
 import { connectDatabase } from './db/connect.js'
-import { DatabaseStartError } from './db/database.js'
+import { DatabaseStartError, dialectOf } from './db/database.js'
 import { createTokensRepository } from './tokens/repository.js'
 import { generateOpenApi, openApiPath } from './openapi.js'
 import { importArticles } from './articles/import.js'
@@ -91,6 +91,7 @@ async function main (argv: string[]) {
     case 'backup': {
       const target = rest[0]
       if (!target) fail('backup needs a file name to write the copy to')
+      if (dialectOf(config.databaseUrl) === 'postgres') fail('backup copies a SQLite file; back PostgreSQL up with its own tools: pg_dump --format=custom --file=broadsheet.dump "$DATABASE_URL" (see docs/operations.md)')
       if (databasePath(config.databaseUrl) === ':memory:') fail('DATABASE_URL is :memory:, there is nothing on disk to back up')
       if (existsSync(target)) fail(`${target} exists already; choose a new file so no backup is overwritten`)
       const db = openDatabase(config.databaseUrl)

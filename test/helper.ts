@@ -9,6 +9,7 @@ import type { Test } from 'tap'
 import { buildApp, type App } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import type { CounterStore } from '../src/lib/window-counter.js'
+import { freshPostgresUrl, postgresRequired } from './support/postgres.js'
 
 export const BOOTSTRAP = 'test-bootstrap-token-0123456789abcdef'
 
@@ -26,14 +27,17 @@ export interface TestAppOptions {
 }
 
 /**
- * The one way tests build the production app: a fresh in-memory database (unless `env` says
- * otherwise), the bootstrap admin token, no demo content, closed when the test ends. The ad
- * counter flush timer is at its longest (300 s), so counts reach the database only through
- * app.ads.flush(), GET /v1/ads/stats or shutdown, never in the middle of an assertion.
+ * The one way tests build the production app: a fresh database (unless `env` names one), the
+ * bootstrap admin token, no demo content, closed when the test ends. The fresh database is
+ * SQLite's `:memory:`, or under `npm run test:pg` a new PostgreSQL schema, so every test runs
+ * on both. The ad counter flush timer is at its longest (300 s), so counts reach the database
+ * only through app.ads.flush(), GET /v1/ads/stats or shutdown, never mid-assertion.
  */
 export async function buildTestApp (t: Test, options: TestAppOptions = {}): Promise<App> {
+  const fresh = options.env?.DATABASE_URL === undefined && postgresRequired ? await freshPostgresUrl(t) : undefined
   const config = loadConfig({
-    DATABASE_URL: ':memory:',
+    DATABASE_URL: fresh ?? ':memory:',
+    BROADSHEET_PG_POOL: '4',
     LOG_LEVEL: 'silent',
     BROADSHEET_DEMO: 'false',
     BROADSHEET_BOOTSTRAP_TOKEN: BOOTSTRAP,
@@ -46,6 +50,9 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}): Prom
   await app.ready()
   return app
 }
+
+/** The env of a test that is SQLite-only by nature (query plans, pragmas): it stays on SQLite under `npm run test:pg`. */
+export const ON_SQLITE = { DATABASE_URL: ':memory:' }
 
 /** A clock a test moves by hand; `now` is what the app reads. */
 export interface TestClock { now: () => Date, set: (at: Date | string) => void, advance: (ms: number) => void }

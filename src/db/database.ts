@@ -44,6 +44,12 @@ export interface Executor {
 export interface Database extends Executor {
   /** Resolves when the database answers a trivial query; rejects with DatabaseUnavailableError. */
   ping: () => Promise<void>
+  /**
+   * SQLite only: a number that moves when another connection (another process, the CLI)
+   * commits, read synchronously (`pragma data_version`). PostgreSQL has no such counter:
+   * other processes' writes reach it by notification (issue 20), so it is absent there.
+   */
+  readonly dataVersion?: () => number
   close: () => Promise<void>
 }
 

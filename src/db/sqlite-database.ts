@@ -46,6 +46,7 @@ export function sqliteDatabase (db: Db): Database {
   const gate = new Gate()
   const tables = schema as Tables
   let savepoints = 0
+  const dataVersion = db.$client.prepare('pragma data_version').pluck()
 
   const execAll = (query: SQL | Builder): unknown[] => is(query, SQL) ? allRows(db, query) : (query as Builder).all()
   const execGet = (query: SQL | Builder): unknown => is(query, SQL) ? firstRow(db, query) : (query as Builder).get()
@@ -102,6 +103,7 @@ export function sqliteDatabase (db: Db): Database {
     async ping () {
       db.$client.prepare('select 1').get()
     },
+    dataVersion: () => dataVersion.get() as number,
     async close () {
       await gate.idle()
       db.$client.close()

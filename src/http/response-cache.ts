@@ -62,10 +62,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   let writes = 0
   const database = app.database
   // SQLite's data_version moves when another connection (the import CLI, another process)
-  // commits: the only SQLite-only read left here, so it keeps SQLite's synchronous handle
-  // (app.db) for this one use. PostgreSQL has no such counter; other processes' writes there
-  // are issue 20 (LISTEN/NOTIFY), so until then only this process's writes move the version.
-  const dataVersion = database.dialect === 'sqlite' ? app.db.$client.prepare('pragma data_version').pluck() : undefined
+  // commits. PostgreSQL has no such counter; other processes' writes there are issue 20
+  // (LISTEN/NOTIFY), so until then only this process's writes move the version.
+  const dataVersion = database.dataVersion
   // data_version is a query: ask it at most every DATA_VERSION_POLL_MS, so a commit by another
   // process shows within that window while a hot read pays for a Map lookup only. The version
   // string is made again only when it changes.
@@ -75,7 +74,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   let versionOf = { writes: 0, polled: 0 }
   const version = () => {
     const t = performance.now()
-    if (dataVersion && t - polledAt >= DATA_VERSION_POLL_MS) { polledAt = t; polledValue = dataVersion.get() as number }
+    if (dataVersion && t - polledAt >= DATA_VERSION_POLL_MS) { polledAt = t; polledValue = dataVersion() }
     if (versionOf.writes !== writes || versionOf.polled !== polledValue) {
       versionOf = { writes, polled: polledValue }
       versionText = `${writes}.${polledValue}`

@@ -4,12 +4,12 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { descendantsSql } from '../../src/comments/comment-sql-sqlite.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
 import { createComment, putCommentSettings } from '../fixtures/comments.js'
-import { buildTestApp } from '../helper.js'
+import { buildTestApp, ON_SQLITE } from '../helper.js'
 
 const dialect = new SQLiteSyncDialect()
 
 t.test('the replies of a thread are found through comments_parent_idx at every step, with or without statistics', async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, { env: ON_SQLITE })
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   // Many approved top-level comments and one short thread: what misled the planner.
@@ -19,7 +19,7 @@ t.test('the replies of a thread are found through comments_parent_idx at every s
   await createComment(app, article.id, { parentId: reply, body: 'A reply to the reply' })
 
   const { sql, params } = dialect.sqlToQuery(descendantsSql(article.id, [roots[0]!]))
-  const c = app.db.$client
+  const c = app.database.sqlite!.$client
   // Statistics of a site where replies are rare next to approved top-level comments (as a full
   // index of parent_id saw them: every entry NULL): the planner's own choice was a table scan.
   const skewed = () => {
@@ -42,13 +42,13 @@ t.test('the replies of a thread are found through comments_parent_idx at every s
 })
 
 t.test('comments_parent_idx holds replies only: a top-level comment writes no entry to it', async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, { env: ON_SQLITE })
   await putCommentSettings(app, { moderation: 'none' })
   const article = await createPublishedArticle(app)
   const root = (await createComment(app, article.id)).id
   await createComment(app, article.id, { body: 'Another top-level comment' })
   await createComment(app, article.id, { parentId: root, body: 'The only reply' })
   // An index of every row would hold three entries: the two top-level comments under NULL.
-  const entries = app.db.$client.prepare("select sum(ncell) from dbstat where name = 'comments_parent_idx' and pagetype = 'leaf'").pluck().get()
+  const entries = app.database.sqlite!.$client.prepare("select sum(ncell) from dbstat where name = 'comments_parent_idx' and pagetype = 'leaf'").pluck().get()
   t.equal(entries, 1)
 })

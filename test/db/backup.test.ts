@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { copyFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
@@ -76,4 +76,10 @@ t.test('backup refuses to overwrite a file and explains a :memory: database', as
   t.match(memory.stderr, /:memory:/)
   const missing = await cli(['backup'], { DATABASE_URL: file })
   t.equal(missing.code, 1)
+  // Refused before any connection: no server needs to answer at this address.
+  const postgres = await cli(['backup', join(dir, 'pg.db')], { DATABASE_URL: 'postgres://broadsheet:secret-pw@127.0.0.1:1/news' })
+  t.equal(postgres.code, 1)
+  t.match(postgres.stderr, /^backup copies a SQLite file; back PostgreSQL up with its own tools: pg_dump/)
+  t.notMatch(postgres.stderr, /secret-pw/, 'the password is not printed')
+  t.notOk(existsSync(join(dir, 'pg.db')), 'no SQLite file was made from the URL')
 })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { adStats, createAd, DESKTOP_UA, serveOne, statsRow } from '../fixtures/ads.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { buildTestApp, expectProblem } from '../helper.js'
 
 // config.addressLimit: per-address limits of the public write routes (comment posts, ad events).
@@ -51,11 +51,11 @@ t.test('a comment post past the limit is refused before its body is read: 429, n
   const article = await createPublishedArticle(app)
   const ip = '203.0.113.40'
   t.equal((await postComment(app, article.id, commentForm(), { ip })).statusCode, 201)
-  const before = commentRows(app)
+  const before = (await storedComments(app))
   // Not even JSON: a limiter that ran after the body parser would answer 400.
   const res = await app.inject({ method: 'POST', url: `/v1/articles/${article.id}/comments`, headers: { 'content-type': 'application/json' }, payload: '{"body": ', remoteAddress: ip })
   expectProblem(t, res, 429, 'rate-limited', LIMITED)
-  t.same(commentRows(app), before)
+  t.same((await storedComments(app)), before)
 })
 
 t.test('a new postsPerMinute applies to the next post, without a restart', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createMemoryCounterStore, type CounterStore } from '../../src/lib/window-counter.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, assertProblem, bearer, buildTestApp, createClock, expectProblem } from '../helper.js'
 
 // The limits count in app.counterStore: windows follow the app's clock, and a store that answers
@@ -63,9 +63,9 @@ t.test('a store answering with promises: one store per limit, the same counts, h
   const first = await postComment(app, article.id, commentForm({ body: 'One' }), { ip })
   t.equal(first.statusCode, 201)
   t.same([first.headers['ratelimit-limit'], first.headers['ratelimit-remaining'], first.headers['ratelimit-reset']], ['1', '0', '60'])
-  const before = commentRows(app)
+  const before = (await storedComments(app))
   expectProblem(t, await postComment(app, article.id, commentForm({ body: 'Two' }), { ip }), 429, 'rate-limited', LIMITED)
-  t.same(commentRows(app), before, 'nothing written')
+  t.same((await storedComments(app)), before, 'nothing written')
 
   const failed = await app.inject({ url: '/v1/tokens', headers: bearer('bs_wrong'), remoteAddress: ip })
   assertProblem(t, failed, 401, 'unauthorized')
@@ -80,8 +80,8 @@ t.test('a store that fails: the request is a 500 problem that hides the cause, a
   }
   const app = await buildTestApp(t, { counterStore: () => failing })
   const article = await createPublishedArticle(app)
-  const before = commentRows(app)
+  const before = (await storedComments(app))
   const res = await postComment(app, article.id, commentForm())
   expectProblem(t, res, 500, 'internal', /^An unexpected error occurred\. Quote request id \S+ when reporting it\.$/)
-  t.same(commentRows(app), before)
+  t.same((await storedComments(app)), before)
 })

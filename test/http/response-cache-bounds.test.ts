@@ -1,6 +1,5 @@
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
-import type { App } from '../../src/app.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import { responseCachePlugin } from '../../src/http/response-cache.js'
 
@@ -15,7 +14,6 @@ async function cached (t: Test, opts: { maxEntries: number, maxBytes: number }) 
   t.teardown(async () => { await app.close(); await database.close() })
   app.decorate('database', database)
   // On SQLite the cache polls data_version through the synchronous handle (see response-cache.ts).
-  app.decorate('db', database.sqlite as App['db'])
   app.decorate('now', () => new Date())
   await app.register(responseCachePlugin, opts)
   const reads = new Map<string, number>()

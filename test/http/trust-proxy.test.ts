@@ -1,7 +1,7 @@
 import t from 'tap'
 import { adStats, createAd, DESKTOP_UA, pathOf, serveOne } from '../fixtures/ads.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
-import { commentForm, commentRows, postComment, putCommentSettings } from '../fixtures/comments.js'
+import { commentForm, storedComments, postComment, putCommentSettings } from '../fixtures/comments.js'
 import { admin, bearer, buildTestApp, expectProblem } from '../helper.js'
 
 // BROADSHEET_TRUST_PROXY: behind a proxy every request comes from the proxy's address, so each
@@ -15,7 +15,7 @@ const LIMITED = /^Too many requests from this address: try again in \d+ s$/
 
 /** A request as the proxy at PROXY passes it on for `client`. */
 const via = (client: string) => ({ ip: PROXY, headers: { 'x-forwarded-for': client } })
-const lastCommentIp = (app: Parameters<typeof commentRows>[0]) => commentRows(app).at(-1)?.ip
+const lastCommentIp = async (app: Parameters<typeof storedComments>[0]) => (await storedComments(app)).at(-1)?.ip
 
 t.test('trusted proxy: two clients behind it have separate failed-auth budgets', async (t) => {
   const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: PROXY, BROADSHEET_AUTH_FAILURES_PER_MINUTE: '2' } })
@@ -35,12 +35,12 @@ t.test('trusted proxy: separate comment budgets, and the stored IP is the client
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), via(ALICE))).statusCode, 201)
-  t.equal(lastCommentIp(app), ALICE)
-  const before = commentRows(app)
+  t.equal(await lastCommentIp(app), ALICE)
+  const before = (await storedComments(app))
   expectProblem(t, await postComment(app, article.id, commentForm(), via(ALICE)), 429, 'rate-limited', LIMITED)
-  t.same(commentRows(app), before, 'the refused post stored nothing')
+  t.same((await storedComments(app)), before, 'the refused post stored nothing')
   t.equal((await postComment(app, article.id, commentForm(), via(BOB))).statusCode, 201)
-  t.equal(lastCommentIp(app), BOB)
+  t.equal(await lastCommentIp(app), BOB)
 })
 
 t.test('trusted proxy: separate ad-event budgets', async (t) => {
@@ -61,9 +61,9 @@ t.test('trusted proxy: the IP blocklist matches the client, not the proxy', asyn
   await putCommentSettings(app, { moderation: 'none', blocklist: { ips: [ALICE] } })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), via(ALICE))).statusCode, 201)
-  t.equal(commentRows(app).at(-1)?.status, 'spam')
+  t.equal((await storedComments(app)).at(-1)?.status, 'spam')
   t.equal((await postComment(app, article.id, commentForm(), via(BOB))).statusCode, 201)
-  t.equal(commentRows(app).at(-1)?.status, 'approved')
+  t.equal((await storedComments(app)).at(-1)?.status, 'approved')
 })
 
 t.test('trusted proxy: an anonymous Idempotency-Key is scoped to the client, not shared by everyone behind the proxy', async (t) => {
@@ -76,7 +76,7 @@ t.test('trusted proxy: an anonymous Idempotency-Key is scoped to the client, not
   t.equal(first.statusCode, 201)
   t.equal(second.statusCode, 201)
   t.not(second.json().id, first.json().id, 'Bob is not handed Alice\'s answer')
-  t.same(commentRows(app).map((r) => r.ip), [ALICE, BOB])
+  t.same((await storedComments(app)).map((r) => r.ip), [ALICE, BOB])
 })
 
 t.test('no trust (the default): X-Forwarded-For is ignored, so a client cannot escape a limit by sending it', async (t) => {
@@ -84,7 +84,7 @@ t.test('no trust (the default): X-Forwarded-For is ignored, so a client cannot e
   await putCommentSettings(app, { postsPerMinute: 1 })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), { ip: ALICE, headers: { 'x-forwarded-for': '192.0.2.1' } })).statusCode, 201)
-  t.equal(lastCommentIp(app), ALICE, 'the stored IP is the peer\'s')
+  t.equal(await lastCommentIp(app), ALICE, 'the stored IP is the peer\'s')
   expectProblem(t, await postComment(app, article.id, commentForm(), { ip: ALICE, headers: { 'x-forwarded-for': '192.0.2.2' } }), 429, 'rate-limited', LIMITED)
 
   const statuses: number[] = []
@@ -101,12 +101,12 @@ t.test('a hop count trusts that many nearest peers: the address before them is t
   const two = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: '2' } })
   const article2 = await createPublishedArticle(two)
   t.equal((await postComment(two, article2.id, commentForm(), chain)).statusCode, 201)
-  t.equal(lastCommentIp(two), ALICE, 'two hops: past the CDN, not the spoofed first entry')
+  t.equal(await lastCommentIp(two), ALICE, 'two hops: past the CDN, not the spoofed first entry')
 
   const one = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: '1' } })
   const article1 = await createPublishedArticle(one)
   t.equal((await postComment(one, article1.id, commentForm(), chain)).statusCode, 201)
-  t.equal(lastCommentIp(one), '10.0.0.9', 'one hop: the peer\'s forwarder is the client')
+  t.equal(await lastCommentIp(one), '10.0.0.9', 'one hop: the peer\'s forwarder is the client')
 })
 
 t.test('an address/CIDR list: only listed proxies are believed; the client cannot pick its address by prepending to X-Forwarded-For', async (t) => {
@@ -114,7 +114,7 @@ t.test('an address/CIDR list: only listed proxies are believed; the client canno
   const article = await createPublishedArticle(app)
   const post = async (peer: string, xff: string) => {
     t.equal((await postComment(app, article.id, commentForm(), { ip: peer, headers: { 'x-forwarded-for': xff } })).statusCode, 201)
-    return lastCommentIp(app)
+    return await lastCommentIp(app)
   }
   t.equal(await post('10.20.30.40', ALICE), ALICE, 'an IPv4 proxy in the CIDR')
   t.equal(await post('2001:db8:ff::7', BOB), BOB, 'an IPv6 proxy in the CIDR')
@@ -126,5 +126,5 @@ t.test('true trusts every peer: the first X-Forwarded-For entry is the client', 
   const app = await buildTestApp(t, { env: { BROADSHEET_TRUST_PROXY: 'true' } })
   const article = await createPublishedArticle(app)
   t.equal((await postComment(app, article.id, commentForm(), { ip: PROXY, headers: { 'x-forwarded-for': `${ALICE}, 10.0.0.9` } })).statusCode, 201)
-  t.equal(lastCommentIp(app), ALICE)
+  t.equal(await lastCommentIp(app), ALICE)
 })
