@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { databasePath, openDatabase } from './db/client.js'
 import { connectDatabase } from './db/connect.js'
-import { DatabaseStartError, dialectOf } from './db/database.js'
+import { DatabaseStartError, dialectOf, redactDatabaseUrl } from './db/database.js'
+import { CopyError, copySite } from './db/copy.js'
+import { createSearchIndex, indexAllArticles } from './articles/search-index.js'
 import { createTokensRepository } from './tokens/repository.js'
 import { generateOpenApi, openApiPath } from './openapi.js'
 import { importArticles } from './articles/import.js'
@@ -23,6 +25,9 @@ const usage = `Usage: npm run cli -- <command>
                                             (SQLite's online backup API: a consistent snapshot)
   import <file.json | -> [--atomic]         create or update articles from a JSON array (matched
                                             by slug); prints a report; --atomic: all or nothing
+  copy --from <DATABASE_URL> --to <DATABASE_URL>
+                                            copy a whole site into a new, empty database (SQLite
+                                            to PostgreSQL or back), then check every table's rows
   rerender                                  render every article's html again from its body with
                                             the current sanitizer (e.g. the user-content- id prefix)
 `
@@ -86,6 +91,30 @@ async function main (argv: string[]) {
       }
       await writeFile(openApiPath, generated)
       process.stdout.write(`Wrote ${openApiPath}\n`)
+      return
+    }
+    case 'copy': {
+      const { values: opts } = parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' } }, allowPositionals: false })
+      if (!opts.from || !opts.to) fail('copy needs --from <DATABASE_URL> and --to <DATABASE_URL>')
+      if (opts.from === opts.to) fail('copy needs two different databases')
+      const from = await connectDatabase({ databaseUrl: opts.from, pgPoolSize: 2 })
+      try {
+        const to = await connectDatabase({ databaseUrl: opts.to, pgPoolSize: 2 })
+        try {
+          const searchIndex = createSearchIndex(to.dialect)
+          const started = Date.now()
+          const report = await copySite(from, to, { afterArticles: async (tx) => { await indexAllArticles(tx, searchIndex) } })
+          for (const { table, rows } of report.tables) process.stdout.write(`${table.padEnd(20)} ${rows}\n`)
+          process.stdout.write(`Copied ${report.rows} rows from ${redactDatabaseUrl(opts.from)} to ${redactDatabaseUrl(opts.to)} in ${Date.now() - started} ms; every table's count checked\n`)
+        } finally {
+          await to.close()
+        }
+      } catch (err) {
+        if (err instanceof CopyError) fail(err.message)
+        throw err
+      } finally {
+        await from.close()
+      }
       return
     }
     case 'backup': {

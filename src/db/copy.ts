@@ -6,9 +6,13 @@
 import { asc, getTableColumns, getTableName, sql, type Column, type Table } from 'drizzle-orm'
 import type { Database, Executor, Tables } from './database.js'
 
-/** Parents before children, so every reference points at a row already copied. */
+/**
+ * Parents before children, so every reference points at a row already copied. search_terms
+ * is not copied: like the full-text index it is derived from the articles, and indexing them
+ * on the target (the `afterArticles` hook) builds it there.
+ */
 export const COPY_ORDER = [
-  'settings', 'authors', 'categories', 'tags', 'apiTokens', 'articles', 'articleRevisions', 'searchTerms',
+  'settings', 'authors', 'categories', 'tags', 'apiTokens', 'articles', 'articleRevisions',
   'articleTags', 'idempotencyKeys', 'comments', 'adSlots', 'adCampaigns', 'adCreatives', 'adStatsDaily', 'adUsedTokens'
 ] as const satisfies ReadonlyArray<keyof Tables>
 
@@ -29,8 +33,9 @@ function primaryKeyOf (table: Table): Column[] {
   const columns = Object.values(getTableColumns(table))
   const primary = columns.filter((c) => c.primary)
   if (primary.length > 0) return primary
-  // Composite keys are declared on the table, not on a column: order by every column instead.
-  return columns
+  // Composite keys are declared on the table, not on a column: order by every column instead,
+  // but JSON documents, which PostgreSQL's json type cannot order.
+  return columns.filter((c) => c.dataType !== 'json')
 }
 
 async function count (db: Executor, table: Table): Promise<number> {

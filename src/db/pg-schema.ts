@@ -3,7 +3,7 @@
  * PostgreSQL's own types. `test/db/schema-parity.test.ts` fails when the two drift apart.
  */
 import { sql } from 'drizzle-orm'
-import { pgTable, integer, text, boolean, jsonb, bigint, index, uniqueIndex, primaryKey, customType, type AnyPgColumn } from 'drizzle-orm/pg-core'
+import { pgTable, integer, text, boolean, json, bigint, index, uniqueIndex, primaryKey, customType, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { AdSizes, AdTargetingSet } from './schema.js'
 import { articleStatuses, commentStatuses } from './schema.js'
 
@@ -99,8 +99,8 @@ export const articles = pgTable('articles', {
   featured: boolean('featured').notNull().default(false),
   categoryId: integer('category_id').references(() => categories.id),
   authorId: integer('author_id').references(() => authors.id),
-  coverImage: jsonb('cover_image').$type<{ url: string, alt: string, caption: string | null }>(),
-  seo: jsonb('seo').$type<{ title: string | null, description: string | null, canonicalUrl: string | null }>(),
+  coverImage: json('cover_image').$type<{ url: string, alt: string, caption: string | null }>(),
+  seo: json('seo').$type<{ title: string | null, description: string | null, canonicalUrl: string | null }>(),
   commentsEnabled: boolean('comments_enabled').notNull().default(true),
   commentCount: integer('comment_count').notNull().default(0),
   wordCount: integer('word_count').notNull().default(0),
@@ -130,7 +130,7 @@ export const articles = pgTable('articles', {
 export const articleRevisions = pgTable('article_revisions', {
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
   revision: integer('revision').notNull(),
-  snapshot: jsonb('snapshot').notNull().$type<Record<string, unknown>>(),
+  snapshot: json('snapshot').notNull().$type<Record<string, unknown>>(),
   tokenId: integer('token_id').references(() => apiTokens.id, { onDelete: 'set null' }),
   createdAt: isoTime('created_at').notNull().default(now)
 }, (t) => [
@@ -161,7 +161,7 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   requestHash: text('request_hash').notNull(),
   status: integer('status').notNull(),
   body: text('body').notNull(),
-  headers: jsonb('headers').notNull().$type<Record<string, string>>(),
+  headers: json('headers').notNull().$type<Record<string, string>>(),
   createdAt: isoTime('created_at').notNull().default(now)
 }, (t) => [
   primaryKey({ columns: [t.scope, t.key] }),
@@ -181,7 +181,7 @@ export const comments = pgTable('comments', {
   authorUrl: text('author_url'),
   ip: text('ip'),
   userAgent: text('user_agent'),
-  flags: jsonb('flags').$type<string[]>(),
+  flags: json('flags').$type<string[]>(),
   commenterKey: text('commenter_key'),
   ...timestamps
 }, (t) => [
@@ -197,10 +197,10 @@ export const adSlots = pgTable('ad_slots', {
   name: text('name').notNull(),
   description: text('description'),
   placement: text('placement', { enum: ['header', 'above_article', 'in_article', 'below_article', 'sidebar', 'footer', 'between_list_items'] }).notNull(),
-  sizes: jsonb('sizes').notNull().$type<AdSizes>(),
-  sizeMapping: jsonb('size_mapping').$type<Array<{ minWidth: number, sizes: AdSizes }>>(),
+  sizes: json('sizes').notNull().$type<AdSizes>(),
+  sizeMapping: json('size_mapping').$type<Array<{ minWidth: number, sizes: AdSizes }>>(),
   label: text('label').notNull().default('Advertisement'),
-  inArticle: jsonb('in_article').$type<{ afterParagraph: number, repeatEvery: number | null, maxInsertions: number }>(),
+  inArticle: json('in_article').$type<{ afterParagraph: number, repeatEvery: number | null, maxInsertions: number }>(),
   enabled: boolean('enabled').notNull().default(true),
   allowTopNavigation: boolean('allow_top_navigation').notNull().default(false),
   revision: integer('revision').notNull().default(1),
@@ -217,9 +217,9 @@ export const adCampaigns = pgTable('ad_campaigns', {
   status: text('status', { enum: ['draft', 'active', 'paused', 'completed'] }).notNull().default('draft'),
   startsAt: isoTime('starts_at'),
   endsAt: isoTime('ends_at'),
-  limits: jsonb('limits').notNull().$type<{ impressions: number | null, clicks: number | null, dailyImpressions: number | null }>(),
-  targeting: jsonb('targeting').notNull().$type<{ include: AdTargetingSet, exclude: AdTargetingSet }>(),
-  slotKeys: jsonb('slot_keys').notNull().$type<string[]>(),
+  limits: json('limits').notNull().$type<{ impressions: number | null, clicks: number | null, dailyImpressions: number | null }>(),
+  targeting: json('targeting').notNull().$type<{ include: AdTargetingSet, exclude: AdTargetingSet }>(),
+  slotKeys: json('slot_keys').notNull().$type<string[]>(),
   revision: integer('revision').notNull().default(1),
   ...timestamps
 })

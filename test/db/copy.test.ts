@@ -10,7 +10,8 @@ async function dump (db: Connected) {
   const out: Record<string, unknown[]> = {}
   for (const name of COPY_ORDER) {
     const table = db.tables[name] as unknown as Table
-    const columns = Object.values(getTableColumns(table)) as Column[]
+    // Every column but JSON documents, which PostgreSQL's json type cannot order.
+    const columns = (Object.values(getTableColumns(table)) as Column[]).filter((c) => c.dataType !== 'json')
     const rows = await db.all<Record<string, unknown>>((db.orm.select().from(table as never) as any).orderBy(...columns.map((c) => asc(c))))
     out[name] = rows
   }
