@@ -6,6 +6,7 @@
 import pg from 'pg'
 import { is, SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import { DatabaseStartError, DatabaseUnavailableError, redactDatabaseUrl, type Database, type Executor, type Tables } from './database.js'
 import * as pgSchema from './pg-schema.js'
 
@@ -33,11 +34,42 @@ function translate (err: unknown): never {
 
 type Orm = NodePgDatabase<typeof pgSchema>
 type Queryable = Pick<Orm, 'execute' | 'transaction'>
+/** What runs a raw query: the pool, or the connection a transaction holds. */
+type Client = Pick<pg.Pool, 'query'>
 
-function executor (orm: Queryable): Executor {
+const dialect = new PgDialect()
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date
+
+/**
+ * How raw `sql` rows read their values, so they are SQLite's: a timestamptz as ISO-8601 UTC
+ * text ('2025-01-29T08:00:00.000Z', what SQLite stores), a json document as its text. (Rows of
+ * builders and of fields() go through the columns' own mapping, which takes either form.)
+ */
+const rawTypes = {
+  getTypeParser: (id: number, format?: 'text' | 'binary') => {
+    if (id === pg.types.builtins.TIMESTAMPTZ) return (text: string) => parseTimestamptz(text).toISOString()
+    if (id === pg.types.builtins.JSON || id === pg.types.builtins.JSONB) return (text: string) => text
+    return pg.types.getTypeParser(id, format)
+  }
+}
+
+/** Runs a raw `sql` query on `client` with rawTypes. */
+async function rawQuery (client: Client, query: SQL): Promise<pg.QueryResult> {
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return await client.query({ text, values: params, types: rawTypes as pg.CustomTypesConfig })
+}
+
+/** The connection Drizzle's transaction holds (its session's client), so raw queries join the transaction. */
+function transactionClient (tx: unknown): Client {
+  const client = (tx as { session?: { client?: Client } }).session?.client
+  if (client === undefined || typeof client.query !== 'function') throw new Error('drizzle-orm changed: a node-postgres transaction no longer exposes its client as session.client')
+  return client
+}
+
+function executor (orm: Queryable, client: Client): Executor {
   const rows = async (query: unknown): Promise<unknown[]> => {
     try {
-      return is(query, SQL) ? (await orm.execute(query)).rows : await (query as Promise<unknown[]>)
+      return is(query, SQL) ? (await rawQuery(client, query)).rows : await (query as Promise<unknown[]>)
     } catch (err) { return translate(err) }
   }
   return {
@@ -49,13 +81,13 @@ function executor (orm: Queryable): Executor {
     get: (async (query: unknown) => (await rows(query))[0]) as Executor['get'],
     async run (query) {
       try {
-        const result = is(query, SQL) ? await orm.execute(query) : await (query as Promise<{ rowCount: number | null }>)
+        const result = is(query, SQL) ? await rawQuery(client, query) : await (query as Promise<{ rowCount: number | null }>)
         return result.rowCount ?? 0
       } catch (err) { return translate(err) }
     },
     async transaction (fn) {
       try {
-        return await orm.transaction(async (tx) => fn(executor(tx)))
+        return await orm.transaction(async (tx) => fn(executor(tx, transactionClient(tx))))
       } catch (err) { return translate(err) }
     }
   }
@@ -96,7 +128,7 @@ export async function openPgDatabase (databaseUrl: string, { poolSize }: PgOptio
   }
   const orm = drizzle({ client: pool, schema: pgSchema })
   return {
-    ...executor(orm),
+    ...executor(orm, pool),
     pool,
     async ping () {
       try { await pool.query('select 1') } catch (err) { translate(err) }
