@@ -22,7 +22,7 @@ function isUnavailable (err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false
   const { code, message, cause } = err as { code?: unknown, message?: unknown, cause?: unknown }
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
-  if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return true
+  if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(message)) return true
   return cause !== undefined && cause !== err && isUnavailable(cause)
 }
 
@@ -127,12 +127,17 @@ export async function openPgDatabase (databaseUrl: string, { poolSize }: PgOptio
     throw startFailure(databaseUrl, err)
   }
   const orm = drizzle({ client: pool, schema: pgSchema })
+  let closing: Promise<void> | undefined
   return {
     ...executor(orm, pool),
     pool,
     async ping () {
       try { await pool.query('select 1') } catch (err) { translate(err) }
     },
-    async close () { await pool.end() }
+    // Idempotent: the app's onClose may close it again after a test or the CLI did.
+    close () {
+      closing ??= pool.end()
+      return closing
+    }
   }
 }

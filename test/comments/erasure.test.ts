@@ -6,6 +6,7 @@ import type { App } from '../../src/app.js'
 import { createPublishedArticle } from '../fixtures/articles.js'
 import { commentForm, moderateComment, postComment } from '../fixtures/comments.js'
 import { admin, buildTestApp, tempDir } from '../helper.js'
+import { tableNames } from '../support/tables.js'
 
 // DELETE /v1/comments?email= erases every copy of a commenter: their comments, the idempotent
 // answers stored for their posts (name, body, and the IP in the key's scope), and the bytes of
@@ -16,9 +17,9 @@ const IP = '198.51.100.77'
 const UA = 'EraseAgent/9.9 (quentin)'
 const TRACES = ['quentin.erasable@example.org', 'Quentin Erasable', 'Marker body kq7f3a', IP, UA]
 
-/** Every text (and blob, as UTF-8) value of every column of every table, one string per table (the test app's database is SQLite). */
+/** Every text (and blob, as UTF-8) value of every column of every table, one string per table. */
 async function everyStoredValue (app: App): Promise<Map<string, string>> {
-  const tables = await app.database.all<{ name: string }>(sql`select name from sqlite_master where type = 'table'`)
+  const tables = (await tableNames(app)).map((name) => ({ name }))
   const out = new Map<string, string>()
   for (const { name } of tables) {
     const rows = await app.database.all<Record<string, unknown>>(sql`select * from ${sql.identifier(name)}`)

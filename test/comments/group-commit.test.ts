@@ -45,7 +45,8 @@ t.test('an insert that fails inside a batch (a broken reference) fails alone: it
   t.equal(before.status, 'fulfilled')
   t.equal(after.status, 'fulfilled')
   t.equal(broken.status, 'rejected')
-  t.match(String((broken as PromiseRejectedResult).reason), /FOREIGN KEY/)
+  // SQLite says FOREIGN KEY constraint failed; PostgreSQL, violates foreign key constraint.
+  t.match(String((broken as PromiseRejectedResult).reason), /FOREIGN KEY|foreign key/)
   t.same((await storedComments(app)).map((r) => r.body).sort(), ['After the broken one', 'Before the broken one'])
   const stored = (after as PromiseFulfilledResult<Awaited<ReturnType<typeof repo.insert>>>).value
   t.same(await repo.get(stored.id), stored, 'the row answered is the row stored')

@@ -8,6 +8,7 @@ import {
 } from '../fixtures/comments.js'
 import { tokenFor } from '../fixtures/tokens.js'
 import { admin, buildTestApp, expectProblem } from '../helper.js'
+import { tableNames } from '../support/tables.js'
 
 // Email, IP and user agent are for moderators only: no public answer ever carries them. And an
 // admin can erase everything stored for one commenter's email.
@@ -26,9 +27,9 @@ function assertClean (t: Test, label: string, res: Answer) {
   t.notOk(text.includes(UA.toLowerCase()), `${label}: no user agent`)
 }
 
-/** Every stored value in every table, as one lower-cased string (the test app's database is SQLite). */
+/** Every stored value in every table, as one lower-cased string. */
 async function wholeDatabase (app: App): Promise<string> {
-  const tables = await app.database.all<{ name: string }>(sql`select name from sqlite_master where type = 'table'`)
+  const tables = (await tableNames(app)).map((name) => ({ name }))
   const dumps = await Promise.all(tables.map(async ({ name }) => JSON.stringify(await app.database.all(sql`select * from ${sql.identifier(name)}`))))
   return dumps.join('\n').toLowerCase()
 }

@@ -104,8 +104,10 @@ async function tableCounts (app: App) {
   const count = async (query: SQL) => (await app.database.get<{ n: number }>(query))!.n
   const counts: Record<string, number> = {}
   for (const table of CONTENT_TABLES) counts[table] = await count(sql`select count(*) as "n" from ${sql.identifier(table)}`)
-  // SQLite-only, as the app these tests build: sqlite_master lists the schema's every object.
-  counts.schema = await count(sql`select count(*) as "n" from sqlite_master`)
+  // Every object of the schema: a table or index an injection created or dropped shows here.
+  counts.schema = app.database.dialect === 'sqlite'
+    ? await count(sql`select count(*) as "n" from sqlite_master`)
+    : await count(sql`select count(*) as "n" from pg_class where relnamespace = current_schema()::regnamespace`)
   return counts
 }
 
