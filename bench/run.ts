@@ -1,4 +1,4 @@
-// npm run bench [-- --articles 10000 --duration 10 --rounds 3 --warmup 2 --connections 50 --only a,b --db /tmp/broadsheet-1m.db]
+// npm run bench [-- --articles 10000 --duration 10 --rounds 3 --warmup 2 --connections 50 --only a,b --db /tmp/broadsheet-1m.db --database postgres://…]
 // Builds a temporary database, starts Broadsheet and a bare-Fastify baseline (the same bytes
 // kept as a Buffer) as separate processes on 127.0.0.1, pinned to core 0, and loads each
 // scenario with wrk pinned to core 1 (its CPU is reported: a saturated generator would pull
@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchPostgres, pinPostgres } from './postgres.js'
 import { benchDatabase } from './seed.js'
 import { assertWrk, runWrk, type WrkLoad, type WrkResult } from './wrk.js'
 import { startWriters, type WriteLoad, type WriteReport } from './writers.js'
@@ -25,7 +26,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string' },
-    db: { type: 'string' }
+    db: { type: 'string' },
+    database: { type: 'string' }
   }
 })
 const articles = Number(values.articles)
@@ -106,14 +108,20 @@ const describeWrites = (w?: WriteLoad) => !w ? 'none' : [w.edits ? `${w.edits} e
 // A temporary database, or with --db one kept and reused (seeded there if missing).
 const dir = mkdtempSync(join(tmpdir(), 'broadsheet-bench-'))
 const dbPath = values.db ?? join(dir, 'bench.db')
+let unpinPostgres: (() => void) | undefined
 try {
   const t0 = Date.now()
   const data = benchDatabase(dbPath, articles)
   if (data.seeded) process.stderr.write(`seeded ${articles} articles in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
 
+  // With --database, the same site copied into PostgreSQL (a schema kept for the next run),
+  // whose processes share the server's core, as SQLite runs inside the server's process.
+  const databaseUrl = values.database ? await benchPostgres(values.database, dbPath, articles, root) : dbPath
+  if (values.database && pinned) unpinPostgres = pinPostgres(SERVER_CORE)
+
   // The compiled server (npm run bench builds it first), as npm start runs it.
   const serverEnv = {
-    DATABASE_URL: dbPath,
+    DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     BROADSHEET_DEMO: 'false',
     BROADSHEET_BOOTSTRAP_TOKEN: TOKEN,
@@ -215,14 +223,15 @@ try {
   const header = '| scenario | writes meanwhile | body bytes | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio | p99 ÷ baseline p99 | wrk CPU (cores) | server RSS MB | notes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|'
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
   const placement = pinned
-    ? `server and baseline pinned to core ${SERVER_CORE}; wrk (1 thread), the writers and this script on core ${LOAD_CORE}`
+    ? `server${values.database ? ' (on PostgreSQL, whose processes were pinned to the same core)' : ' (on SQLite)'} and baseline pinned to core ${SERVER_CORE}; wrk (1 thread), the writers and this script on core ${LOAD_CORE}`
     : 'one core: server, baseline and wrk share it (ratios are pulled toward 1)'
   const report = `# Benchmark ${new Date().toISOString()}\n\n${articles} articles; wrk with ${connections} connections; ${warmup} s warm-up and ${duration} s per scenario in ${rounds} rounds taking turns with the baseline (req/s: the mean; p50, p99 and the ratio: the median of the rounds; wrk CPU: the highest of any round, in cores; RSS: the highest after a round). The baseline is a bare Fastify server sending the same number of bytes from a Buffer, measured in the same run. Random rows pick a URL at random over every article; "uncached" rows are read from a second server with the response cache off (BROADSHEET_RESPONSE_CACHE_MB=0); writes run only while the scenario (not its baseline) is loaded, with comments approved on arrival.\n\nMachine: ${machine}; ${placement}.\n\n${header}\n${rows.join('\n')}\n`
   process.stdout.write(`\n${report}`)
   const resultsDir = join(root, 'bench', 'results')
   mkdirSync(resultsDir, { recursive: true })
-  writeFileSync(join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${articles}${values.only ? '-partial' : ''}.md`), report)
+  writeFileSync(join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${articles}${values.database ? '-postgres' : ''}${values.only ? '-partial' : ''}.md`), report)
 } finally {
+  unpinPostgres?.()
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
   rmSync(dir, { recursive: true, force: true })
 }
