@@ -1,13 +1,15 @@
-// Crash safety: write load against a real server process, SIGKILL at a random moment,
-// restart, and check that SQLite is intact, every write acknowledged with a 2xx is there,
-// and ad counters lost at most the flush window. Then a SIGTERM loses nothing. Bounded:
-// a few cycles of about a second of load each.
+// Crash safety, on SQLite and on PostgreSQL: write load against a real server process, SIGKILL
+// at a random moment, restart, and check that the database is intact, every write acknowledged
+// with a 2xx is there, and ad counters lost at most the flush window. Then a SIGTERM loses
+// nothing. What is stored is read past the app (stored.ts). Bounded: a few cycles of about
+// two seconds of load each, the two databases side by side, as the load is timed, not counted.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { freePort, tempDir } from '../helper.js'
+import { freshPostgresUrl } from '../support/postgres.js'
+import { storedInPostgres, storedInSqlite, type Stored } from './stored.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const TOKEN = 'crash-test-bootstrap-token-0123456789'
@@ -79,29 +81,43 @@ async function writeLoad (url: string, stop: () => boolean, cycle: number, ack: 
   await Promise.all([worker(0), worker(0), worker(1), worker(1), worker(2), worker(2)])
 }
 
-function impressionsStored (database: string): number {
-  const db = new Database(database, { readonly: true })
-  try {
-    return (db.prepare('select coalesce(sum(impressions), 0) from ad_stats_daily').pluck().get() as number)
-  } finally {
-    db.close()
-  }
+/** Where a server stores the site: a DATABASE_URL and a reader of what it stored. */
+interface Target { databaseUrl: string, stored: () => Promise<Stored> }
+
+/** Each database, fresh per test; undefined only when PostgreSQL is absent and not required. */
+const targets: Array<[name: 'sqlite' | 'postgres', open: (t: Test, name: string) => Promise<Target | undefined>]> = [
+  ['sqlite', async (t, name) => {
+    const file = join(await tempDir(t), `${name}.db`)
+    return { databaseUrl: file, stored: async () => storedInSqlite(file) }
+  }],
+  ['postgres', async (t) => {
+    const url = await freshPostgresUrl(t)
+    return url === undefined ? undefined : { databaseUrl: url, stored: () => storedInPostgres(url) }
+  }]
+]
+
+/** Kills the server in teardown if a failed check left it running (registered after the schema's drop, so it runs first). */
+function killOnTeardown (t: Test, child: ChildProcess) {
+  t.teardown(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGKILL')
+    await once(child, 'exit')
+  })
 }
 
-t.test(`${CYCLES} SIGKILL cycles under write load lose no acknowledged write; ad counters lose at most the flush window`, async (t) => {
-  const dir = await tempDir(t)
-  const database = join(dir, 'crash.db')
+async function sigkillCycles (t: Test, target: Target) {
   const ack: Acknowledged = { articles: [], comments: [], impressions: [] }
   let countedBefore = 0
   for (let cycle = 1; cycle <= CYCLES; cycle++) {
-    const server = await startServer(database)
-    t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+    const server = await startServer(target.databaseUrl)
+    killOnTeardown(t, server.child)
     const impressionsBefore = ack.impressions.length
     if (cycle === 1) {
       const put = await fetch(`${server.url}/v1/settings/comments`, { method: 'PUT', headers: auth, body: JSON.stringify({ postsPerMinute: 1_000_000, duplicateWindowMinutes: 0 }) })
       t.equal(put.status, 200)
     }
-    const killAfter = 2000 + Math.floor(Math.random() * 1500)
+    // Long enough past the flush interval that some impressions must have been flushed.
+    const killAfter = FLUSH_SECONDS * 1000 + 1000 + Math.floor(Math.random() * 1000)
     let killed = false
     const load = writeLoad(server.url, () => killed, cycle, ack)
     await new Promise((resolve) => setTimeout(resolve, killAfter))
@@ -111,34 +127,34 @@ t.test(`${CYCLES} SIGKILL cycles under write load lose no acknowledged write; ad
     await once(server.child, 'exit')
     await load
 
-    const db = new Database(database)
-    t.equal(db.pragma('integrity_check', { simple: true }), 'ok', `cycle ${cycle}: integrity_check after SIGKILL`)
-    const slugs = new Set((db.prepare('select slug from articles').pluck().all() as string[]))
-    const missingArticles = ack.articles.filter((s) => !slugs.has(s))
-    t.same(missingArticles, [], `cycle ${cycle}: all ${ack.articles.length} acknowledged articles are there`)
-    const commentIds = new Set((db.prepare('select id from comments').pluck().all() as number[]))
-    t.same(ack.comments.filter((id) => !commentIds.has(id)), [], `cycle ${cycle}: all ${ack.comments.length} acknowledged comments are there`)
-    const revisionsMissing = db.prepare('select count(*) from articles a where not exists (select 1 from article_revisions r where r.article_id = a.id)').pluck().get()
-    t.equal(revisionsMissing, 0, `cycle ${cycle}: every article has its revision (writes are atomic)`)
-    db.close()
+    const stored = await target.stored()
+    try {
+      t.same(await stored.problems(), [], `cycle ${cycle}: the database is intact after SIGKILL`)
+      const slugs = await stored.articleSlugs()
+      t.same(ack.articles.filter((s) => !slugs.has(s)), [], `cycle ${cycle}: all ${ack.articles.length} acknowledged articles are there`)
+      const commentIds = await stored.commentIds()
+      t.same(ack.comments.filter((id) => !commentIds.has(id)), [], `cycle ${cycle}: all ${ack.comments.length} acknowledged comments are there`)
+      t.equal(await stored.articlesWithoutRevision(), 0, `cycle ${cycle}: every article has its revision (writes are atomic)`)
+      t.equal(await stored.orphans(), 0, `cycle ${cycle}: no comment or revision outlived its article`)
 
-    // Impressions acknowledged more than one flush interval (plus a margin) before the kill were flushed.
-    const counted = impressionsStored(database) - countedBefore
-    const safe = ack.impressions.slice(impressionsBefore).filter((at) => at < killedAt - FLUSH_SECONDS * 1000 - 500).length
-    const sent = ack.impressions.length - impressionsBefore
-    t.ok(safe > 0, `cycle ${cycle}: some impressions were acknowledged before the flush window`)
-    t.ok(counted >= safe && counted <= sent, `cycle ${cycle}: ${counted} of ${sent} impressions counted; at least the ${safe} acknowledged before the flush window`)
-    countedBefore += counted
+      // Impressions acknowledged more than one flush interval (plus a margin) before the kill were flushed.
+      const counted = await stored.impressions() - countedBefore
+      const safe = ack.impressions.slice(impressionsBefore).filter((at) => at < killedAt - FLUSH_SECONDS * 1000 - 500).length
+      const sent = ack.impressions.length - impressionsBefore
+      t.ok(safe > 0, `cycle ${cycle}: some impressions were acknowledged before the flush window`)
+      t.ok(counted >= safe && counted <= sent, `cycle ${cycle}: ${counted} of ${sent} impressions counted; at least the ${safe} acknowledged before the flush window`)
+      countedBefore += counted
+    } finally {
+      await stored.close()
+    }
   }
   t.comment(`${CYCLES} kill cycles survived: ${ack.articles.length} articles, ${ack.comments.length} comments, ${ack.impressions.length} impressions acknowledged`)
-})
+}
 
-t.test('a SIGTERM loses nothing: every acknowledged impression is counted after the restart', async (t) => {
-  const dir = await tempDir(t)
-  const database = join(dir, 'term.db')
+async function sigterm (t: Test, target: Target) {
   const ack: Acknowledged = { articles: [], comments: [], impressions: [] }
-  const server = await startServer(database)
-  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+  const server = await startServer(target.databaseUrl)
+  killOnTeardown(t, server.child)
   await fetch(`${server.url}/v1/settings/comments`, { method: 'PUT', headers: auth, body: JSON.stringify({ postsPerMinute: 1_000_000, duplicateWindowMinutes: 0 }) })
   let stopped = false
   const load = writeLoad(server.url, () => stopped, 0, ack)
@@ -147,9 +163,31 @@ t.test('a SIGTERM loses nothing: every acknowledged impression is counted after 
   await load
   server.child.kill('SIGTERM')
   const [code] = await once(server.child, 'exit')
-  t.equal(code, 0)
-  t.equal(impressionsStored(database), ack.impressions.length, `all ${ack.impressions.length} impressions counted`)
-  const db = new Database(database, { readonly: true })
-  t.equal(db.prepare("select count(*) from articles where title like 'Crash 0 story %'").pluck().get(), ack.articles.length)
-  db.close()
-})
+  t.equal(code, 0, 'the server exits cleanly on SIGTERM')
+  const stored = await target.stored()
+  try {
+    t.ok(ack.impressions.length > 0, 'some impressions were acknowledged')
+    t.equal(await stored.impressions(), ack.impressions.length, `all ${ack.impressions.length} impressions counted`)
+    t.equal(await stored.articlesTitledLike('Crash 0 story %'), ack.articles.length, `all ${ack.articles.length} articles stored`)
+    const commentIds = await stored.commentIds()
+    t.same(ack.comments.filter((id) => !commentIds.has(id)), [], `all ${ack.comments.length} comments stored`)
+  } finally {
+    await stored.close()
+  }
+}
+
+// The two databases run side by side: each cycle's load lasts a set time, so in turn they
+// would take twice as long for no more coverage.
+t.jobs = targets.length
+for (const [name, open] of targets) {
+  t.test(name, { buffered: true }, async (t) => {
+    t.test(`${CYCLES} SIGKILL cycles under write load lose no acknowledged write; ad counters lose at most the flush window`, async (t) => {
+      const target = await open(t, 'crash')
+      if (target !== undefined) await sigkillCycles(t, target)
+    })
+    t.test('a SIGTERM loses nothing: every acknowledged write is stored after the restart', async (t) => {
+      const target = await open(t, 'term')
+      if (target !== undefined) await sigterm(t, target)
+    })
+  })
+}
