@@ -1,7 +1,8 @@
 // Zod schemas of ad slots, campaigns, creatives, serve answers and stats.
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema } from '../http/pagination.js'
-import { TimestampSchema } from '../http/schemas.js'
+import { idField, TimestampSchema, tooLargeId } from '../http/schemas.js'
+import { MAX_ID } from '../lib/id-or-slug.js'
 
 export const HTML_MAX_BYTES = 64 * 1024
 
@@ -176,7 +177,7 @@ export const UpdateAdCampaignSchema = z.strictObject(campaignFields).partial()
   .meta({ id: 'UpdateAdCampaign', examples: [{ status: 'paused', priority: 7 }] })
 
 const creativeFields = {
-  campaignId: z.number().int().positive(),
+  campaignId: idField('campaignId'),
   name: z.string().trim().min(1).max(200),
   kind: z.enum(['image', 'html'], { error: 'kind must be image or html' }),
   imageUrl: z.string().max(2048, 'imageUrl has at most 2048 characters')
@@ -231,7 +232,7 @@ export const CampaignListQuerySchema = PageQuerySchema.omit({ count: true }).ext
   status: z.enum(['draft', 'active', 'paused', 'completed']).optional()
 })
 export const CreativeListQuerySchema = PageQuerySchema.omit({ count: true }).extend({
-  campaignId: z.coerce.number().int().positive().optional()
+  campaignId: z.coerce.number().int().positive().max(MAX_ID, tooLargeId('campaignId')).optional()
 })
 
 export const AdSlotPageSchema = pageSchema(AdSlotSchema).meta({ id: 'AdSlotPage', description: 'A page of ad slots' })

@@ -5,6 +5,7 @@ import { assertIfMatch, itemEtag, notModified } from '../http/caching.js'
 import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { IdOrSlugParamsSchema, IfMatchHeadersSchema } from '../http/schemas.js'
+import { MAX_ID } from '../lib/id-or-slug.js'
 import { assertCanWrite, canReadUnpublished } from './access.js'
 import type { ArticlesRepository } from './repository.js'
 import { ArticleSchema, RevisionListSchema, RevisionSchema } from './schemas.js'
@@ -13,6 +14,7 @@ import type { Scheduler } from './scheduler.js'
 const tags = ['Article revisions']
 const RevisionParamsSchema = IdOrSlugParamsSchema.extend({
   revision: z.coerce.number({ error: 'revision must be a positive integer' }).int('revision must be a positive integer').positive('revision must be a positive integer')
+    .max(MAX_ID, `revision must be at most ${MAX_ID}`)
 })
 
 // Content fields a restore brings back; status and dates stay as they are now.

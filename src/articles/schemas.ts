@@ -4,7 +4,7 @@ import { articleStatuses } from '../db/schema.js'
 import { fieldsQuery } from '../http/fields.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
 import { SlugSchema } from '../lib/slug.js'
-import { TimestampSchema } from '../http/schemas.js'
+import { idField, TimestampSchema } from '../http/schemas.js'
 import { MAX_WORDS } from './search-plan.js'
 
 export const LIMITS = { title: 300, subtitle: 300, excerpt: 1000, body: 500_000, tags: 20, tagFilters: 10 } as const
@@ -97,7 +97,7 @@ export type Article = z.infer<typeof ArticleSchema>
 
 export const ARTICLE_FIELDS = Object.keys(ArticleSchema.shape)
 
-const idOrSlug = z.union([z.number().int().positive(), SlugSchema])
+const idOrSlug = (field: string) => z.union([idField(field), SlugSchema])
 const datetime = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time such as 2025-01-29T08:00:00Z' })
   .transform((v) => new Date(v).toISOString())
 
@@ -111,11 +111,11 @@ const writable = {
   format: z.enum(['markdown', 'html'], { error: 'format must be markdown or html' }),
   status: z.enum(['draft', 'scheduled', 'published', 'archived'], { error: 'status must be draft, scheduled, published or archived (use DELETE to trash)' }),
   featured: z.boolean(),
-  category: idOrSlug.nullable().describe('Category id or slug'),
-  tags: z.array(z.union([z.number().int().positive(), z.string().trim().min(1).max(100)]))
+  category: idOrSlug('category').nullable().describe('Category id or slug'),
+  tags: z.array(z.union([idField('A tag id'), z.string().trim().min(1).max(100)]))
     .max(LIMITS.tags, `An article has at most ${LIMITS.tags} tags`)
     .describe(`Tag ids, slugs or names (at most ${LIMITS.tags}, names up to 100 characters); a name that matches no tag creates one`),
-  author: idOrSlug.nullable().describe('Author id or slug; author and contributor tokens always write as their own byline'),
+  author: idOrSlug('author').nullable().describe('Author id or slug; author and contributor tokens always write as their own byline'),
   coverImage: CoverImageSchema.nullable(),
   seo: SeoPatchSchema.nullable().describe('Fields sent replace those fields; null clears them all'),
   commentsEnabled: z.boolean(),

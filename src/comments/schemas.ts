@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { commentStatuses } from '../db/schema.js'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
-import { TimestampSchema } from '../http/schemas.js'
+import { idField, TimestampSchema } from '../http/schemas.js'
 import { COMMENTER_TOKEN_DAYS, COMMENTER_TOKEN_MAX } from './commenter-token.js'
 
 export const CommentStatusSchema = z.enum(commentStatuses, { error: 'status must be pending, approved, spam or trash' })
@@ -84,7 +84,7 @@ export const NewCommentSchema = z.strictObject({
     z.url({ protocol: /^https?$/, error: 'Please enter a website address starting with http:// or https://' })
       .max(500, 'Please keep the website address under 500 characters')
   ]).nullable().optional(),
-  parentId: z.number({ error: 'parentId must be the id of the comment you reply to' }).int().positive().nullable().optional(),
+  parentId: idField('parentId', 'parentId must be the id of the comment you reply to').nullable().optional(),
   commenterToken: z.string().max(COMMENTER_TOKEN_MAX, `commenterToken is at most ${COMMENTER_TOKEN_MAX} characters: send back the one a post answered`).optional()
     .describe(`The \`commenterToken\` of an earlier post's answer. Under first-time moderation a post is approved at once only when it sends a valid token for its email and a comment posted with that token (or an earlier one it was renewed from) has been approved. Without it, or with one that is forged, expired, for another email or never approved, the post waits for moderation like a first-timer, flagged \`unproven-email:<why>\` for moderators: never an error. Over ${COMMENTER_TOKEN_MAX} characters or not a string: 400.`),
   homepage: z.string().max(2000).optional()
@@ -129,7 +129,7 @@ export const UpdateCommentSchema = z.strictObject({
   .meta({ id: 'UpdateComment', examples: [{ status: 'approved' }] })
 
 export const BulkStatusSchema = z.strictObject({
-  ids: z.array(z.number().int().positive()).min(1, 'Send at least one id').max(100, 'At most 100 comments at once')
+  ids: z.array(idField('A comment id')).min(1, 'Send at least one id').max(100, 'At most 100 comments at once')
     .describe('Comment ids, 1 to 100'),
   status: CommentStatusSchema
 }).meta({ id: 'BulkCommentStatus', examples: [{ ids: [12, 13, 14], status: 'approved' }] })

@@ -1,9 +1,21 @@
 // Zod schemas shared by every resource: ids, id-or-slug params, timestamps.
 import { z } from 'zod'
+import { MAX_ID } from '../lib/id-or-slug.js'
+
+/** The message for a number past the largest id, naming the field. */
+export const tooLargeId = (field: string) => `${field} must be at most ${MAX_ID}: ids are positive 32-bit integers`
+
+/**
+ * An id in a body (`field` names it in the messages): a positive integer up to MAX_ID, so a
+ * larger one is a 400 naming the field on both databases, never a number PostgreSQL refuses.
+ */
+export function idField (field: string, error?: string): z.ZodNumber {
+  return z.number(error === undefined ? undefined : { error }).int().positive().max(MAX_ID, tooLargeId(field))
+}
 
 /** A positive integer id in a path. */
 export const IdSchema = z.coerce.number({ error: 'id must be a positive integer' })
-  .int('id must be a positive integer').positive('id must be a positive integer').max(Number.MAX_SAFE_INTEGER, 'id is too large')
+  .int('id must be a positive integer').positive('id must be a positive integer').max(MAX_ID, tooLargeId('id'))
 
 export const IdParamsSchema = z.object({ id: IdSchema })
 

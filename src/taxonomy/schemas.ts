@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema } from '../http/pagination.js'
 import { SlugSchema } from '../lib/slug.js'
-import { TimestampSchema } from '../http/schemas.js'
+import { idField, TimestampSchema } from '../http/schemas.js'
 import { fieldsQuery } from '../http/fields.js'
 
 const name = z.string().trim().min(1, 'name must not be empty').max(100, 'name has at most 100 characters')
@@ -50,7 +50,7 @@ export const CreateCategorySchema = z.strictObject({
   name,
   slug,
   description: z.string().max(2000, 'description has at most 2000 characters').nullable().optional(),
-  parentId: z.number().int().positive().nullable().optional()
+  parentId: idField('parentId').nullable().optional()
 }).meta({ id: 'CreateCategory', examples: [{ name: 'World', description: 'News from around the globe' }] })
 
 export const CreateTagSchema = z.strictObject({ name, slug }).meta({ id: 'CreateTag', examples: [{ name: 'Climate' }] })

@@ -1,7 +1,7 @@
 // Zod schemas of API tokens.
 import { z } from 'zod'
 import { PageQuerySchema, pageSchema, queryBoolean } from '../http/pagination.js'
-import { TimestampSchema } from '../http/schemas.js'
+import { idField, TimestampSchema } from '../http/schemas.js'
 import { aRole, roles } from '../lib/roles.js'
 
 export const RoleSchema = z.enum(roles, { error: 'role must be one of admin, editor, author, contributor' })
@@ -44,7 +44,7 @@ export const CreateTokenSchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(100, 'name has at most 100 characters')
     .describe('What the token is for (a person, a script, a frontend)'),
   role: RoleSchema,
-  authorId: z.number().int().positive().nullable().optional()
+  authorId: idField('authorId').nullable().optional()
     .describe('Binds an author or contributor token to its byline; required for those roles')
 }).superRefine((value, ctx) => {
   if ((value.role === 'author' || value.role === 'contributor') && !value.authorId) {
