@@ -15,14 +15,14 @@ import {
 } from './schemas.js'
 import { sizeFits } from './selection.js'
 import type { Role } from '../lib/roles.js'
-import { decodeCursor } from '../lib/cursor.js'
+import { CursorIdSchema, decodeCursor } from '../lib/cursor.js'
 
 const strip = <T extends { revision: number }>(row: T): Omit<T, 'revision'> => {
   const { revision: _revision, ...rest } = row
   return rest
 }
 
-const afterId = (cursor: string | undefined) => (cursor ? decodeCursor(cursor, z.tuple([z.number().int()]))[0] : undefined)
+const afterId = (cursor: string | undefined) => (cursor ? decodeCursor(cursor, z.tuple([CursorIdSchema]))[0] : undefined)
 const notModifiedResponse = { 304: z.undefined().describe('Not modified') }
 
 /** CRUD for ad slots (public reads), campaigns and creatives (editor). */

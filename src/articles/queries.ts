@@ -11,7 +11,7 @@ import { editsAll } from './access.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 import type { AuthContext } from '../lib/roles.js'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { CursorIdSchema, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { createCache } from '../lib/cache.js'
 import { listArticlesPg } from './list-postgres.js'
 import { livePg } from './search-postgres-sql.js'
@@ -208,7 +208,7 @@ export function listFilters (query: ArticleListQuery, auth: AuthContext | null, 
 
 /** The keyset condition after a cursor's row: the cursor names its sort, one from another sort is refused. */
 export function afterCursor (cursor: string, sort: Exclude<ArticleSort, 'relevance'>, spec: SortSpec): SQL {
-  const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
+  const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, CursorIdSchema]))
   return afterRow(spec, value, id)
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { articleStatuses } from '../db/schema.js'
 import { FieldError } from '../lib/errors.js'
 import type { AuthContext } from '../lib/roles.js'
-import { decodeCursor } from '../lib/cursor.js'
+import { CursorIdSchema, decodeCursor } from '../lib/cursor.js'
 import { editsAll } from './access.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 
@@ -87,7 +87,7 @@ export function sortSpecPg (sort: DateSort, publicOnly: boolean): PgSortSpec {
 
 /** The keyset condition after a cursor's row; a cursor of another sort (or a forged value) is a 400. */
 export function afterCursorPg (cursor: string, sort: DateSort, spec: PgSortSpec): SQL {
-  const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, z.number().int()]))
+  const [, value, id] = decodeCursor(cursor, z.tuple([z.literal(sort), spec.cursor, CursorIdSchema]))
   const op = spec.direction === 'desc' ? sql`<` : sql`>`
   return sql`(${spec.key}, a.id) ${op} (${spec.bound(value)}, ${id})`
 }

@@ -5,7 +5,7 @@ import type { Executor } from '../db/database.js'
 import { fields } from '../db/rows.js'
 import type { comments as commentsTable } from '../db/schema.js'
 import { DomainError, DuplicateCommentError } from '../lib/errors.js'
-import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { CursorIdSchema, decodeCursor, encodeCursor } from '../lib/cursor.js'
 import type { CommentSql } from './comment-sql.js'
 import { postgresCommentSql } from './comment-sql-postgres.js'
 import { sqliteCommentSql } from './comment-sql-sqlite.js'
@@ -162,7 +162,7 @@ export function createCommentsRepository (db: Executor) {
     const dir = sql.raw(opts.sort === 'oldest' ? 'asc' : 'desc')
     const where = [...conditions]
     if (opts.cursor !== undefined) {
-      const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.string(), z.number().int()]))
+      const [createdAt, id] = decodeCursor(opts.cursor, z.tuple([z.iso.datetime(), CursorIdSchema]))
       const op = opts.sort === 'oldest' ? sql`>` : sql`<`
       where.push(sql`(${comments.createdAt} ${op} ${createdAt} or (${comments.createdAt} = ${createdAt} and ${comments.id} ${op} ${id}))`)
     }

@@ -2,6 +2,7 @@
 import type { FastifySchemaCompiler } from 'fastify'
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { nulMessage, nulPath } from '../lib/nul.js'
 
 /** A validator's answer for "valid, leave the request part as it is". */
 const UNCHANGED = Object.freeze({})
@@ -49,7 +50,19 @@ function stringLengthFields (schema: unknown): Array<[string, number, number]> |
 }
 
 /**
- * fastify-type-provider-zod's validator, except in two cases where zod's answer is known
+ * The schema with one more check: no string in what it accepts holds U+0000. PostgreSQL's
+ * text cannot store it, so it is refused here, field by field, the same on both databases.
+ */
+function withoutNul (schema: z.ZodType): z.ZodType {
+  return schema.superRefine((value, ctx) => {
+    const path = nulPath(value)
+    if (path) ctx.addIssue({ code: 'custom', path, message: nulMessage(path), input: value })
+  })
+}
+
+/**
+ * fastify-type-provider-zod's validator, every string of a body, query or path checked for
+ * U+0000 (headers cannot carry it: HTTP refuses it), except in two cases where zod's answer is known
  * without running it, and zod still runs whenever it would say something else:
  * - optional headers (If-Match, Idempotency-Key): a request that sends none of them is valid
  *   as it is, so zod need not copy every header of every request to say so;
@@ -58,7 +71,8 @@ function stringLengthFields (schema: unknown): Array<[string, number, number]> |
  *   skips a parse that is a noticeable share of its cost (docs/performance.md).
  */
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
-  const validate = zodValidatorCompiler(route)
+  const schema = route.httpPart === 'headers' || !(route.schema instanceof z.ZodType) ? route.schema : withoutNul(route.schema)
+  const validate = zodValidatorCompiler({ ...route, schema })
   const keys = route.httpPart === 'headers' ? skippableKeys(route.schema) : undefined
   if (keys) {
     return (data: unknown) => {
@@ -73,7 +87,7 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
       const params = data as Record<string, unknown>
       for (const [key, min, max] of fields) {
         const value = params[key]
-        if (typeof value !== 'string' || value.length < min || value.length > max) return validate(data)
+        if (typeof value !== 'string' || value.length < min || value.length > max || value.includes('\u0000')) return validate(data)
       }
       return UNCHANGED
     }

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { FieldError, InUseError, NotFoundError } from '../lib/errors.js'
 import { pick } from '../lib/pick.js'
-import { decodeCursor } from '../lib/cursor.js'
+import { CursorIdSchema, decodeCursor } from '../lib/cursor.js'
 import { roleAtLeast } from '../lib/roles.js'
 import { assertIfMatch, itemEtag, sendRead } from '../http/caching.js'
 import { toPage } from '../http/pagination.js'
@@ -96,7 +96,7 @@ const routes: FastifyPluginAsyncZod = async function (app) {
       }
     }, async (request, reply) => {
       const { limit, cursor, count, q, fields } = request.query
-      const after = cursor ? decodeCursor(cursor, z.tuple([z.string(), z.number().int()])) : undefined
+      const after = cursor ? decodeCursor(cursor, z.tuple([z.string(), CursorIdSchema])) : undefined
       const view = viewOf(request)
       const rows = await repo.list({ limit, after, q, view })
       const page = toPage(rows, limit, (row) => {

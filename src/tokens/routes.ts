@@ -6,7 +6,7 @@ import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
 import { IdParamsSchema } from '../http/schemas.js'
 import { CreatedTokenSchema, CreateTokenSchema, TokenListQuerySchema, TokenPageSchema } from './schemas.js'
-import { decodeCursor } from '../lib/cursor.js'
+import { CursorIdSchema, decodeCursor } from '../lib/cursor.js'
 
 /** POST, GET and DELETE /v1/tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
@@ -43,7 +43,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async function (app) {
     }
   }, async (request, reply) => {
     const { limit, cursor, includeRevoked } = request.query
-    const afterId = cursor ? decodeCursor(cursor, z.tuple([z.number().int()]))[0] : undefined
+    const afterId = cursor ? decodeCursor(cursor, z.tuple([CursorIdSchema]))[0] : undefined
     const rows = await tokens.list({ limit, afterId, includeRevoked: includeRevoked ?? false })
     reply.header('cache-control', 'no-store')
     return toPage(rows, limit, (row) => row, (row) => [row.id])

@@ -58,3 +58,22 @@ t.test('other params schemas go through zod: a number, a pattern, a transform, a
   t.same(compile(z.object({ key: z.string().optional() }), 'params')({ key: 'a' }).value, { key: 'a' })
   t.same(compile(z.object({ key: z.string() }).refine(() => true), 'params')({ key: 'a' }).value, { key: 'a' }, 'a check on the object runs zod')
 })
+
+t.test('the NUL character: refused in a body, a query string and a path, named by its path', async (t) => {
+  const body = compile(z.object({ name: z.string(), tags: z.array(z.string()) }), 'body')
+  t.match(body({ name: 'a', tags: ['ok', 'b\u0000'] }).error, [{ instancePath: '/tags/1', message: 'tags.1 must not contain the NUL character (U+0000)' }])
+  t.match(body({ name: 'a\u0000', tags: [] }).error, [{ instancePath: '/name', message: 'name must not contain the NUL character (U+0000)' }])
+  t.same(body({ name: 'a', tags: ['b'] }).value, { name: 'a', tags: ['b'] }, 'text without it passes')
+  const loose = compile(z.looseObject({}), 'body')
+  t.match(loose({ 'k\u0000': 1 }).error, [{ instancePath: '/k\u0000' }], 'a key holding it')
+  t.match(compile(z.object({ q: z.string() }), 'querystring')({ q: '%00\u0000' }).error, [{ instancePath: '/q' }])
+  const params = compile(IdOrSlugParamsSchema, 'params')
+  t.match(params({ idOrSlug: 'a\u0000b' }).error, [{ instancePath: '/idOrSlug', message: 'idOrSlug must not contain the NUL character (U+0000)' }], 'a path param within its limits still goes through zod')
+  t.notOk(compile(IfMatchHeadersSchema)({ ...sent, 'if-match': '"a"' }).error, 'headers are left to HTTP, which refuses it')
+})
+
+t.test('ids: past 2147483647 an id is refused, naming the field', async (t) => {
+  const validate = compile(IdParamsSchema, 'params')
+  t.same(validate({ id: '2147483647' }).value, { id: 2147483647 }, 'the largest id')
+  t.match(validate({ id: '2147483648' }).error, [{ instancePath: '/id', message: 'id must be at most 2147483647: ids are positive 32-bit integers' }])
+})
