@@ -59,6 +59,24 @@ export class DatabaseUnavailableError extends Error {
   readonly code = 'CMS_ERR_DATABASE_UNAVAILABLE'
 }
 
+/**
+ * SQLSTATEs of a value PostgreSQL cannot take: a number out of range (22003), a NUL character
+ * in text (22021), an escape jsonb cannot hold (22P05).
+ */
+const REFUSED_VALUE_CODES = new Set(['22003', '22021', '22P05'])
+
+/**
+ * Whether the database refused a value as it stands (out of range, a NUL character), the
+ * driver's error or one wrapping it (Drizzle keeps it as `cause`). Validation refuses such
+ * values first; this is what is left if one slips past it.
+ */
+export function isRefusedValue (err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 5) return false
+  const { code, cause } = err as { code?: unknown, cause?: unknown }
+  if (typeof code === 'string' && REFUSED_VALUE_CODES.has(code)) return true
+  return cause !== undefined && cause !== err && isRefusedValue(cause, depth + 1)
+}
+
 /** A start-up failure to report in one line and exit 1: bad DATABASE_URL, wrong password, schema too new. */
 export class DatabaseStartError extends Error {
   override name = 'DatabaseStartError'

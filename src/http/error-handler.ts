@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, unknownFieldMessage } from '../lib/errors.js'
-import { DatabaseUnavailableError } from '../db/database.js'
+import { DatabaseUnavailableError, isRefusedValue } from '../db/database.js'
 import { domainProblem } from './domain-errors.js'
 import { problemKind } from './errors.js'
 import { problem, problemResponses, type Problem } from './problem.js'
@@ -69,6 +69,12 @@ export const errorHandlerPlugin = fp(async function errorHandlerPlugin (app) {
       request.log.error({ err: error }, 'database unavailable')
       reply.header('retry-after', '5')
       return sendProblem(reply, problem(503, 'database-unavailable', 'The database is not reachable; retry in a few seconds', { requestId }))
+    }
+    if (isRefusedValue(error)) {
+      // A value only the database refused (validation lets nothing of the kind through on
+      // purpose): the request's fault, not the server's; logged so the missing check gets added.
+      request.log.warn({ err: error }, 'the database refused a value of the request')
+      return sendProblem(reply, problem(400, 'bad-request', 'The request holds a value the database cannot store (a number out of range or a NUL character)', { requestId }))
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {
