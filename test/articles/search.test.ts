@@ -66,6 +66,10 @@ t.test('GET /v1/articles?q= with FTS5 syntax → never a 5xx: a 200 or a 400 pro
     t.test(JSON.stringify(q), async (t) => {
       if (res.statusCode === 200) {
         t.match(res.json(), { data: Array, meta: { limit: 20 } })
+      } else if (q.includes('\u0000')) {
+        // No text may hold the NUL character (PostgreSQL's text cannot), a search neither.
+        const message = 'q must not contain the NUL character (U+0000)'
+        expectProblem(t, res, 400, 'validation', 'The query string has 1 invalid field', [{ path: 'q', message }])
       } else {
         const message = 'q needs at least one letter or digit'
         expectProblem(t, res, 400, 'validation', message, [{ path: 'q', message }])
