@@ -44,7 +44,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       tags,
       operationId: 'listArticles',
       summary: 'List articles (public: published only, newest first)',
-      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body with SQLite FTS5 and ranks the results; on a big index relevance covers the newest matches (see `q`). ' +
+      description: 'Filters combine with AND; `tag` repeated means all of them. `q` searches title, excerpt and body (SQLite FTS5 or PostgreSQL full-text search) and ranks the results; on a big index relevance covers the newest matches (see `q`). ' +
         'Query parameters not listed here are ignored, and do not make a new cache entry. ' +
         'Expensive reads without a token (any `q` search, any `count=true`) that the server cache cannot answer spend a per-address budget, `BROADSHEET_EXPENSIVE_READS_PER_MINUTE` (default 120 a minute), and carry RateLimit-* headers; past it they answer 429 with Retry-After until the minute ends. ' +
         'Answers from the cache, other list reads and requests with a token are never limited.',

@@ -198,9 +198,9 @@ export const ArticleListQuerySchema = PageQuerySchema.extend({
   author: single('author').optional().describe('Author id or slug; one that names no author is a 400'),
   featured: queryBoolean.optional().describe('Only "Must read" articles (true) or only the others (false)'),
   q: z.string().trim().min(1, 'q must not be empty').max(200, 'q has at most 200 characters').optional()
-    .describe('Full-text search over title, excerpt and body (SQLite FTS5; case and accents folded). Every word is required; ' +
-      'the last one also matches the indexed words it begins once it has 3 letters (the first 20 in alphabetical order), ' +
-      `so "harb" finds "harbour". At most 200 characters and ${MAX_WORDS} words. Ranked by relevance, the default sort with q: bm25, a word in the title ` +
+    .describe('Full-text search over title, excerpt and body (SQLite FTS5, or a weighted tsvector on PostgreSQL; case and accents folded). Every word is required; ' +
+      'the last one also matches the indexed words it begins once it has 3 letters (on SQLite the first 20 in alphabetical order), ' +
+      `so "harb" finds "harbour". At most 200 characters and ${MAX_WORDS} words. Ranked by relevance, the default sort with q: bm25 on SQLite (ts_rank on PostgreSQL), a word in the title ` +
       'weighing 10×, in the excerpt 4×, in the body 1×. On a big index a search is bounded: when more than 5,000 articles ' +
       'match (`BROADSHEET_SEARCH_WINDOW`), the ranking covers the newest 5,000 matches only (relevance among the most ' +
       'recent, what a news reader wants; the other filters apply within them) and older matches are left out — sort by ' +
