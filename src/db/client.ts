@@ -45,5 +45,52 @@ export function openDatabase (databaseUrl: string): Db {
   sqlite.pragma(`journal_size_limit = ${WAL_CHECKPOINT_PAGES * Number(sqlite.pragma('page_size', { simple: true }))}`)
   // SQLite's lower() folds only A-Z; name searches need "Über" to find "über".
   sqlite.function('casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLocaleLowerCase('und') : value))
-  return drizzle({ client: sqlite, schema }) as Db
+  const db = drizzle({ client: statementCaching(sqlite), schema }) as Db
+  // Code that prepares its own statements (statements.ts keeps them in raw mode) gets the real handle.
+  db.$client = sqlite
+  return db
+}
+
+/** Distinct statement texts Drizzle's builders keep prepared: their shapes, not their values. */
+const BUILDER_STATEMENTS = 500
+
+/**
+ * The connection as Drizzle's builders see it: `prepare` answers from a cache by SQL text.
+ * Drizzle prepares every builder query again on every call, and preparing (parsing and
+ * planning) cost as much as running the statement on the hot write paths. A cached statement
+ * is shared, so raw mode (which Drizzle turns on for mapped selects) is set on every use.
+ */
+function statementCaching (sqlite: Database.Database): Database.Database {
+  // A plain Map: a lookup per statement must cost next to nothing; past the bound it starts over.
+  const cache = new Map<string, Database.Statement>()
+  const prepare = (source: string) => {
+    let statement = cache.get(source)
+    if (!statement) {
+      if (cache.size >= BUILDER_STATEMENTS) cache.clear()
+      statement = sqlite.prepare(source)
+      cache.set(source, statement)
+    }
+    return sharedStatement(statement)
+  }
+  return new Proxy(sqlite, {
+    get (target, key) {
+      if (key === 'prepare') return prepare
+      const value = Reflect.get(target, key, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
+}
+
+/** A cached statement as one caller uses it: plain rows unless the caller asks for raw ones. */
+function sharedStatement (statement: Database.Statement) {
+  const plain = () => { if (statement.reader) statement.raw(false); return statement }
+  return {
+    run: (...params: unknown[]) => statement.run(...params),
+    get: (...params: unknown[]) => plain().get(...params),
+    all: (...params: unknown[]) => plain().all(...params),
+    iterate: (...params: unknown[]) => plain().iterate(...params),
+    raw: (toggle = true) => statement.raw(toggle),
+    get reader () { return statement.reader },
+    columns: () => statement.columns()
+  }
 }

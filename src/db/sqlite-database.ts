@@ -4,7 +4,8 @@
  * connection, every other statement waits for it, so no request ever reads another's
  * uncommitted rows or slips a write into its transaction (which a rollback would undo).
  */
-import { is, SQL } from 'drizzle-orm'
+import { SQL } from 'drizzle-orm'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './client.js'
 import type { Database, Executor, Tables } from './database.js'
 import * as schema from './schema.js'
@@ -45,12 +46,21 @@ class Gate {
 export function sqliteDatabase (db: Db): Database {
   const gate = new Gate()
   const tables = schema as Tables
+  // Savepoints are named by their depth, so their statements are prepared once per depth.
   let savepoints = 0
+  const savepointStatements: Array<{ begin: Statement, release: Statement, rollback: Statement }> = []
+  const savepointAt = (depth: number) => (savepointStatements[depth] ??= {
+    begin: db.$client.prepare(`savepoint sp${depth}`),
+    release: db.$client.prepare(`release sp${depth}`),
+    rollback: db.$client.prepare(`rollback to sp${depth}`)
+  })
+  const control = { begin: db.$client.prepare('begin immediate'), commit: db.$client.prepare('commit'), rollback: db.$client.prepare('rollback') }
   const dataVersion = db.$client.prepare('pragma data_version').pluck()
 
-  const execAll = (query: SQL | Builder): unknown[] => is(query, SQL) ? allRows(db, query) : (query as Builder).all()
-  const execGet = (query: SQL | Builder): unknown => is(query, SQL) ? firstRow(db, query) : (query as Builder).get()
-  const execRun = (query: SQL | Builder): number => is(query, SQL) ? db.run(query).changes : (query as Builder).run().changes
+  // instanceof, not drizzle's is(): one copy of drizzle-orm is loaded, and is() walks prototypes on every statement.
+  const execAll = (query: SQL | Builder): unknown[] => query instanceof SQL ? allRows(db, query) : (query as Builder).all()
+  const execGet = (query: SQL | Builder): unknown => query instanceof SQL ? firstRow(db, query) : (query as Builder).get()
+  const execRun = (query: SQL | Builder): number => query instanceof SQL ? db.run(query).changes : (query as Builder).run().changes
 
   /** Statements inside a transaction run at once; the transaction holds the gate. */
   const inside: Executor = {
@@ -61,16 +71,19 @@ export function sqliteDatabase (db: Db): Database {
     get: (async (query: SQL | Builder) => execGet(query)) as Executor['get'],
     run: async (query) => execRun(query as SQL | Builder),
     async transaction (fn) {
-      const name = `sp${++savepoints}`
-      db.$client.exec(`savepoint ${name}`)
+      const depth = ++savepoints
+      const { begin, release, rollback } = savepointAt(depth)
+      begin.run()
       try {
         const result = await fn(inside)
-        db.$client.exec(`release ${name}`)
+        release.run()
         return result
       } catch (err) {
-        db.$client.exec(`rollback to ${name}`)
-        db.$client.exec(`release ${name}`)
+        rollback.run()
+        release.run()
         throw err
+      } finally {
+        savepoints--
       }
     }
   }
@@ -89,14 +102,14 @@ export function sqliteDatabase (db: Db): Database {
     get: ((query: SQL | Builder) => outside(() => execGet(query))) as Executor['get'],
     run: (query) => outside(() => execRun(query as SQL | Builder)),
     transaction: (fn) => gate.exclusive(async () => {
-      db.$client.exec('begin immediate')
+      control.begin.run()
       try {
         const result = await fn(inside)
-        db.$client.exec('commit')
+        control.commit.run()
         return result
       } catch (err) {
         // A failed COMMIT (or a statement error SQLite answered by rolling back) leaves no transaction.
-        if (db.$client.inTransaction) db.$client.exec('rollback')
+        if (db.$client.inTransaction) control.rollback.run()
         throw err
       }
     }),

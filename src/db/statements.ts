@@ -3,14 +3,13 @@ import type Database from 'better-sqlite3'
 import type { SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client.js'
-import { createCache, type Cache } from '../lib/cache.js'
 
 const dialect = new SQLiteSyncDialect()
 /** Distinct statement texts kept per connection: list and search shapes, not their values. */
 const MAX_STATEMENTS = 500
 type Row = Record<string, unknown>
 interface Prepared { statement: Database.Statement, toObject: (values: unknown[]) => Row }
-const caches = new WeakMap<Database.Database, Cache<string, Prepared>>()
+const caches = new WeakMap<Database.Database, Map<string, Prepared>>()
 
 /**
  * A function making a row object from its values, compiled for the statement's column names
@@ -34,11 +33,13 @@ function objectMaker (columns: string[]): (values: unknown[]) => Row {
 function prepared (db: Db, query: SQL): Prepared & { params: unknown[] } {
   const { sql, params } = dialect.sqlToQuery(query)
   let cache = caches.get(db.$client)
-  if (!cache) { cache = createCache({ max: MAX_STATEMENTS }); caches.set(db.$client, cache) }
+  if (!cache) { cache = new Map(); caches.set(db.$client, cache) }
   let entry = cache.get(sql)
   if (!entry) {
     const statement = db.$client.prepare(sql).raw(true)
     entry = { statement, toObject: objectMaker(statement.columns().map((c) => c.name)) }
+    // Texts are query shapes, a few hundred at most; past the bound they start over.
+    if (cache.size >= MAX_STATEMENTS) cache.clear()
     cache.set(sql, entry)
   }
   return { ...entry, params }

@@ -1,6 +1,6 @@
 // The response cache: serialized public answers kept in memory until the content changes.
 import fp from 'fastify-plugin'
-import { and, eq, gt, min } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches, varyOnAuthorization } from './caching.js'
 import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
@@ -92,7 +92,13 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   }
   const clear = () => {
     cachedBeforeWrite = new Set(entries.keys())
-    entries.clear()
+    // lru-cache's clear() resets arrays as long as its capacity on every call; a write comes
+    // often and finds few answers cached since the last one, so those are deleted one by one.
+    if (cachedBeforeWrite.size * 8 < maxEntries) {
+      for (const key of cachedBeforeWrite) entries.delete(key)
+    } else {
+      entries.clear()
+    }
   }
 
   // When the next scheduled article goes live, for the version it was read at. It is read
@@ -104,8 +110,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   let reading: { version: string, promise: Promise<void> } | null = null
   function readNext (current: string, now: Date): Promise<void> {
     if (reading?.version === current) return reading.promise
-    const promise = database.get(database.orm.select({ at: min(articles.publishedAt) }).from(articles)
-      .where(and(eq(articles.status, 'scheduled'), gt(articles.publishedAt, now.toISOString()))))
+    // Raw SQL, read on every write: the statement stays prepared, and the value is ISO text on both databases.
+    const promise = database.get<{ at: string | null }>(sql`select min(${articles.publishedAt}) as "at" from ${articles}
+      where ${articles.status} = 'scheduled' and ${articles.publishedAt} > ${now.toISOString()}`)
       .then((row) => {
         const at = row?.at ?? null
         next = { version: current, at: at === null ? Number.POSITIVE_INFINITY : Date.parse(at) }
