@@ -40,6 +40,8 @@ function script (load: WrkLoad): string {
   const headers = ['wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) broadsheet-bench"']
   if (load.body !== undefined) headers.push('wrk.headers["Content-Type"] = "application/json"')
   const [before, after] = (load.body ?? '').split('%n')
+  // A body without %n is sent as it is, every time.
+  const body = after === undefined ? lua(before ?? '') : `${lua(before ?? '')} .. counter .. ${lua(after)}`
   return `${headers.join('\n')}
 local paths = { ${load.paths.map(lua).join(', ')} }
 local n = #paths
@@ -49,7 +51,7 @@ request = function ()
   counter = counter + 1
   local path = paths[math.random(n)]
   ${load.uncached === true ? 'path = path .. (path:find("?", 1, true) and "&" or "?") .. "_=" .. counter .. "-" .. math.random(1000000000)' : ''}
-  ${load.body === undefined ? 'return wrk.format(' + lua(load.method ?? 'GET') + ', path)' : `return wrk.format(${lua(load.method ?? 'POST')}, path, nil, ${lua(before ?? '')} .. counter .. ${lua(after ?? '')})`}
+  ${load.body === undefined ? 'return wrk.format(' + lua(load.method ?? 'GET') + ', path)' : `return wrk.format(${lua(load.method ?? 'POST')}, path, nil, ${body})`}
 end
 `
 }
