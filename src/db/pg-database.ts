@@ -3,6 +3,7 @@
  * driver. Lost connections become DatabaseUnavailableError (a 503); the pool reconnects on
  * the next query once the server is back.
  */
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { is, SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
@@ -53,10 +54,28 @@ const rawTypes = {
   }
 }
 
-/** Runs a raw `sql` query on `client` with rawTypes. */
+/** Distinct raw statement texts that get a name (and stay prepared on each connection). */
+const NAMED_STATEMENTS = 2000
+const statementNames = new Map<string, string>()
+
+/**
+ * A name for the statement's text, so each connection parses and plans it once and then
+ * only binds and runs it; undefined past NAMED_STATEMENTS texts (a runaway of shapes then
+ * runs unnamed rather than filling every connection's memory).
+ */
+function statementName (text: string): string | undefined {
+  let name = statementNames.get(text)
+  if (name === undefined && statementNames.size < NAMED_STATEMENTS) {
+    name = `b${createHash('sha1').update(text).digest('hex').slice(0, 20)}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+/** Runs a raw `sql` query on `client` with rawTypes, as a named prepared statement. */
 async function rawQuery (client: Client, query: SQL): Promise<pg.QueryResult> {
   const { sql: text, params } = dialect.sqlToQuery(query)
-  return await client.query({ text, values: params, types: rawTypes as pg.CustomTypesConfig })
+  return await client.query({ name: statementName(text), text, values: params, types: rawTypes as pg.CustomTypesConfig })
 }
 
 /** The connection Drizzle's transaction holds (its session's client), so raw queries join the transaction. */
