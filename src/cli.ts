@@ -94,7 +94,7 @@ async function main (argv: string[]) {
       return
     }
     case 'copy': {
-      const { values: opts } = parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' } }, allowPositionals: false })
+      const { values: opts } = parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' } } })
       if (!opts.from || !opts.to) fail('copy needs --from <DATABASE_URL> and --to <DATABASE_URL>')
       if (opts.from === opts.to) fail('copy needs two different databases')
       const from = await connectDatabase({ databaseUrl: opts.from, pgPoolSize: 2 })
@@ -171,5 +171,7 @@ try {
 } catch (err) {
   // A database that cannot be used is reported as the server reports it: one line.
   if (err instanceof DatabaseStartError) fail(err.message)
+  // An unknown or malformed option (node:util parseArgs): its message, not a stack.
+  if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS')) fail((err as Error).message)
   throw err
 }

@@ -58,6 +58,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   // beside SQLite's page cache in the server's memory budget.
   const maxBytes = opts.maxBytes ?? 24 * 1024 * 1024
   // The least recently used answers go first past either bound.
+  // lru-cache needs a positive size; with 0 (the cache off) no route stores anything in it.
   const entries = createCache<string, Entry>({ max: maxEntries, maxBytes: Math.max(1, maxBytes), sizeOf: (entry) => entry.body.length })
   let writes = 0
   const database = app.database
@@ -129,7 +130,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     return next.version === current ? next.at : 0
   }
   /** Starts reading the next change after a write, so the next public read need not wait for it. */
-  const readAhead = () => { readNext(version(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
+  const readAhead = maxBytes === 0
+    ? () => {} // the cache is off: no lookup ever asks for the next change
+    : () => { readNext(version(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
   app.decorate('contentChanged', () => { writes++; clear(); readAhead() })
   app.decorate('contentVersion', () => version())
 
