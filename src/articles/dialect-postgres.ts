@@ -7,5 +7,6 @@ export const postgresArticlesSql: ArticlesSql = {
   fold: (value) => sql`lower(${value})`,
   // One array parameter, so one statement text serves any batch size.
   inIds: (column, ids) => sql`${column} = any(cast(${`{${ids.join(',')}}`} as integer[]))`,
-  forUpdate: sql` for update`
+  forUpdate: sql` for update`,
+  candidateRows: sql`candidates c cross join lateral (select * from articles where id = c.id offset 0) a`
 }

@@ -7,5 +7,6 @@ export const sqliteArticlesSql: ArticlesSql = {
   fold: (value) => sql`casefold(${value})`,
   // json_each(?) takes a JSON array of ids, so one statement serves any batch size.
   inIds: (column, ids) => sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`,
-  forUpdate: sql``
+  forUpdate: sql``,
+  candidateRows: sql`candidates c join articles a on a.id = c.id`
 }

@@ -14,6 +14,12 @@ export interface ArticlesSql {
    * row is written (empty on SQLite, whose write transactions run one at a time).
    */
   forUpdate: SQL
+  /**
+   * The rows of the ids in CTE `candidates`, as `a`, for "More articles". PostgreSQL's planner
+   * hashed the whole articles table for a few hundred candidates; a lateral lookup by id
+   * (kept from being flattened by `offset 0`) reads only theirs.
+   */
+  candidateRows: SQL
 }
 
 /** The articles SQL of a dialect. */

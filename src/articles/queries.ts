@@ -8,6 +8,7 @@ import { fields, type Fields } from '../db/rows.js'
 import { publicSql } from '../db/visibility.js'
 import { FieldError } from '../lib/errors.js'
 import { editsAll } from './access.js'
+import { articlesSql } from './dialect.js'
 import type { ArticleRow } from './repository.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 import type { AuthContext } from '../lib/roles.js'
@@ -177,6 +178,23 @@ export async function rowsByIds (db: Executor, ids: number[], where: SQL, shown?
 /** A tag on this many articles or more is "popular" for the choice of query plan. */
 export const POPULAR_TAG = 1000
 
+/** The ids of the articles with tag `slug`. */
+export const tagArticles = (slug: string): SQL => sql`select article_id from article_tags where tag_id = (select id from tags where slug = ${slug})`
+
+/**
+ * The conditions of a tag filter (alias a), one per tag. The rarest tag, when it is on fewer
+ * than POPULAR_TAG articles, drives the query (`rare`: its articles, then sorted); the others
+ * are checked per row while the publication index is walked in order, which stops after a
+ * page. Without `tagUses` the first tag drives.
+ */
+export function tagConditions (tags: readonly string[] | undefined, tagUses: ((slug: string) => number) | undefined, rare: (slug: string) => SQL): SQL[] {
+  const usage = (tags ?? []).map((tag) => ({ tag, uses: tagUses?.(tag) ?? 0 }))
+  const rarest = usage.reduce<{ tag: string, uses: number } | undefined>((min, u) => (min === undefined || u.uses < min.uses ? u : min), undefined)
+  return usage.map(({ tag }) => rarest !== undefined && tag === rarest.tag && rarest.uses < POPULAR_TAG
+    ? rare(tag)
+    : sql`exists (select 1 from article_tags t where t.article_id = a.id and t.tag_id = (select id from tags where slug = ${tag}))`)
+}
+
 /** The visibility and filter conditions of a list request (alias a), without q, sort or cursor. */
 export interface ListFilters { where: SQL, publicOnly: boolean }
 
@@ -189,16 +207,7 @@ export function listFilters (query: ArticleListQuery, auth: AuthContext | null, 
   const conditions: SQL[] = [visible]
   if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
   if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)
-  // A tag with few articles drives the query (its articles, then sorted); a popular one is
-  // checked per row while the publication index is walked in order, which stops after a page.
-  const tags = query.tag ?? []
-  const usage = tags.map((tag) => ({ tag, uses: tagUses?.(tag) ?? 0 }))
-  const rarest = usage.reduce<{ tag: string, uses: number } | undefined>((min, u) => (min === undefined || u.uses < min.uses ? u : min), undefined)
-  for (const { tag } of usage) {
-    conditions.push(rarest !== undefined && tag === rarest.tag && rarest.uses < POPULAR_TAG
-      ? sql`a.id in (select article_id from article_tags where tag_id = (select id from tags where slug = ${tag}))`
-      : sql`exists (select 1 from article_tags t where t.article_id = a.id and t.tag_id = (select id from tags where slug = ${tag}))`)
-  }
+  conditions.push(...tagConditions(query.tag, tagUses, (tag) => sql`a.id in (${tagArticles(tag)})`))
   if (query.featured !== undefined) conditions.push(sql`a.featured = ${query.featured ? 1 : 0}`)
   if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
   if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
@@ -274,7 +283,7 @@ export async function relatedArticles (db: Executor, article: Pick<ArticleRow, '
     select ${row.list},
       (case when a.category_id = ${article.categoryId ?? -1} then 1 else 0 end) +
       (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as "score"
-    from candidates c join articles a on a.id = c.id
+    from ${articlesSql(db.dialect).candidateRows}
     where ${live}
     order by "score" desc, a.published_at desc, a.id desc
     limit ${limit}`)

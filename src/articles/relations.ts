@@ -1,5 +1,5 @@
 // An article's category, author and tags: resolved from ids or slugs, stored and loaded.
-import { eq, like, or, sql } from 'drizzle-orm'
+import { eq, like, or, type SQL, sql } from 'drizzle-orm'
 import type { Executor } from '../db/database.js'
 import { FieldError } from '../lib/errors.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
@@ -63,7 +63,10 @@ export async function setArticleTags (db: Executor, articleId: number, tagIds: n
   }
 }
 
-/** Categories, authors and tags for a batch of articles, in three queries whatever the batch size. */
+/**
+ * Categories, authors and tags for a batch of articles, in one query whatever the batch size:
+ * on PostgreSQL each statement is a round trip, and an article answer is built from two.
+ */
 export async function loadRefs (db: Executor, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
   const { inIds } = articlesSql(db.dialect)
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((v): v is number => v !== null))]
@@ -71,20 +74,24 @@ export async function loadRefs (db: Executor, rows: Array<{ id: number, category
   const categoryMap = new Map<number, Ref>()
   const authorMap = new Map<number, Ref>()
   const tagMap = new Map<number, Ref[]>()
-  if (categoryIds.length > 0) {
-    for (const c of await db.all<Ref>(sql`select id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, categoryIds)}`)) categoryMap.set(c.id, c)
-  }
-  if (authorIds.length > 0) {
-    for (const a of await db.all<Ref>(sql`select id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, authorIds)}`)) authorMap.set(a.id, a)
-  }
+  // kind 0: a category, 1: an author, 2: a tag of article `articleId`, in its position; each part
+  // names its columns, as any may come first.
+  const parts: SQL[] = []
+  if (categoryIds.length > 0) parts.push(sql`select 0 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, categoryIds)}`)
+  if (authorIds.length > 0) parts.push(sql`select 1 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, authorIds)}`)
   if (rows.length > 0) {
-    const tagRows = await db.all<Ref & { articleId: number }>(sql`select at.article_id as "articleId", t.id as "id", t.slug as "slug", t.name as "name"
-      from article_tags at join tags t on t.id = at.tag_id
-      where ${inIds(sql`at.article_id`, rows.map((r) => r.id))} order by at.article_id, at.position`)
-    for (const { articleId, ...tag } of tagRows) {
-      const list = tagMap.get(articleId) ?? []
-      list.push(tag)
-      tagMap.set(articleId, list)
+    parts.push(sql`select 2 as "kind", at.article_id as "articleId", at.position as "position", t.id as "id", t.slug as "slug", t.name as "name"
+      from article_tags at join tags t on t.id = at.tag_id where ${inIds(sql`at.article_id`, rows.map((r) => r.id))}`)
+  }
+  const found = parts.length === 0 ? [] : await db.all<Ref & { kind: number, articleId: number }>(sql`${sql.join(parts, sql` union all `)} order by 1, 2, 3`)
+  for (const { kind, articleId, id, slug, name } of found) {
+    const ref = { id, slug, name }
+    if (kind === 0) categoryMap.set(id, ref)
+    else if (kind === 1) authorMap.set(id, ref)
+    else {
+      const list = tagMap.get(articleId)
+      if (list) list.push(ref)
+      else tagMap.set(articleId, [ref])
     }
   }
   return {

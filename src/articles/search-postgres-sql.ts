@@ -8,6 +8,7 @@ import { FieldError } from '../lib/errors.js'
 import type { AuthContext } from '../lib/roles.js'
 import { CursorIdSchema, decodeCursor } from '../lib/cursor.js'
 import { editsAll } from './access.js'
+import { POPULAR_TAG, tagArticles, tagConditions } from './queries.js'
 import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 
 export type DateSort = Exclude<ArticleSort, 'relevance'>
@@ -37,17 +38,17 @@ function visibility (statuses: ArticleStatus[] | undefined, auth: AuthContext | 
 }
 
 /**
- * The list's visibility and filters (alias a) with the same meaning as listFilters; each tag
- * is an `exists`, PostgreSQL's planner choosing between walking and joining.
+ * The list's visibility and filters (alias a) with the same meaning as listFilters, tags as
+ * tagConditions chooses with `tagUses` (without it, every tag is checked per row).
  */
-export function filtersPg (query: ArticleListQuery, auth: AuthContext | null, now: string): { where: SQL, publicOnly: boolean } {
+export function filtersPg (query: ArticleListQuery, auth: AuthContext | null, now: string, tagUses?: (slug: string) => number): { where: SQL, publicOnly: boolean } {
   const visible = visibility(statusesOf(query, auth), auth, now)
   const conditions: SQL[] = [visible ?? livePg(now)]
   if (query.category !== undefined) conditions.push(sql`a.category_id = (select id from categories where slug = ${query.category})`)
   if (query.author !== undefined) conditions.push(sql`a.author_id = (select id from authors where slug = ${query.author})`)
-  for (const tag of query.tag ?? []) {
-    conditions.push(sql`exists (select 1 from article_tags t where t.article_id = a.id and t.tag_id = (select id from tags where slug = ${tag}))`)
-  }
+  // A rare tag's ids as an array: the prepared statement's generic plan then looks its
+  // articles up by id; as `in (select …)` it walked the publication index past thousands of rows.
+  conditions.push(...tagConditions(query.tag, tagUses ?? (() => POPULAR_TAG), (tag) => sql`a.id = any(array(${tagArticles(tag)}))`))
   if (query.featured !== undefined) conditions.push(sql`a.featured = ${query.featured}`)
   if (query.publishedAfter !== undefined) conditions.push(sql`a.published_at > ${query.publishedAfter}`)
   if (query.publishedBefore !== undefined) conditions.push(sql`a.published_at < ${query.publishedBefore}`)
