@@ -2,6 +2,7 @@
 // same API on both, and a copy into a database that holds content is refused.
 import { join } from 'node:path'
 import t from 'tap'
+import pg from 'pg'
 import type { App } from '../../src/app.js'
 import { admin, buildTestApp, runNode, tempDir } from '../helper.js'
 import { freshPostgresUrl } from '../support/postgres.js'
@@ -48,6 +49,12 @@ t.test('copy moves the demo site SQLite → PostgreSQL → SQLite, and every ans
   t.equal(there.code, 0, there.stderr)
   t.match(there.stdout, /^Copied \d+ rows from .* in \d+ ms; every table's count checked$/m)
   t.match(there.stdout, /^articles\s+7$/m)
+  // The copy leaves PostgreSQL its statistics and visibility map, not autovacuum's next pass.
+  const stats = new pg.Client({ connectionString: pgUrl })
+  await stats.connect()
+  const vacuumed = await stats.query("select count(*)::int as n from pg_stat_user_tables where schemaname = current_schema() and relname = 'articles' and last_vacuum is not null and last_analyze is not null")
+  await stats.end()
+  t.equal(vacuumed.rows[0].n, 1, 'articles vacuumed and analyzed')
 
   const back = join(dir, 'back.db')
   const again = await runNode('src/cli.ts', ['copy', '--from', pgUrl, '--to', back], {}, 120_000)
