@@ -24,7 +24,7 @@ async function skewedSite (t: Test): Promise<pg.Client | undefined> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   t.teardown(() => client.end())
-  await client.query(`insert into tags (id, slug, name) values (1, 'everywhere', 'Everywhere'), (2, 'rare', 'Rare')`)
+  await client.query('insert into tags (id, slug, name) values (1, \'everywhere\', \'Everywhere\'), (2, \'rare\', \'Rare\')')
   await client.query(`insert into articles (id, slug, title, body, format, html, status, published_at, created_at, updated_at)
     select n, 'a-' || n, 'Article ' || n, 'Text', 'markdown', '<p>Text</p>', 'published',
       timestamptz '2025-01-01' + n * interval '1 minute', timestamptz '2025-01-01', timestamptz '2025-01-01'
