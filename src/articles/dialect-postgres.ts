@@ -6,7 +6,8 @@ export const postgresArticlesSql: ArticlesSql = {
   // lower() folds every letter in a UTF-8 database, as casefold() does on SQLite.
   fold: (value) => sql`lower(${value})`,
   // One array parameter, so one statement text serves any batch size.
-  inIds: (column, ids) => sql`${column} = any(cast(${`{${ids.join(',')}}`} as integer[]))`,
+  inIds: (column, list) => sql`${column} = any(cast(${list} as integer[]))`,
+  idList: (ids) => `{${ids.join(',')}}`,
   forUpdate: sql` for update`,
   candidateRows: sql`candidates c cross join lateral (select * from articles where id = c.id offset 0) a`
 }

@@ -6,7 +6,8 @@ export const sqliteArticlesSql: ArticlesSql = {
   // casefold() is registered on the connection (db/client.ts): SQLite's lower() folds only A-Z.
   fold: (value) => sql`casefold(${value})`,
   // json_each(?) takes a JSON array of ids, so one statement serves any batch size.
-  inIds: (column, ids) => sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`,
+  inIds: (column, list) => sql`${column} in (select value from json_each(${list}))`,
+  idList: (ids) => JSON.stringify(ids),
   forUpdate: sql``,
   candidateRows: sql`candidates c join articles a on a.id = c.id`
 }

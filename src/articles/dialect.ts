@@ -1,5 +1,5 @@
 // The few SQL fragments of articles that differ between SQLite and PostgreSQL, chosen once.
-import type { SQL } from 'drizzle-orm'
+import type { Placeholder, SQL } from 'drizzle-orm'
 import type { Dialect } from '../db/database.js'
 import { postgresArticlesSql } from './dialect-postgres.js'
 import { sqliteArticlesSql } from './dialect-sqlite.js'
@@ -7,8 +7,13 @@ import { sqliteArticlesSql } from './dialect-sqlite.js'
 export interface ArticlesSql {
   /** A text folded for a comparison that ignores case, "Über" as "über". */
   fold: (value: SQL) => SQL
-  /** `column` is one of `ids`, in one statement text whatever their number (prepared once on SQLite). */
-  inIds: (column: SQL, ids: number[]) => SQL
+  /**
+   * `column` is one of the ids in `list` (a parameter or placeholder holding idList's value):
+   * one statement text whatever their number, prepared once.
+   */
+  inIds: (column: SQL, list: SQL | Placeholder) => SQL
+  /** The parameter value of an id list for inIds. */
+  idList: (ids: number[]) => string
   /**
    * What a read inside a write transaction ends with, so a concurrent writer waits until the
    * row is written (empty on SQLite, whose write transactions run one at a time).

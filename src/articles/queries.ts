@@ -76,8 +76,9 @@ export function stateSql (db: Pick<Executor, 'tables'>) {
   const state = fields({ id: articles.id, status: articles.status, publishedAt: articles.publishedAt, commentsEnabled: articles.commentsEnabled })
   return {
     map: state.map,
-    id: (id: number) => sql`select ${state.list} from ${articles} where ${articles.id} = ${id}`,
-    slug: (slug: string) => sql`select ${state.list} from ${articles} where ${articles.slug} = ${slug}`
+    // Templates (see Executor.all): run with { id } or { slug }.
+    id: sql`select ${state.list} from ${articles} where ${articles.id} = ${sql.placeholder('id')}`,
+    slug: sql`select ${state.list} from ${articles} where ${articles.slug} = ${sql.placeholder('slug')}`
   }
 }
 

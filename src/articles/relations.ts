@@ -1,6 +1,6 @@
 // An article's category, author and tags: resolved from ids or slugs, stored and loaded.
 import { eq, like, or, type SQL, sql } from 'drizzle-orm'
-import type { Executor } from '../db/database.js'
+import type { Dialect, Executor } from '../db/database.js'
 import { FieldError } from '../lib/errors.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
 import { articlesSql } from './dialect.js'
@@ -64,26 +64,44 @@ export async function setArticleTags (db: Executor, articleId: number, tagIds: n
 }
 
 /**
+ * The query of loadRefs for rows with (or without) categories, authors and tags, made once
+ * per dialect and shape: kind 0 is a category, 1 an author, 2 a tag of article `articleId`
+ * in its position. Each part names its columns, as any may come first.
+ */
+const refsTemplates = new Map<string, SQL>()
+function refsTemplate (dialect: Dialect, categories: boolean, authors: boolean, tags: boolean): SQL {
+  const key = `${dialect} ${categories} ${authors} ${tags}`
+  let template = refsTemplates.get(key)
+  if (!template) {
+    const { inIds } = articlesSql(dialect)
+    const parts: SQL[] = []
+    if (categories) parts.push(sql`select 0 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, sql.placeholder('categories'))}`)
+    if (authors) parts.push(sql`select 1 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, sql.placeholder('authors'))}`)
+    if (tags) {
+      parts.push(sql`select 2 as "kind", at.article_id as "articleId", at.position as "position", t.id as "id", t.slug as "slug", t.name as "name"
+        from article_tags at join tags t on t.id = at.tag_id where ${inIds(sql`at.article_id`, sql.placeholder('articles'))}`)
+    }
+    template = sql`${sql.join(parts, sql` union all `)} order by 1, 2, 3`
+    refsTemplates.set(key, template)
+  }
+  return template
+}
+
+/**
  * Categories, authors and tags for a batch of articles, in one query whatever the batch size:
  * on PostgreSQL each statement is a round trip, and an article answer is built from two.
  */
 export async function loadRefs (db: Executor, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
-  const { inIds } = articlesSql(db.dialect)
+  const { idList } = articlesSql(db.dialect)
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((v): v is number => v !== null))]
   const authorIds = [...new Set(rows.map((r) => r.authorId).filter((v): v is number => v !== null))]
   const categoryMap = new Map<number, Ref>()
   const authorMap = new Map<number, Ref>()
   const tagMap = new Map<number, Ref[]>()
-  // kind 0: a category, 1: an author, 2: a tag of article `articleId`, in its position; each part
-  // names its columns, as any may come first.
-  const parts: SQL[] = []
-  if (categoryIds.length > 0) parts.push(sql`select 0 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, categoryIds)}`)
-  if (authorIds.length > 0) parts.push(sql`select 1 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, authorIds)}`)
-  if (rows.length > 0) {
-    parts.push(sql`select 2 as "kind", at.article_id as "articleId", at.position as "position", t.id as "id", t.slug as "slug", t.name as "name"
-      from article_tags at join tags t on t.id = at.tag_id where ${inIds(sql`at.article_id`, rows.map((r) => r.id))}`)
-  }
-  const found = parts.length === 0 ? [] : await db.all<Ref & { kind: number, articleId: number }>(sql`${sql.join(parts, sql` union all `)} order by 1, 2, 3`)
+  const found = rows.length === 0
+    ? []
+    : await db.all<Ref & { kind: number, articleId: number }>(refsTemplate(db.dialect, categoryIds.length > 0, authorIds.length > 0, true),
+      { categories: idList(categoryIds), authors: idList(authorIds), articles: idList(rows.map((r) => r.id)) })
   for (const { kind, articleId, id, slug, name } of found) {
     const ref = { id, slug, name }
     if (kind === 0) categoryMap.set(id, ref)

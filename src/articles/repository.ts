@@ -104,19 +104,22 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
   const state = stateSql(db)
 
   /**
-   * The hottest reads, as raw SQL: the SQLite executor keeps one prepared statement per text.
-   * `lock` (inside a write transaction) makes a concurrent writer of the row wait on PostgreSQL.
+   * The hottest reads, as raw SQL templates rendered once (see Executor.all). The locked read
+   * (inside a write transaction) makes a concurrent writer of the row wait on PostgreSQL.
    */
+  const whole = articleFields(db)
+  const byIdSql = sql`select ${whole.list} from articles a where a.id = ${sql.placeholder('id')}`
+  const byIdLockedSql = sql`${byIdSql}${forUpdate}`
+  const bySlugSql = sql`select ${whole.list} from articles a where a.slug = ${sql.placeholder('slug')}`
+
   async function byId (x: Executor, id: number, lock = false): Promise<ArticleRow | undefined> {
-    const row = articleFields(x)
-    const raw = await x.get<Record<string, unknown>>(sql`select ${row.list} from articles a where a.id = ${id}${lock ? forUpdate : sql``}`)
-    return raw === undefined ? undefined : row.map(raw)
+    const raw = await x.get<Record<string, unknown>>(lock ? byIdLockedSql : byIdSql, { id })
+    return raw === undefined ? undefined : whole.map(raw)
   }
 
   async function bySlug (x: Executor, slug: string): Promise<ArticleRow | undefined> {
-    const row = articleFields(x)
-    const raw = await x.get<Record<string, unknown>>(sql`select ${row.list} from articles a where a.slug = ${slug}`)
-    return raw === undefined ? undefined : row.map(raw)
+    const raw = await x.get<Record<string, unknown>>(bySlugSql, { slug })
+    return raw === undefined ? undefined : whole.map(raw)
   }
 
   async function slugTaken (x: Executor, slug: string, exceptId?: number): Promise<boolean> {
@@ -205,7 +208,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
     /** An article's id, status, go-live time and whether it takes comments: the cheap lookup. */
     async findState (idOrSlug: string): Promise<Pick<ArticleRow, 'id' | 'status' | 'publishedAt' | 'commentsEnabled'> | undefined> {
       const key = parseIdOrSlug(idOrSlug)
-      const raw = await db.get<Record<string, unknown>>('id' in key ? state.id(key.id) : state.slug(key.slug))
+      const raw = await db.get<Record<string, unknown>>('id' in key ? state.id : state.slug, key)
       return raw === undefined ? undefined : state.map(raw)
     },
 

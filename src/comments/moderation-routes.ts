@@ -19,7 +19,7 @@ const tags = ['Comment moderation']
 /** The moderation queue, one-comment and bulk status changes, erasure, and the settings. */
 export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository, articles: ArticlesRepository, settings: CommentSettingsStore }> = async function (app, { repo, articles, settings }) {
   app.get('/comments', {
-    config: { auth: 'editor' },
+    config: { auth: 'editor', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'listComments',
@@ -44,7 +44,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.patch('/comments', {
-    config: { auth: 'editor' },
+    config: { auth: 'editor', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'updateComments',
@@ -59,7 +59,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
 
   // The address a comment post's Location names: the moderation view of one comment.
   app.get('/comments/:id', {
-    config: { auth: 'editor' },
+    config: { auth: 'editor', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'getComment',
@@ -76,7 +76,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.patch('/comments/:id', {
-    config: { auth: 'editor' },
+    config: { auth: 'editor', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'updateComment',
@@ -92,7 +92,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.delete('/comments/:id', {
-    config: { auth: 'editor' },
+    config: { auth: 'editor', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'deleteComment',
@@ -106,7 +106,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.delete('/comments', {
-    config: { auth: 'admin' },
+    config: { auth: 'admin', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'eraseCommenter',
@@ -122,7 +122,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.get('/settings/comments', {
-    config: { auth: 'editor' },
+    config: { auth: 'editor', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'getCommentSettings',
@@ -135,7 +135,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.put('/settings/comments', {
-    config: { auth: 'admin' },
+    config: { auth: 'admin', scheduleNeutral: true },
     schema: {
       tags,
       operationId: 'replaceCommentSettings',

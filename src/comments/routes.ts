@@ -72,6 +72,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
   app.post('/articles/:idOrSlug/comments', {
     config: {
       idempotent: true,
+      scheduleNeutral: true,
       addressLimit: { max: () => settings.get().postsPerMinute, timeWindow: 60_000, group: 'comment-posts' }
     },
     schema: {

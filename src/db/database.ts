@@ -28,12 +28,16 @@ export interface Executor {
   /** Builds queries only: pass them to all/get/run. */
   readonly orm: BetterSQLite3Database<typeof schema>
   readonly tables: Tables
-  /** Every row. Raw `sql` rows are the driver's values under the query's aliases. */
-  all: (<T>(query: Runnable<T>) => Promise<T[]>) & (<T>(query: SQL) => Promise<T[]>)
-  /** The first row, or undefined. */
-  get: (<T>(query: RunnableOne<T>) => Promise<T | undefined>) & (<T>(query: SQL) => Promise<T | undefined>)
-  /** Runs a write; resolves to the number of rows it changed. */
-  run: (query: SQL | object) => Promise<number>
+  /**
+   * Every row. Raw `sql` rows are the driver's values under the query's aliases. With
+   * `values`, the query is a template made once (kept, not rebuilt per call) whose
+   * `sql.placeholder(name)`s take them: its text is rendered once, not on every run.
+   */
+  all: (<T>(query: Runnable<T>) => Promise<T[]>) & (<T>(query: SQL, values?: Record<string, unknown>) => Promise<T[]>)
+  /** The first row, or undefined (`values` as for all). */
+  get: (<T>(query: RunnableOne<T>) => Promise<T | undefined>) & (<T>(query: SQL, values?: Record<string, unknown>) => Promise<T | undefined>)
+  /** Runs a write; resolves to the number of rows it changed (`values` as for all). */
+  run: (query: SQL | object, values?: Record<string, unknown>) => Promise<number>
   /**
    * Runs `fn` in a transaction (a savepoint when already in one): committed when it resolves,
    * rolled back when it throws. Nothing else runs on SQLite's connection meanwhile.

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import pg from 'pg'
-import { is, SQL } from 'drizzle-orm'
+import { fillPlaceholders, is, SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { DatabaseStartError, DatabaseUnavailableError, redactDatabaseUrl, type Database, type Executor, type Tables } from './database.js'
@@ -72,8 +72,23 @@ function statementName (text: string): string | undefined {
   return name
 }
 
-/** Runs a raw `sql` query on `client` with rawTypes, as a named prepared statement. */
-async function rawQuery (client: Client, query: SQL): Promise<pg.QueryResult> {
+/** Templates (see Executor.all) rendered once: their text, parameters and statement name. */
+const templates = new WeakMap<SQL, { text: string, params: unknown[], name: string | undefined }>()
+
+/**
+ * Runs a raw `sql` query on `client` with rawTypes, as a named prepared statement; with
+ * `values`, a template whose text was rendered on its first run.
+ */
+async function rawQuery (client: Client, query: SQL, values?: Record<string, unknown>): Promise<pg.QueryResult> {
+  if (values !== undefined) {
+    let rendered = templates.get(query)
+    if (!rendered) {
+      const { sql: text, params } = dialect.sqlToQuery(query)
+      rendered = { text, params, name: statementName(text) }
+      templates.set(query, rendered)
+    }
+    return await client.query({ name: rendered.name, text: rendered.text, values: fillPlaceholders(rendered.params, values), types: rawTypes as pg.CustomTypesConfig })
+  }
   const { sql: text, params } = dialect.sqlToQuery(query)
   return await client.query({ name: statementName(text), text, values: params, types: rawTypes as pg.CustomTypesConfig })
 }
@@ -86,9 +101,9 @@ function transactionClient (tx: unknown): Client {
 }
 
 function executor (orm: Queryable, client: Client): Executor {
-  const rows = async (query: unknown): Promise<unknown[]> => {
+  const rows = async (query: unknown, values?: Record<string, unknown>): Promise<unknown[]> => {
     try {
-      return is(query, SQL) ? (await rawQuery(client, query)).rows : await (query as Promise<unknown[]>)
+      return is(query, SQL) ? (await rawQuery(client, query, values)).rows : await (query as Promise<unknown[]>)
     } catch (err) { return translate(err) }
   }
   return {
@@ -97,10 +112,10 @@ function executor (orm: Queryable, client: Client): Executor {
     orm: orm as unknown as Executor['orm'],
     tables: pgSchema as unknown as Tables,
     all: rows as Executor['all'],
-    get: (async (query: unknown) => (await rows(query))[0]) as Executor['get'],
-    async run (query) {
+    get: (async (query: unknown, values?: Record<string, unknown>) => (await rows(query, values))[0]) as Executor['get'],
+    async run (query, values) {
       try {
-        const result = is(query, SQL) ? await rawQuery(client, query) : await (query as Promise<{ rowCount: number | null }>)
+        const result = is(query, SQL) ? await rawQuery(client, query, values) : await (query as Promise<{ rowCount: number | null }>)
         return result.rowCount ?? 0
       } catch (err) { return translate(err) }
     },

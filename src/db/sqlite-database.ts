@@ -9,7 +9,7 @@ import type { Statement } from 'better-sqlite3'
 import type { Db } from './client.js'
 import type { Database, Executor, Tables } from './database.js'
 import * as schema from './schema.js'
-import { allRows, firstRow } from './statements.js'
+import { allRows, firstRow, runTemplate } from './statements.js'
 
 interface Builder { all: () => unknown[], get: () => unknown, run: () => { changes: number } }
 
@@ -58,18 +58,21 @@ export function sqliteDatabase (db: Db): Database {
   const dataVersion = db.$client.prepare('pragma data_version').pluck()
 
   // instanceof, not drizzle's is(): one copy of drizzle-orm is loaded, and is() walks prototypes on every statement.
-  const execAll = (query: SQL | Builder): unknown[] => query instanceof SQL ? allRows(db, query) : (query as Builder).all()
-  const execGet = (query: SQL | Builder): unknown => query instanceof SQL ? firstRow(db, query) : (query as Builder).get()
-  const execRun = (query: SQL | Builder): number => query instanceof SQL ? db.run(query).changes : (query as Builder).run().changes
+  type Values = Record<string, unknown> | undefined
+  const execAll = (query: SQL | Builder, values?: Values): unknown[] => query instanceof SQL ? allRows(db, query, values) : (query as Builder).all()
+  const execGet = (query: SQL | Builder, values?: Values): unknown => query instanceof SQL ? firstRow(db, query, values) : (query as Builder).get()
+  const execRun = (query: SQL | Builder, values?: Values): number => query instanceof SQL
+    ? (values === undefined ? db.run(query).changes : runTemplate(db, query, values))
+    : (query as Builder).run().changes
 
   /** Statements inside a transaction run at once; the transaction holds the gate. */
   const inside: Executor = {
     dialect: 'sqlite',
     orm: db,
     tables,
-    all: (async (query: SQL | Builder) => execAll(query)) as Executor['all'],
-    get: (async (query: SQL | Builder) => execGet(query)) as Executor['get'],
-    run: async (query) => execRun(query as SQL | Builder),
+    all: (async (query: SQL | Builder, values?: Values) => execAll(query, values)) as Executor['all'],
+    get: (async (query: SQL | Builder, values?: Values) => execGet(query, values)) as Executor['get'],
+    run: async (query, values) => execRun(query as SQL | Builder, values),
     async transaction (fn) {
       const depth = ++savepoints
       const { begin, release, rollback } = savepointAt(depth)
@@ -98,9 +101,9 @@ export function sqliteDatabase (db: Db): Database {
     dialect: 'sqlite',
     orm: db,
     tables,
-    all: ((query: SQL | Builder) => outside(() => execAll(query))) as Executor['all'],
-    get: ((query: SQL | Builder) => outside(() => execGet(query))) as Executor['get'],
-    run: (query) => outside(() => execRun(query as SQL | Builder)),
+    all: ((query: SQL | Builder, values?: Values) => outside(() => execAll(query, values))) as Executor['all'],
+    get: ((query: SQL | Builder, values?: Values) => outside(() => execGet(query, values))) as Executor['get'],
+    run: (query, values) => outside(() => execRun(query as SQL | Builder, values)),
     transaction: (fn) => gate.exclusive(async () => {
       control.begin.run()
       try {

@@ -11,8 +11,8 @@ import { buildTestApp, ON_SQLITE } from '../helper.js'
 const NOW = '2026-01-01T00:00:00.000Z'
 
 /** EXPLAIN QUERY PLAN of a drizzle SQL object, as one line per plan step. */
-async function plan (app: App, query: SQL): Promise<string> {
-  const rows = await app.database.all<{ detail: string }>(sql`explain query plan ${query}`)
+async function plan (app: App, query: SQL, values?: Record<string, unknown>): Promise<string> {
+  const rows = await app.database.all<{ detail: string }>(sql`explain query plan ${query}`, values)
   return rows.map((r) => r.detail).join('\n')
 }
 
@@ -130,6 +130,6 @@ t.test('reading an article by slug uses the unique slug index', async (t) => {
 t.test('the comment form\'s article lookup seeks by rowid or the slug index', async (t) => {
   const app = await buildTestApp(t, { env: ON_SQLITE })
   const state = stateSql(app.database)
-  t.match(await plan(app, state.id(1)), /USING INTEGER PRIMARY KEY \(rowid=\?\)/, 'id')
-  t.match(await plan(app, state.slug('a-slug')), /USING INDEX articles_slug_unique \(slug=\?\)/, 'slug')
+  t.match(await plan(app, state.id, { id: 1 }), /USING INTEGER PRIMARY KEY \(rowid=\?\)/, 'id')
+  t.match(await plan(app, state.slug, { slug: 'a-slug' }), /USING INDEX articles_slug_unique \(slug=\?\)/, 'slug')
 })

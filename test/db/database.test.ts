@@ -25,6 +25,19 @@ for (const [name, open] of testDatabases) {
     t.equal(await db.run(sql`update articles set title = 'C' where id = 99`), 0)
   })
 
+  t.test(`${name}: a template takes new values on every run, outside and inside a transaction`, async (t) => {
+    const db = await open(t)
+    if (!db) return
+    const { articles } = db.tables
+    await db.run(db.orm.insert(articles).values([{ slug: 'one', title: 'One' }, { slug: 'two', title: 'Two' }]))
+    const bySlug = sql`select title as "title" from articles where slug = ${sql.placeholder('slug')}`
+    t.same(await db.get(bySlug, { slug: 'one' }), { title: 'One' })
+    t.same(await db.get(bySlug, { slug: 'two' }), { title: 'Two' }, 'the same template, another value: not the first answer again')
+    t.equal(await db.get(bySlug, { slug: 'three' }), undefined)
+    t.same(await db.transaction((tx) => tx.all(bySlug, { slug: 'two' })), [{ title: 'Two' }])
+    await t.rejects(db.get(bySlug, {}), 'a missing value is an error, not a match of null')
+  })
+
   t.test(`${name}: a transaction commits when it resolves and rolls back when it throws; a nested one is a savepoint`, async (t) => {
     const db = await open(t)
     if (!db) return

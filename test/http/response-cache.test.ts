@@ -84,6 +84,35 @@ t.test('a cached list shows a scheduled article as soon as its time comes', asyn
   t.same((await app.inject({ url: '/v1/articles?fields=title' })).json().data.map((a: { title: string }) => a.title), ['Later', 'Now'])
 })
 
+t.test('comment writes keep the go-live time read before them: a scheduled article still shows at its time, with no read of the schedule per post', async (t) => {
+  const clock = createClock('2025-03-01T08:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
+  const story = await createArticle(app, { title: 'Now', status: 'published' })
+  await createArticle(app, { title: 'Later', status: 'scheduled', publishAt: '2025-03-01T09:00:00.000Z' })
+  await putCommentSettings(app, { moderation: 'none', postsPerMinute: 1000 })
+  const titles = async () => (await app.inject({ url: '/v1/articles?fields=title' })).json().data.map((a: { title: string }) => a.title)
+  t.same(await titles(), ['Now'])
+  // Count the reads of the next go-live time (the only read given a `now` value alone).
+  const get = app.database.get
+  let scheduleReads = 0
+  app.database.get = ((query: never, values?: Record<string, unknown>) => {
+    if (values !== undefined && Object.keys(values).join() === 'now') scheduleReads++
+    return get(query, values as never)
+  }) as typeof get
+  t.teardown(() => { app.database.get = get })
+  for (let i = 0; i < 3; i++) {
+    const posted = await postComment(app, story.slug, commentForm({ body: `Comment ${i}` }))
+    t.equal(posted.statusCode, 201)
+    t.same(await titles(), ['Now'], 'the list is fresh after the post, and the scheduled article not yet in it')
+  }
+  t.equal(scheduleReads, 0, 'no comment post read the schedule again')
+  clock.set('2025-03-01T09:00:00.000Z')
+  t.same(await titles(), ['Later', 'Now'], 'live at its time after the comment writes')
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/articles/${story.id}`, headers: { ...admin, 'if-match': '*' }, payload: { title: 'Now, edited' } })
+  t.equal(patched.statusCode, 200)
+  t.ok(scheduleReads > 0, 'an article write reads the schedule again')
+})
+
 t.test('reads with a token are never served from or stored in the public cache', async (t) => {
   const app = await buildTestApp(t)
   const draft = await createArticle(app, { title: 'Draft', status: 'draft' })
