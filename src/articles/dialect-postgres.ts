@@ -9,5 +9,6 @@ export const postgresArticlesSql: ArticlesSql = {
   inIds: (column, list) => sql`${column} = any(cast(${list} as integer[]))`,
   idList: (ids) => `{${ids.join(',')}}`,
   forUpdate: sql` for update`,
-  candidateRows: sql`candidates c cross join lateral (select * from articles where id = c.id offset 0) a`
+  candidateRows: sql`candidates c cross join lateral (select * from articles where id = c.id offset 0) a`,
+  tagOfRow: sql`cross join lateral (select id, slug, name from tags where id = at.tag_id offset 0) t`
 }

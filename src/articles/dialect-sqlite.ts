@@ -9,5 +9,6 @@ export const sqliteArticlesSql: ArticlesSql = {
   inIds: (column, list) => sql`${column} in (select value from json_each(${list}))`,
   idList: (ids) => JSON.stringify(ids),
   forUpdate: sql``,
-  candidateRows: sql`candidates c join articles a on a.id = c.id`
+  candidateRows: sql`candidates c join articles a on a.id = c.id`,
+  tagOfRow: sql`join tags t on t.id = at.tag_id`
 }

@@ -25,6 +25,12 @@ export interface ArticlesSql {
    * (kept from being flattened by `offset 0`) reads only theirs.
    */
   candidateRows: SQL
+  /**
+   * Joins each article_tags row `at` to its tag as `t`. PostgreSQL's generic plan (an id list
+   * of unknown length) hashed the whole tags table on every article read; a lateral lookup by
+   * id reads only the article's tags.
+   */
+  tagOfRow: SQL
 }
 
 /** The articles SQL of a dialect. */

@@ -66,20 +66,21 @@ export async function setArticleTags (db: Executor, articleId: number, tagIds: n
 /**
  * The query of loadRefs for rows with (or without) categories, authors and tags, made once
  * per dialect and shape: kind 0 is a category, 1 an author, 2 a tag of article `articleId`
- * in its position. Each part names its columns, as any may come first.
+ * in its position. Each part names its columns, as any may come first. (Exported for
+ * query-plan tests.)
  */
 const refsTemplates = new Map<string, SQL>()
-function refsTemplate (dialect: Dialect, categories: boolean, authors: boolean, tags: boolean): SQL {
+export function refsTemplate (dialect: Dialect, categories: boolean, authors: boolean, tags: boolean): SQL {
   const key = `${dialect} ${categories} ${authors} ${tags}`
   let template = refsTemplates.get(key)
   if (!template) {
-    const { inIds } = articlesSql(dialect)
+    const { inIds, tagOfRow } = articlesSql(dialect)
     const parts: SQL[] = []
     if (categories) parts.push(sql`select 0 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, sql.placeholder('categories'))}`)
     if (authors) parts.push(sql`select 1 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, sql.placeholder('authors'))}`)
     if (tags) {
       parts.push(sql`select 2 as "kind", at.article_id as "articleId", at.position as "position", t.id as "id", t.slug as "slug", t.name as "name"
-        from article_tags at join tags t on t.id = at.tag_id where ${inIds(sql`at.article_id`, sql.placeholder('articles'))}`)
+        from article_tags at ${tagOfRow} where ${inIds(sql`at.article_id`, sql.placeholder('articles'))}`)
     }
     template = sql`${sql.join(parts, sql` union all `)} order by 1, 2, 3`
     refsTemplates.set(key, template)
