@@ -8,6 +8,7 @@ export const postgresArticlesSql: ArticlesSql = {
   // One array parameter, so one statement text serves any batch size.
   inIds: (column, list) => sql`${column} = any(cast(${list} as integer[]))`,
   idList: (ids) => `{${ids.join(',')}}`,
+  oneId: (column, value) => sql`${column} = cast(${value} as integer)`,
   forUpdate: sql` for update`,
   candidateRows: sql`candidates c cross join lateral (select * from articles where id = c.id offset 0) a`,
   tagOfRow: sql`cross join lateral (select id, slug, name from tags where id = at.tag_id offset 0) t`

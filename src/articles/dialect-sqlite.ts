@@ -8,6 +8,7 @@ export const sqliteArticlesSql: ArticlesSql = {
   // json_each(?) takes a JSON array of ids, so one statement serves any batch size.
   inIds: (column, list) => sql`${column} in (select value from json_each(${list}))`,
   idList: (ids) => JSON.stringify(ids),
+  oneId: undefined,
   forUpdate: sql``,
   candidateRows: sql`candidates c join articles a on a.id = c.id`,
   tagOfRow: sql`join tags t on t.id = at.tag_id`

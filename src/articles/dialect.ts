@@ -15,6 +15,13 @@ export interface ArticlesSql {
   /** The parameter value of an id list for inIds. */
   idList: (ids: number[]) => string
   /**
+   * `column` is the one id `value`, where that reads faster than inIds with one id. On
+   * PostgreSQL, an id list of unknown length made the generic plan of a one-article read
+   * look costlier than a fresh plan, so the statement was planned again on every run (half
+   * its time); one id is one row to the planner. Undefined on SQLite: its list form is as fast.
+   */
+  oneId: ((column: SQL, value: SQL | Placeholder) => SQL) | undefined
+  /**
    * What a read inside a write transaction ends with, so a concurrent writer waits until the
    * row is written (empty on SQLite, whose write transactions run one at a time).
    */

@@ -65,23 +65,22 @@ export async function setArticleTags (db: Executor, articleId: number, tagIds: n
 
 /**
  * The query of loadRefs for rows with (or without) categories, authors and tags, made once
- * per dialect and shape: kind 0 is a category, 1 an author, 2 a tag of article `articleId`
- * in its position. Each part names its columns, as any may come first. (Exported for
- * query-plan tests.)
+ * per dialect and shape (`one`: a single article, compared by oneId): kind 0 is a category,
+ * 1 an author, 2 a tag of article `articleId` in its position. Each part names its columns,
+ * as any may come first. (Exported for query-plan tests.)
  */
 const refsTemplates = new Map<string, SQL>()
-export function refsTemplate (dialect: Dialect, categories: boolean, authors: boolean, tags: boolean): SQL {
-  const key = `${dialect} ${categories} ${authors} ${tags}`
+export function refsTemplate (dialect: Dialect, categories: boolean, authors: boolean, one: boolean): SQL {
+  const key = `${dialect} ${categories} ${authors} ${one}`
   let template = refsTemplates.get(key)
   if (!template) {
-    const { inIds, tagOfRow } = articlesSql(dialect)
+    const { inIds, oneId, tagOfRow } = articlesSql(dialect)
+    const match = (column: SQL, name: string) => one && oneId ? oneId(column, sql.placeholder(name)) : inIds(column, sql.placeholder(name))
     const parts: SQL[] = []
-    if (categories) parts.push(sql`select 0 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from categories where ${inIds(sql`id`, sql.placeholder('categories'))}`)
-    if (authors) parts.push(sql`select 1 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from authors where ${inIds(sql`id`, sql.placeholder('authors'))}`)
-    if (tags) {
-      parts.push(sql`select 2 as "kind", at.article_id as "articleId", at.position as "position", t.id as "id", t.slug as "slug", t.name as "name"
-        from article_tags at ${tagOfRow} where ${inIds(sql`at.article_id`, sql.placeholder('articles'))}`)
-    }
+    if (categories) parts.push(sql`select 0 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from categories where ${match(sql`id`, 'categories')}`)
+    if (authors) parts.push(sql`select 1 as "kind", 0 as "articleId", 0 as "position", id as "id", slug as "slug", name as "name" from authors where ${match(sql`id`, 'authors')}`)
+    parts.push(sql`select 2 as "kind", at.article_id as "articleId", at.position as "position", t.id as "id", t.slug as "slug", t.name as "name"
+      from article_tags at ${tagOfRow} where ${match(sql`at.article_id`, 'articles')}`)
     template = sql`${sql.join(parts, sql` union all `)} order by 1, 2, 3`
     refsTemplates.set(key, template)
   }
@@ -93,16 +92,19 @@ export function refsTemplate (dialect: Dialect, categories: boolean, authors: bo
  * on PostgreSQL each statement is a round trip, and an article answer is built from two.
  */
 export async function loadRefs (db: Executor, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
-  const { idList } = articlesSql(db.dialect)
+  const { idList, oneId } = articlesSql(db.dialect)
   const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((v): v is number => v !== null))]
   const authorIds = [...new Set(rows.map((r) => r.authorId).filter((v): v is number => v !== null))]
   const categoryMap = new Map<number, Ref>()
   const authorMap = new Map<number, Ref>()
   const tagMap = new Map<number, Ref[]>()
+  const one = rows.length === 1 && oneId !== undefined
+  const values = one
+    ? { categories: categoryIds[0], authors: authorIds[0], articles: rows[0]!.id }
+    : { categories: idList(categoryIds), authors: idList(authorIds), articles: idList(rows.map((r) => r.id)) }
   const found = rows.length === 0
     ? []
-    : await db.all<Ref & { kind: number, articleId: number }>(refsTemplate(db.dialect, categoryIds.length > 0, authorIds.length > 0, true),
-      { categories: idList(categoryIds), authors: idList(authorIds), articles: idList(rows.map((r) => r.id)) })
+    : await db.all<Ref & { kind: number, articleId: number }>(refsTemplate(db.dialect, categoryIds.length > 0, authorIds.length > 0, one), values)
   for (const { kind, articleId, id, slug, name } of found) {
     const ref = { id, slug, name }
     if (kind === 0) categoryMap.set(id, ref)
