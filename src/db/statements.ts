@@ -25,50 +25,47 @@ function objectMaker (columns: string[]): (values: unknown[]) => Row {
 }
 
 /**
- * The prepared statement for a drizzle `sql` query, kept per connection and SQL text.
- * `db.all(sql)` prepares the text again on every call, a large share of a list request's
- * time; the values are bound parameters, so one text serves every request of the same
- * shape. Least recently used texts are dropped past MAX_STATEMENTS.
+ * The statement kept in `caches` (or `writes` for statements that return no rows) for one
+ * connection and SQL text. `db.all(sql)` prepared the text again on every call, a large share
+ * of a list request's time; the values are bound parameters, so one text serves every
+ * request of the same shape. Texts are query shapes, a few hundred at most; past
+ * MAX_STATEMENTS the cache starts over.
  */
-function prepared (db: Db, query: SQL): Prepared & { params: unknown[] } {
-  const { sql, params } = dialect.sqlToQuery(query)
-  let cache = caches.get(db.$client)
-  if (!cache) { cache = new Map(); caches.set(db.$client, cache) }
-  let entry = cache.get(sql)
+function kept<S> (store: WeakMap<Database.Database, Map<string, S>>, db: Db, text: string, make: () => S): S {
+  let cache = store.get(db.$client)
+  if (!cache) { cache = new Map(); store.set(db.$client, cache) }
+  let entry = cache.get(text)
   if (!entry) {
-    const statement = db.$client.prepare(sql).raw(true)
-    entry = { statement, toObject: objectMaker(statement.columns().map((c) => c.name)) }
-    // Texts are query shapes, a few hundred at most; past the bound they start over.
+    entry = make()
     if (cache.size >= MAX_STATEMENTS) cache.clear()
-    cache.set(sql, entry)
+    cache.set(text, entry)
   }
-  return { ...entry, params }
+  return entry
 }
+
+const readStatement = (db: Db, text: string): Prepared => kept(caches, db, text, () => {
+  const statement = db.$client.prepare(text).raw(true)
+  return { statement, toObject: objectMaker(statement.columns().map((c) => c.name)) }
+})
 
 const templates = new WeakMap<SQL, { sql: string, params: unknown[] }>()
 
-/**
- * A template's statement (see Executor.all): its text is rendered on the first run only, and
- * its placeholders take `values`. Drizzle building and rendering a query's text on every run
- * was a tenth of an uncached article read.
- */
-function preparedTemplate (db: Db, query: SQL, values: Record<string, unknown>): Prepared & { params: unknown[] } {
-  let rendered = templates.get(query)
-  if (!rendered) { rendered = dialect.sqlToQuery(query); templates.set(query, rendered) }
-  let cache = caches.get(db.$client)
-  if (!cache) { cache = new Map(); caches.set(db.$client, cache) }
-  let entry = cache.get(rendered.sql)
-  if (!entry) {
-    const statement = db.$client.prepare(rendered.sql).raw(true)
-    entry = { statement, toObject: objectMaker(statement.columns().map((c) => c.name)) }
-    if (cache.size >= MAX_STATEMENTS) cache.clear()
-    cache.set(rendered.sql, entry)
-  }
-  return { ...entry, params: fillPlaceholders(rendered.params, values) }
+/** A template's text and parameters (see Executor.all), rendered on its first run only. */
+function rendered (query: SQL): { sql: string, params: unknown[] } {
+  let text = templates.get(query)
+  if (!text) { text = dialect.sqlToQuery(query); templates.set(query, text) }
+  return text
 }
 
-const statementOf = (db: Db, query: SQL, values: Record<string, unknown> | undefined) =>
-  values === undefined ? prepared(db, query) : preparedTemplate(db, query, values)
+/**
+ * The statement of a read query and its parameters: a template's (`values` given) takes them
+ * in its placeholders; Drizzle building and rendering a query's text on every run was a
+ * tenth of an uncached article read.
+ */
+function statementOf (db: Db, query: SQL, values: Record<string, unknown> | undefined): Prepared & { params: unknown[] } {
+  const { sql, params } = values === undefined ? dialect.sqlToQuery(query) : rendered(query)
+  return { ...readStatement(db, sql), params: values === undefined ? params : fillPlaceholders(params, values) }
+}
 
 /** Every row of a read query, through a cached prepared statement. */
 export function allRows<T> (db: Db, query: SQL, values?: Record<string, unknown>): T[] {
@@ -100,15 +97,7 @@ const writes = new WeakMap<Database.Database, Map<string, Database.Statement>>()
 
 /** Runs a write template (see Executor.run) through a statement prepared once per text; its changed rows. */
 export function runTemplate (db: Db, query: SQL, values: Record<string, unknown>): number {
-  let rendered = templates.get(query)
-  if (!rendered) { rendered = dialect.sqlToQuery(query); templates.set(query, rendered) }
-  let cache = writes.get(db.$client)
-  if (!cache) { cache = new Map(); writes.set(db.$client, cache) }
-  let statement = cache.get(rendered.sql)
-  if (!statement) {
-    statement = db.$client.prepare(rendered.sql)
-    if (cache.size >= MAX_STATEMENTS) cache.clear()
-    cache.set(rendered.sql, statement)
-  }
-  return statement.run(...fillPlaceholders(rendered.params, values)).changes
+  const { sql, params } = rendered(query)
+  const statement: Database.Statement<unknown[]> = kept(writes, db, sql, () => db.$client.prepare(sql))
+  return statement.run(...fillPlaceholders(params, values)).changes
 }
