@@ -19,7 +19,7 @@ const tags = ['Comment moderation']
 /** The moderation queue, one-comment and bulk status changes, erasure, and the settings. */
 export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository, articles: ArticlesRepository, settings: CommentSettingsStore }> = async function (app, { repo, articles, settings }) {
   app.get('/comments', {
-    config: { auth: 'editor', scheduleNeutral: true },
+    config: { auth: 'editor' },
     schema: {
       tags,
       operationId: 'listComments',
@@ -59,7 +59,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
 
   // The address a comment post's Location names: the moderation view of one comment.
   app.get('/comments/:id', {
-    config: { auth: 'editor', scheduleNeutral: true },
+    config: { auth: 'editor' },
     schema: {
       tags,
       operationId: 'getComment',
@@ -122,7 +122,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   })
 
   app.get('/settings/comments', {
-    config: { auth: 'editor', scheduleNeutral: true },
+    config: { auth: 'editor' },
     schema: {
       tags,
       operationId: 'getCommentSettings',

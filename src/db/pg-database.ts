@@ -80,17 +80,14 @@ const templates = new WeakMap<SQL, { text: string, params: unknown[], name: stri
  * `values`, a template whose text was rendered on its first run.
  */
 async function rawQuery (client: Client, query: SQL, values?: Record<string, unknown>): Promise<pg.QueryResult> {
-  if (values !== undefined) {
-    let rendered = templates.get(query)
-    if (!rendered) {
-      const { sql: text, params } = dialect.sqlToQuery(query)
-      rendered = { text, params, name: statementName(text) }
-      templates.set(query, rendered)
-    }
-    return await client.query({ name: rendered.name, text: rendered.text, values: fillPlaceholders(rendered.params, values), types: rawTypes as pg.CustomTypesConfig })
+  let rendered = values === undefined ? undefined : templates.get(query)
+  if (!rendered) {
+    const { sql: text, params } = dialect.sqlToQuery(query)
+    rendered = { text, params, name: statementName(text) }
+    if (values !== undefined) templates.set(query, rendered)
   }
-  const { sql: text, params } = dialect.sqlToQuery(query)
-  return await client.query({ name: statementName(text), text, values: params, types: rawTypes as pg.CustomTypesConfig })
+  const params = values === undefined ? rendered.params : fillPlaceholders(rendered.params, values)
+  return await client.query({ name: rendered.name, text: rendered.text, values: params, types: rawTypes as pg.CustomTypesConfig })
 }
 
 /** The connection Drizzle's transaction holds (its session's client), so raw queries join the transaction. */
