@@ -11,5 +11,6 @@ export const sqliteArticlesSql: ArticlesSql = {
   oneId: undefined,
   forUpdate: sql``,
   candidateRows: sql`candidates c join articles a on a.id = c.id`,
-  tagOfRow: sql`join tags t on t.id = at.tag_id`
+  tagOfRow: sql`join tags t on t.id = at.tag_id`,
+  refsOfRow: undefined
 }

@@ -38,6 +38,13 @@ export interface ArticlesSql {
    * id reads only the article's tags.
    */
   tagOfRow: SQL
+  /**
+   * An article's category, author and tags as one JSON array of [kind, id, slug, name] rows
+   * (kind 0 a category, 1 the author, 2 a tag, tags in their order), for the select list of a
+   * read of article `a`. On PostgreSQL each statement is a round trip, so one article is read
+   * with its relations in one; undefined on SQLite, where a second statement costs microseconds.
+   */
+  refsOfRow: SQL | undefined
 }
 
 /** The articles SQL of a dialect. */

@@ -87,24 +87,40 @@ export function refsTemplate (dialect: Dialect, categories: boolean, authors: bo
   return template
 }
 
+/** Relations read in their article's own statement (ArticlesSql.refsOfRow), by row. */
+const readWithRow = new WeakMap<object, Array<[number, number, string, string]>>()
+
+/** Keeps the refsOfRow value read with `row`, for loadRefs of that row alone. */
+export function keepRowRefs (row: object, refs: unknown): void {
+  readWithRow.set(row, typeof refs === 'string' ? JSON.parse(refs) : refs as Array<[number, number, string, string]>)
+}
+
 /**
- * Categories, authors and tags for a batch of articles, in one query whatever the batch size:
- * on PostgreSQL each statement is a round trip, and an article answer is built from two.
+ * Categories, authors and tags for a batch of articles, in one query whatever the batch size;
+ * rows read with their relations (keepRowRefs) are not asked again, so a lone such row needs
+ * no query: on PostgreSQL each statement is a round trip.
  */
 export async function loadRefs (db: Executor, rows: Array<{ id: number, categoryId: number | null, authorId: number | null }>) {
   const { idList, oneId } = articlesSql(db.dialect)
-  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((v): v is number => v !== null))]
-  const authorIds = [...new Set(rows.map((r) => r.authorId).filter((v): v is number => v !== null))]
+  const found: Array<Ref & { kind: number, articleId: number }> = []
+  const asked: typeof rows = []
+  for (const row of rows) {
+    const kept = readWithRow.get(row)
+    if (kept) for (const [kind, id, slug, name] of kept) found.push({ kind, articleId: row.id, id, slug, name })
+    else asked.push(row)
+  }
+  if (asked.length > 0) {
+    const categoryIds = [...new Set(asked.map((r) => r.categoryId).filter((v): v is number => v !== null))]
+    const authorIds = [...new Set(asked.map((r) => r.authorId).filter((v): v is number => v !== null))]
+    const one = asked.length === 1 && oneId !== undefined
+    const values = one
+      ? { categories: categoryIds[0], authors: authorIds[0], articles: asked[0]!.id }
+      : { categories: idList(categoryIds), authors: idList(authorIds), articles: idList(asked.map((r) => r.id)) }
+    found.push(...await db.all<Ref & { kind: number, articleId: number }>(refsTemplate(db.dialect, categoryIds.length > 0, authorIds.length > 0, one), values))
+  }
   const categoryMap = new Map<number, Ref>()
   const authorMap = new Map<number, Ref>()
   const tagMap = new Map<number, Ref[]>()
-  const one = rows.length === 1 && oneId !== undefined
-  const values = one
-    ? { categories: categoryIds[0], authors: authorIds[0], articles: rows[0]!.id }
-    : { categories: idList(categoryIds), authors: idList(authorIds), articles: idList(rows.map((r) => r.id)) }
-  const found = rows.length === 0
-    ? []
-    : await db.all<Ref & { kind: number, articleId: number }>(refsTemplate(db.dialect, categoryIds.length > 0, authorIds.length > 0, one), values)
   for (const { kind, articleId, id, slug, name } of found) {
     const ref = { id, slug, name }
     if (kind === 0) categoryMap.set(id, ref)

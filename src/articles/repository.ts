@@ -7,7 +7,7 @@ import { slugify, uniqueSlug } from '../lib/slug.js'
 import { editsAll } from './access.js'
 import { articlesSql } from './dialect.js'
 import { resolveListFilters } from './list-filters.js'
-import { articleTagIds, loadRefs, type Refs, resolveRef, resolveTags, setArticleTags, slugsFrom } from './relations.js'
+import { articleTagIds, keepRowRefs, loadRefs, type Refs, resolveRef, resolveTags, setArticleTags, slugsFrom } from './relations.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
 import type { Article, ArticleListQuery, CreateArticle, UpdateArticle } from './schemas.js'
 import { articleFields, type ArticleRowsPage, latestArticles, listArticles, relatedArticles, stateSql } from './queries.js'
@@ -100,7 +100,7 @@ function presentRows (rows: ArticleRow[], now: string, refs: Refs, reader: Actor
  */
 export function createArticlesRepository (db: Executor, searchIndex: SearchIndex = createSearchIndex(db.dialect)) {
   const { articles, articleRevisions } = db.tables
-  const { forUpdate } = articlesSql(db.dialect)
+  const { forUpdate, refsOfRow } = articlesSql(db.dialect)
   const state = stateSql(db)
 
   /**
@@ -110,15 +110,15 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
   const whole = articleFields(db)
   const byIdSql = sql`select ${whole.list} from articles a where a.id = ${sql.placeholder('id')}`
   const byIdLockedSql = sql`${byIdSql}${forUpdate}`
-  const bySlugSql = sql`select ${whole.list} from articles a where a.slug = ${sql.placeholder('slug')}`
+  // findRow: on PostgreSQL an article's category, author and tags come in the same statement.
+  const withRefs = refsOfRow ? sql`, ${refsOfRow} as "refs"` : sql``
+  const findSql = {
+    id: sql`select ${whole.list}${withRefs} from articles a where a.id = ${sql.placeholder('id')}`,
+    slug: sql`select ${whole.list}${withRefs} from articles a where a.slug = ${sql.placeholder('slug')}`
+  }
 
   async function byId (x: Executor, id: number, lock = false): Promise<ArticleRow | undefined> {
     const raw = await x.get<Record<string, unknown>>(lock ? byIdLockedSql : byIdSql, { id })
-    return raw === undefined ? undefined : whole.map(raw)
-  }
-
-  async function bySlug (x: Executor, slug: string): Promise<ArticleRow | undefined> {
-    const raw = await x.get<Record<string, unknown>>(bySlugSql, { slug })
     return raw === undefined ? undefined : whole.map(raw)
   }
 
@@ -200,9 +200,14 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
       return byId(db, id)
     },
 
-    findRow (idOrSlug: string): Promise<ArticleRow | undefined> {
+    /** The row of an id or slug, with its relations kept for present() and refs() (see keepRowRefs). */
+    async findRow (idOrSlug: string): Promise<ArticleRow | undefined> {
       const key = parseIdOrSlug(idOrSlug)
-      return 'id' in key ? byId(db, key.id) : bySlug(db, key.slug)
+      const raw = await db.get<Record<string, unknown>>('id' in key ? findSql.id : findSql.slug, key)
+      if (raw === undefined) return undefined
+      const row = whole.map(raw)
+      if (refsOfRow) keepRowRefs(row, raw.refs)
+      return row
     },
 
     /** An article's id, status, go-live time and whether it takes comments: the cheap lookup. */

@@ -153,6 +153,38 @@ for (const [name, open] of testDatabases) {
     t.same((await repo.latest(5, NOW, other.id)).map((r) => r.id), [title.id, body.id])
   })
 
+  t.test(`${name}: one article is read with its relations in one statement on PostgreSQL; a batch asks only for the rows read without them`, async (t) => {
+    const db = await open(t)
+    if (!db) return
+    await setup(db)
+    let statements = 0
+    const counted = new Proxy(db, {
+      get (target, key) {
+        const value = Reflect.get(target, key)
+        if (key !== 'all' && key !== 'get' && key !== 'run') return value
+        return (...args: unknown[]) => { statements++; return (value as (...a: unknown[]) => unknown).apply(target, args) }
+      }
+    })
+    const repo = createArticlesRepository(counted)
+    const one = await create(repo, { title: 'Harbour wall holds', category: 'world', author: 'ann', tags: ['climate', 'Storms'], status: 'published', publishedAt: '2025-05-01T08:00:00.000Z' })
+    const two = await create(repo, { title: 'Tide tables', author: 'bob', tags: ['storms'], status: 'published', publishedAt: '2025-05-02T08:00:00.000Z' })
+    statements = 0
+    const row = (await repo.findRow('harbour-wall-holds'))!
+    const [article] = await repo.present([row], NOW, null)
+    t.equal(statements, name === 'postgres' ? 1 : 2, 'PostgreSQL: the row and its relations in one round trip')
+    t.match(article, { category: { slug: 'world' }, author: { slug: 'ann' }, tags: [{ slug: 'climate' }, { slug: 'storms' }] })
+    const bare = (await repo.findRow(String(two.id)))!
+    statements = 0
+    t.match(await repo.present([row, bare], NOW, null), [{ tags: [{ slug: 'climate' }, { slug: 'storms' }] }, { category: null, author: { slug: 'bob' }, tags: [{ slug: 'storms' }] }])
+    t.equal(statements, name === 'postgres' ? 0 : 1, 'rows read with their relations are not asked again')
+    const mixed = await repo.present([row, (await repo.getRow(one.id))!, bare], NOW, null)
+    t.match(mixed, [{ author: { slug: 'ann' } }, { author: { slug: 'ann' }, tags: [{ slug: 'climate' }, { slug: 'storms' }] }, { author: { slug: 'bob' } }], 'a row read without them is asked for')
+    await repo.update(one.id, { tags: ['storms'], category: null }, SYSTEM, NOW)
+    const [after] = await repo.present([(await repo.findRow('harbour-wall-holds'))!], NOW, null)
+    t.match(after, { category: null, author: { slug: 'ann' }, tags: [{ slug: 'storms' }] }, 'a new read shows the relations as written')
+    t.same((await repo.refs([bare])).tags(two.id).map((tag) => tag.slug), ['storms'])
+  })
+
   t.test(`${name}: publishDue publishes scheduled articles whose time has come, as revisions by the system`, async (t) => {
     const db = await open(t)
     if (!db) return
