@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { assertIfMatch, itemEtag, listEtag, notModified } from '../http/caching.js'
+import { changed, dependsOn, keys } from '../http/dependencies.js'
 import { FieldError, KeyTakenError, NotFoundError } from '../lib/errors.js'
 import { toPage } from '../http/pagination.js'
 import { problemResponses } from '../http/problem.js'
@@ -29,6 +30,13 @@ const notModifiedResponse = { 304: z.undefined().describe('Not modified') }
 export const adAdminRoutes: FastifyPluginAsyncZod<{ engine: AdEngine }> = async function (app, { engine }) {
   const { repo } = engine
   const editor: { auth: Role } = { auth: 'editor' }
+  // Dependency keys: public answers here show the ad configuration ('ads'), as article pages
+  // do; every write here changes it and drops only those.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD') dependsOn(request, [keys.ads])
+    else changed(request, [keys.ads])
+    done()
+  })
 
   // ---- slots
   const slotNotFound = (key: string | number) => new NotFoundError(`There is no ad slot "${key}"`)

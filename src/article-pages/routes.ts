@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { ArticleSchema, ArticleTeaserSchema, TEASER_FIELDS } from '../articles/schemas.js'
 import { isLive } from '../articles/workflow.js'
 import { sendRead } from '../http/caching.js'
+import { dependsOn, keys } from '../http/dependencies.js'
+import { articleKeys } from '../articles/dependencies.js'
 import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
 import { SlugSchema } from '../lib/slug.js'
@@ -51,6 +53,7 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
     const adSlots = app.ads.config().slots
       .filter((s) => s.enabled && ARTICLE_PAGE_PLACEMENTS.has(s.placement))
       .map(({ key, name, placement, sizes, sizeMapping, label, inArticle }) => ({ key, name, placement, sizes, sizeMapping, label, inArticle }))
+    dependsOn(request, [keys.articles, keys.ads, ...articleKeys([article!], false), ...articleKeys(others, true)])
     const body = {
       article: article!,
       related: others.slice(0, related.length).map(teaser),

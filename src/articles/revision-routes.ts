@@ -1,5 +1,7 @@
 // Article revision routes: list, read and restore.
 import { z } from 'zod'
+import { changed } from '../http/dependencies.js'
+import { articleChangeKeys } from './dependencies.js'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { assertIfMatch, itemEtag, notModified } from '../http/caching.js'
 import { NotFoundError } from '../lib/errors.js'
@@ -102,6 +104,8 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
       assertCanWrite(request.auth!, current)
     })
     if (!updated) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
+    const changedKeys = articleChangeKeys(row, updated, now, true)
+    if (changedKeys) changed(request, changedKeys)
     const article = (await repo.present([updated], now, request.auth))[0]!
     reply.header('etag', itemEtag(updated.revision, article))
     return article

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { sendRead } from '../http/caching.js'
+import { dependsOn, keys } from '../http/dependencies.js'
+import { articleKeys, listKeys, teaserOnly } from './dependencies.js'
 import { UnauthorizedError } from '../http/errors.js'
 import { NotFoundError } from '../lib/errors.js'
 import { problemResponses } from '../http/problem.js'
@@ -54,8 +56,12 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
   }, async (request, reply) => {
     const now = app.now().toISOString()
     const { query, page } = await repo.list(request.query, request.auth, now, { rankings, window: app.config.searchWindow })
+    const data = query.fields ? await repo.presentFields(page.rows, now, query.fields, request.auth) : await repo.present(page.rows, now, request.auth)
+    // A filter names its category, author or tags by slug: a rename or a deletion changes its answer.
+    const filters = [query.category !== undefined && keys.categories, query.author !== undefined && keys.authors, query.tag !== undefined && keys.tags]
+    dependsOn(request, [...listKeys(query), ...filters.filter((key) => key !== false), ...articleKeys(data as Array<{ id: number }>, teaserOnly(query.fields))])
     const body = {
-      data: query.fields ? await repo.presentFields(page.rows, now, query.fields, request.auth) : await repo.present(page.rows, now, request.auth),
+      data,
       meta: {
         limit: query.limit,
         nextCursor: page.nextCursor,
@@ -96,6 +102,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     }
     if (!row) throw new NotFoundError(`There is no article "${idOrSlug}"`)
     const body = fields ? (await repo.presentFields([row], now.toISOString(), fields, request.auth))[0]! : (await repo.present([row], now.toISOString(), request.auth))[0]!
+    dependsOn(request, articleKeys([body as { id: number }], teaserOnly(fields)))
     const cacheControl = previewing ? 'private, no-store' : undefined
     return sendRead(request, reply, body, { revision: row.revision, publicWhenAnonymous: live && !previewing, cacheControl })
   })
@@ -120,6 +127,8 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
     const { limit, fields } = request.query
     const related = await repo.related(row, limit, now)
     const body = { data: fields ? await repo.presentFields(related, now, fields, request.auth) : await repo.present(related, now, request.auth) }
+    // Which articles are related follows this one's category and tags (its teaser), and the others'.
+    dependsOn(request, [keys.articles, keys.teaser(row.id), ...articleKeys(body.data as Array<{ id: number }>, teaserOnly(fields))])
     return sendRead(request, reply, body)
   })
 

@@ -12,6 +12,8 @@ import type { ArticleRow, ArticlesRepository } from './repository.js'
 import { ArticleSchema, CreateArticleSchema, DeleteArticleQuerySchema, PreviewRequestSchema, PreviewTokenSchema, UpdateArticleSchema } from './schemas.js'
 import type { Scheduler } from './scheduler.js'
 import { isLive } from './workflow.js'
+import { changed } from '../http/dependencies.js'
+import { articleChangeKeys } from './dependencies.js'
 import { aRole, roleAtLeast } from '../lib/roles.js'
 
 const tags = ['Articles']
@@ -37,6 +39,12 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     return reply.code(status).send(article)
   }
 
+  /** Tells the response cache what the write changed (see articleChangeKeys); unnamed, it drops every answer. */
+  function touched (request: FastifyRequest, before: ArticleRow | undefined, after: ArticleRow | undefined, now: string, tagsChanged = false) {
+    const changedKeys = articleChangeKeys(before, after, now, tagsChanged)
+    if (changedKeys) changed(request, changedKeys)
+  }
+
   const guarded = (request: FastifyRequest, nextStatus?: string) => (row: ArticleRow) => {
     assertIfMatch(request, row.revision)
     assertCanWrite(request.auth!, row)
@@ -55,7 +63,9 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     }
   }, async (request, reply) => {
     assertCanSetStatus(request.auth!, request.body.status)
-    const row = await repo.create(request.body, request.auth!, app.now().toISOString())
+    const now = app.now().toISOString()
+    const row = await repo.create(request.body, request.auth!, now)
+    touched(request, undefined, row, now, true)
     if (row.status === 'scheduled') await scheduler.rearm()
     reply.header('location', `/v1/articles/${row.id}`)
     return await answer(reply, row, 201)
@@ -74,9 +84,11 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 200: ArticleSchema, ...problemResponses(404, 409, 412) }
     }
   }, async (request, reply) => {
-    const { id } = await target(request)
-    const row = await repo.update(id, request.body, request.auth!, app.now().toISOString(), guarded(request, request.body.status))
+    const before = await target(request)
+    const now = app.now().toISOString()
+    const row = await repo.update(before.id, request.body, request.auth!, now, guarded(request, request.body.status))
     if (!row) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
+    touched(request, before, row, now, request.body.tags !== undefined)
     await scheduler.rearm()
     return await answer(reply, row)
   })
@@ -96,11 +108,13 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
         response: { 200: ArticleSchema, ...problemResponses(404, 409, 412) }
       }
     }, async (request, reply) => {
-      const { id, status } = await target(request)
-      if (status === 'trashed') throw new NotFoundError('The article is in the trash: restore it first')
+      const before = await target(request)
+      if (before.status === 'trashed') throw new NotFoundError('The article is in the trash: restore it first')
       const change = action === 'publish' ? { status: 'published' as const } : { status: 'draft' as const }
-      const row = await repo.update(id, change, request.auth!, app.now().toISOString(), guarded(request, change.status))
+      const now = app.now().toISOString()
+      const row = await repo.update(before.id, change, request.auth!, now, guarded(request, change.status))
       if (!row) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
+      touched(request, before, row, now)
       await scheduler.rearm()
       return await answer(reply, row)
     })
@@ -119,13 +133,16 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 204: z.undefined().describe('Trashed or deleted'), ...problemResponses(404, 412) }
     }
   }, async (request, reply) => {
-    const { id } = await target(request)
+    const before = await target(request)
+    const { id } = before
+    const now = app.now().toISOString()
     if (request.query.permanent) {
       if (!roleAtLeast(request.auth!.role, 'admin')) throw new ForbiddenError('Only an admin may delete an article for good; others move it to the trash')
       if (!await repo.destroy(id, (row) => assertIfMatch(request, row.revision))) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    } else if (!await repo.trash(id, request.auth!, app.now().toISOString(), guarded(request))) {
+    } else if (!await repo.trash(id, request.auth!, now, guarded(request))) {
       throw new NotFoundError(`The article "${request.params.idOrSlug}" is already in the trash`)
     }
+    touched(request, before, undefined, now, true)
     await scheduler.rearm()
     return reply.code(204).send()
   })
@@ -142,18 +159,21 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       response: { 200: ArticleSchema, ...problemResponses(404, 412) }
     }
   }, async (request, reply) => {
-    const { id } = await target(request)
-    const row = await repo.restore(id, request.auth!, app.now().toISOString(), (current) => {
+    const before = await target(request)
+    const now = app.now().toISOString()
+    const row = await repo.restore(before.id, request.auth!, now, (current) => {
       assertIfMatch(request, current.revision)
       assertCanWrite(request.auth!, { authorId: current.authorId, status: current.statusBeforeTrash ?? 'draft' })
     })
     if (!row) throw new NotFoundError(`The article "${request.params.idOrSlug}" is not in the trash`)
+    touched(request, before, row, now, true)
     await scheduler.rearm()
     return await answer(reply, row)
   })
 
   app.post('/:idOrSlug/preview-token', {
-    config: { auth: 'author' },
+    // A signed link: nothing a public read shows changes.
+    config: { auth: 'author', cacheNeutral: true },
     schema: {
       tags,
       operationId: 'createArticlePreviewToken',

@@ -1,5 +1,7 @@
 // Comment moderation routes: the queue, status changes, erasure and settings.
 import { z } from 'zod'
+import { changed } from '../http/dependencies.js'
+import { commentChangeKeys } from '../articles/dependencies.js'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { ArticlesRepository } from '../articles/repository.js'
 import { FieldError, NotFoundError } from '../lib/errors.js'
@@ -88,6 +90,7 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
   }, async (request) => {
     const row = await repo.update(request.params.id, request.body, app.now().toISOString())
     if (!row) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
+    changed(request, commentChangeKeys(row.articleId))
     return moderationComment(row)
   })
 
@@ -101,7 +104,9 @@ export const moderationRoutes: FastifyPluginAsyncZod<{ repo: CommentsRepository,
       response: { 204: z.undefined().describe('Deleted'), ...problemResponses(404) }
     }
   }, async (request, reply) => {
-    if (!await repo.remove(request.params.id)) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
+    const row = await repo.get(request.params.id)
+    if (!row || !await repo.remove(request.params.id)) throw new NotFoundError(`There is no comment with id ${request.params.id}`)
+    changed(request, commentChangeKeys(row.articleId))
     return reply.code(204).send()
   })
 

@@ -1,5 +1,7 @@
 // Public comment routes: the "Leave a reply" form and an article's approved comments.
 import { z } from 'zod'
+import { changed, dependsOn, keys } from '../http/dependencies.js'
+import { commentChangeKeys } from '../articles/dependencies.js'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { isLive } from '../articles/workflow.js'
 import { sendJson, sendRead } from '../http/caching.js'
@@ -66,6 +68,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     const data = nested ? tree(page.rows, await repo.approvedDescendants(article.id, page.rows.map((r) => r.id))) : page.rows.map(publicComment)
     const meta = { limit, nextCursor: page.nextCursor, ...(count ? { total: await repo.countApproved(article.id, nested === true) } : {}) }
     const body = { data, meta }
+    dependsOn(request, [keys.comments(article.id)])
     return sendRead(request, reply, body)
   })
 
@@ -124,6 +127,7 @@ export const commentsRoutes: FastifyPluginAsyncZod<{ settings: CommentSettingsSt
     }, now.toISOString(), duplicateSince)
     // A comment held for moderation (or as spam) changes no public read: cached pages stay.
     if (row.status !== 'approved') request.contentUnchanged = true
+    else changed(request, commentChangeKeys(article.id))
     reply.header('cache-control', 'no-store')
     // Where moderators reach this comment (PATCH/DELETE); every 201 names what it created.
     reply.header('location', `/v1/comments/${row.id}`)

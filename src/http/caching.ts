@@ -2,6 +2,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PreconditionFailedError } from './errors.js'
+import { sendKeys, uniqueKeys } from './dependencies.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
@@ -72,7 +73,10 @@ export function varyOnAuthorization (reply: FastifyReply): void {
 export function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, opts: { publicWhenAnonymous?: boolean, cacheControl?: string | undefined } = {}): boolean {
   reply.header('etag', etag)
   varyOnAuthorization(reply)
-  reply.header('cache-control', opts.cacheControl ?? (request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE))
+  const cacheControl = opts.cacheControl ?? (request.auth || opts.publicWhenAnonymous === false ? PRIVATE_CACHE : PUBLIC_CACHE)
+  reply.header('cache-control', cacheControl)
+  // What a public answer shows, for a CDN to purge by (see dependencies.ts).
+  if (request.dependencies !== null && cacheControl.startsWith('public')) sendKeys(reply, request.dependencies = uniqueKeys(request.dependencies))
   if (etagMatches(request.headers['if-none-match'], etag)) {
     reply.code(304).send()
     return true

@@ -10,6 +10,8 @@ export const responseHeaders = {
   XRequestId: { description: 'The id of this request (the caller\'s own X-Request-Id when it is a sane token): quote it when reporting a problem', required: true, schema: text },
   ETag: { description: '`"<revision>-<digest>"` for an item, `"<digest>"` for a list: send it back in If-None-Match (304) or If-Match (412 when stale)', schema: text },
   CacheControl: { description: '`public, max-age=60, stale-while-revalidate=300` for anonymous reads of published content; `private, no-cache` for answers that depend on the token', schema: text },
+  SurrogateKey: { description: 'On public answers: the dependency keys of what the answer shows, space-separated (`article-<id>`, `teaser-<id>`, `comment-count-<id>`, `comments-<id>`, `category-<id>`, `author-<id>`, `tag-<id>`, `articles`, `articles-updated`, `articles-title`, `search`, `categories`, `tags`, `authors`, `ads`), for a CDN that purges by key (Fastly, Varnish xkey). Broadsheet\'s own response cache drops answers by the same keys; the API guide (docs/api.md, "Caching") says which write drops which', schema: text },
+  CacheTag: { description: 'The same keys as Surrogate-Key, comma-separated, for a CDN that purges by tag (Cloudflare)', schema: text },
   Location: { description: 'Where the created resource is', required: true, schema: { type: 'string', format: 'uri-reference' } },
   RateLimitLimit: { description: 'Requests this address may make in the window', schema: whole },
   RateLimitRemaining: { description: 'Requests left in the window', schema: whole },
@@ -34,6 +36,7 @@ export function documentResponseHeaders (document: Json, rateLimited: ReadonlySe
       for (const [status, response] of Object.entries(responses)) {
         const headers: Json = { 'X-Request-Id': ref('XRequestId') }
         if (conditional && (status === '200' || status === '304')) Object.assign(headers, { ETag: ref('ETag'), 'Cache-Control': ref('CacheControl') })
+        if (conditional && status === '200') Object.assign(headers, { 'Surrogate-Key': ref('SurrogateKey'), 'Cache-Tag': ref('CacheTag') })
         if (status === '201') headers.Location = ref('Location')
         if (rateLimited.has(operation.operationId) && status.startsWith('2')) Object.assign(headers, rateLimit)
         // A bad token spends the per-address budget of failed authentication: its 401 says what is left.

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { sql } from 'drizzle-orm'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches, varyOnAuthorization } from './caching.js'
+import { sendKeys, uniqueKeys } from './dependencies.js'
 import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
 import { createCache } from '../lib/cache.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
@@ -24,16 +25,24 @@ declare module 'fastify' {
     contentUnchanged: boolean
   }
   interface FastifyInstance {
-    /** Drops every cached public answer: call after a write made outside an HTTP request. */
-    contentChanged: () => void
+    /**
+     * Call after a write made outside an HTTP request: drops the cached public answers that
+     * show any of `changedKeys` (see dependencies.ts), or every one without keys.
+     */
+    contentChanged: (changedKeys?: string[]) => void
     /** Changes whenever content may have changed (API writes, other processes' commits). */
     contentVersion: () => string
   }
 }
 
-interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, version: string, until: number }
-/** What the lookup saw, for the store: the version, its end, and the request's cache key. */
-interface Seen { version: string, until: number, key: string }
+/** A kept answer: `shows` its dependency keys (null: it depends on every write). */
+interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, shows: string[] | null, version: string, until: number }
+/** What the lookup saw, for the store: the version, the last keyed drop, the version's end, and the request's cache key. */
+interface Seen { version: string, dropped: number, until: number, key: string }
+/** The index key of answers that name no dependency keys: every keyed drop drops them too. */
+const UNKEYED = '\u0000'
+/** How many keyed drops are remembered, to tell whether one happened while a read was built. */
+const RECENT_DROPS = 256
 
 const HIT = Symbol('response-cache-hit')
 /** How stale another process's commit may look: at most this long. */
@@ -46,9 +55,10 @@ export const ADMISSION_WINDOW = 4096
 /**
  * A bounded in-memory cache of public reads: the serialized answer, its ETag and headers,
  * per URL (its path and known query parameters: see cache-key.ts), for anonymous GETs of
- * routes marked `config.publicCache`. Every successful write through the API bumps a version
- * at once, and SQLite's data_version catches commits by any other process (the import CLI)
- * within DATA_VERSION_POLL_MS.
+ * routes marked `config.publicCache`. An answer names what it shows (dependsOn) and a write
+ * what it changed (changed): the write drops exactly the answers that show any of its keys,
+ * and answers that name none. A write that names nothing, and any commit by another process
+ * (SQLite's data_version, within DATA_VERSION_POLL_MS), drop every answer.
  * The clock is part of the key too: an answer stays valid only until the next scheduled
  * article goes live.
  *
@@ -64,8 +74,25 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   const maxBytes = opts.maxBytes ?? 24 * 1024 * 1024
   // The least recently used answers go first past either bound.
   // lru-cache needs a positive size; with 0 (the cache off) no route stores anything in it.
-  const entries = createCache<string, Entry>({ max: maxEntries, maxBytes: Math.max(1, maxBytes), sizeOf: (entry) => entry.body.length })
+  const entries = createCache<string, Entry>({ max: maxEntries, maxBytes: Math.max(1, maxBytes), sizeOf: (entry) => entry.body.length, onDrop: unindex })
+  // The URLs of the kept answers that show each dependency key.
+  const byKey = new Map<string, Set<string>>()
+  function unindex (entry: Entry, url: string) {
+    for (const key of entry.shows ?? [UNKEYED]) {
+      const urls = byKey.get(key)
+      if (urls?.delete(url) && urls.size === 0) byKey.delete(key)
+    }
+  }
+  function index (entry: Entry, url: string) {
+    for (const key of entry.shows ?? [UNKEYED]) {
+      const urls = byKey.get(key)
+      if (urls) urls.add(url)
+      else byKey.set(key, new Set([url]))
+    }
+  }
+  // Every write (the content version of memos), and the writes that dropped every answer.
   let writes = 0
+  let clears = 0
   const database = app.database
   // SQLite's data_version moves when another connection (the import CLI, another process)
   // commits. PostgreSQL has no such counter; other processes' writes there are issue 20
@@ -76,17 +103,26 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   // string is made again only when it changes.
   let polledAt = 0
   let polledValue = 0
-  let versionText = '0.0'
-  let versionOf = { writes: 0, polled: 0 }
-  const version = () => {
+  const poll = () => {
     const t = performance.now()
     if (dataVersion && t - polledAt >= DATA_VERSION_POLL_MS) { polledAt = t; polledValue = dataVersion() }
-    if (versionOf.writes !== writes || versionOf.polled !== polledValue) {
-      versionOf = { writes, polled: polledValue }
-      versionText = `${writes}.${polledValue}`
-    }
-    return versionText
   }
+  /** A version text of a counter and the polled data_version, made again only when either moves. */
+  const versionText = (counter: () => number) => {
+    let text = '0.0'
+    let of = { counter: 0, polled: 0 }
+    return () => {
+      poll()
+      if (of.counter !== counter() || of.polled !== polledValue) {
+        of = { counter: counter(), polled: polledValue }
+        text = `${of.counter}.${polledValue}`
+      }
+      return text
+    }
+  }
+  // The kept answers' version: moves when every answer is dropped. The content version moves at every write.
+  const version = versionText(() => clears)
+  const contentVersion = versionText(() => writes)
   // The last URLs read once; a second read admits the answer.
   const readOnce = createCache<string, true>({ max: ADMISSION_WINDOW })
   // The URLs cached when the last write emptied the cache: they were hot, so their next read is kept at once.
@@ -97,6 +133,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     return false
   }
   const clear = () => {
+    clears++
     cachedBeforeWrite = new Set(entries.keys())
     // lru-cache's clear() resets arrays as long as its capacity on every call; a write comes
     // often and finds few answers cached since the last one, so those are deleted one by one.
@@ -105,6 +142,36 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     } else {
       entries.clear()
     }
+  }
+  // Keyed drops, numbered, with the last RECENT_DROPS remembered: an answer built while one of
+  // its keys was dropped is not kept, as it may show what the write changed.
+  let dropped = 0
+  const recent: Array<{ at: number, keys: Set<string> }> = []
+  function drop (changedKeys: string[]) {
+    dropped++
+    recent.push({ at: dropped, keys: new Set(changedKeys) })
+    if (recent.length > RECENT_DROPS) recent.shift()
+    for (const key of [...changedKeys, UNKEYED]) {
+      const urls = byKey.get(key)
+      if (!urls) continue
+      for (const url of [...urls]) {
+        // Hot answers come back on their next read (see admit).
+        if (cachedBeforeWrite.size < maxEntries) cachedBeforeWrite.add(url)
+        entries.delete(url)
+      }
+    }
+  }
+  /** Whether a keyed drop since drop number `seen` touched an answer showing `shows`. */
+  function droppedSince (seen: number, shows: string[] | null): boolean {
+    if (seen === dropped) return false
+    if (recent[0]!.at > seen + 1) return true // the log no longer reaches back that far
+    return recent.some((d) => d.at > seen && (shows === null || shows.some((key) => d.keys.has(key))))
+  }
+  /** After a write: drops the answers showing `changedKeys`, or every answer without them. */
+  function invalidate (changedKeys: string[] | null | undefined) {
+    writes++
+    if (changedKeys === null || changedKeys === undefined) clear()
+    else drop(uniqueKeys(changedKeys))
   }
 
   // When the next scheduled article goes live, for the version it was read at. It is read
@@ -138,9 +205,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   /** Starts reading the next change after a write, so the next public read need not wait for it. */
   const readAhead = maxBytes === 0
     ? () => {} // the cache is off: no lookup ever asks for the next change
-    : () => { readNext(version(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
-  app.decorate('contentChanged', () => { writes++; clear(); readAhead() })
-  app.decorate('contentVersion', () => version())
+    : () => { readNext(contentVersion(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
+  app.decorate('contentChanged', (changedKeys?: string[]) => { invalidate(changedKeys); readAhead() })
+  app.decorate('contentVersion', contentVersion)
 
   const keyOf = createCacheKeyOf()
   // Callback hooks: a cache hit costs no promise. One per route: it knows the route's query parameters.
@@ -149,14 +216,15 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     const key = keyOf(request.url, request.query, known)
     if (key === undefined) { done(); return }
     const current = version()
+    const scheduleVersion = contentVersion()
     const now = app.now()
-    if (fresh(now, current)) { serve(request, reply, done, key, current, now, next.at); return }
-    nextChange(now, current).then((until) => { serve(request, reply, done, key, current, now, until) }, done)
+    if (fresh(now, scheduleVersion)) { serve(request, reply, done, key, current, now, next.at); return }
+    nextChange(now, scheduleVersion).then((until) => { serve(request, reply, done, key, current, now, until) }, done)
   }
 
   /** Answers from the cache when it holds a fresh answer for `key`, else lets the handler run. */
   function serve (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void, key: string, current: string, now: Date, until: number) {
-    ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, until, key }
+    ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, dropped, until, key }
     const entry = entries.get(key)
     if (!entry) { done(); return }
     // Stale after a write, or once a scheduled article went live after it was stored.
@@ -168,6 +236,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     }
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
+    if (entry.shows !== null) sendKeys(reply, entry.shows)
     varyOnAuthorization(reply)
     if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
     reply.type(entry.contentType).send(entry.body)
@@ -187,13 +256,18 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (!cacheControl.startsWith('public') || typeof etag !== 'string') return payload
     const size = Buffer.byteLength(payload)
     if (size > maxBytes / 16) return payload
+    // A write while the answer was built: the cache version moved, or a keyed drop touched what it shows.
+    const shows = request.dependencies === null ? null : uniqueKeys(request.dependencies)
+    if (seen.version !== version() || droppedSince(seen.dropped, shows)) return payload
     if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(seen.key)) return payload
     // Kept as bytes, off the V8 heap: a hit is written as it is (no UTF-8 encoding per hit), and
     // answers replaced in the cache are not old-generation garbage for the collector to find.
     // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
     const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
-    entries.set(seen.key, { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, version: seen.version, until: seen.until })
+    const entry = { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, shows, version: seen.version, until: seen.until }
+    entries.set(seen.key, entry)
+    if (entries.peek(seen.key) === entry) index(entry, seen.key)
     return payload
   }
 
@@ -206,16 +280,17 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
 
   // Any successful write through the API may change what public reads show.
   app.decorateRequest('contentUnchanged', false)
+  app.decorateRequest('dependencies', null)
+  app.decorateRequest('changedKeys', null)
   // When the answer is sent, not when it is finished: a client that hangs up after its write
   // committed must not leave the old version (and what is remembered for it) in place.
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' &&
       reply.statusCode < 400 && !request.routeOptions.config?.cacheNeutral && !request.contentUnchanged) {
-      const before = version()
-      writes++
-      clear()
+      const before = contentVersion()
+      invalidate(request.changedKeys)
       // Comment posts come by thousands a second: reading the schedule after each was a tenth of a post's time.
-      if (request.routeOptions.config?.scheduleNeutral && next.version === before) next = { version: version(), at: next.at }
+      if (request.routeOptions.config?.scheduleNeutral && next.version === before) next = { version: contentVersion(), at: next.at }
       else readAhead()
     }
     done(null, payload)

@@ -11,6 +11,8 @@ export type CacheOptions<K, V> = {
   ttlMs?: number
   /** The clock of ttlMs, in ms (tests pass a fake one; lru-cache takes a time of 0 as "never set"). */
   now?: () => number
+  /** Called with each entry that leaves: evicted, deleted, replaced or cleared. */
+  onDrop?: (value: V, key: K) => void
 } & (
   /** Most bytes kept, as sizeOf counts them; a value bigger than that is not kept at all. */
   { maxBytes: number, sizeOf: (value: V, key: K) => number } | { maxBytes?: undefined, sizeOf?: undefined }
@@ -21,11 +23,12 @@ export type CacheOptions<K, V> = {
  * by time since last use. Keys and values are never undefined or null (lru-cache's rule).
  */
 export function createCache<K extends {}, V extends {}> (options: CacheOptions<K, V>): Cache<K, V> {
-  const { max, maxBytes, sizeOf, ttlMs, now } = options
+  const { max, maxBytes, sizeOf, ttlMs, now, onDrop } = options
   // lru-cache reads a max of 0 as "no bound by count": every cache here has one.
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`A cache keeps at least one entry (max ${max})`)
   return new LRUCache<K, V>({
     max,
+    ...(onDrop ? { dispose: onDrop } : {}),
     ...(maxBytes !== undefined ? { maxSize: maxBytes, sizeCalculation: sizeOf } : {}),
     // ttlResolution 0: the clock is read at every check, with no timer, so a fake clock is obeyed at once.
     ...(ttlMs !== undefined ? { ttl: ttlMs, updateAgeOnGet: true, ttlResolution: 0, ...(now ? { perf: { now } } : {}) } : {})

@@ -1,5 +1,6 @@
 // The /v1/categories, /v1/tags and /v1/authors routes.
 import { z } from 'zod'
+import { changed, dependsOn, keys as dependencyKeys } from '../http/dependencies.js'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
@@ -72,6 +73,9 @@ const routes: FastifyPluginAsyncZod = async function (app) {
     const keys = Object.keys(resource.item.shape)
     const tags = [resource.tag]
     const base = `/${resource.path}`
+    // Dependency keys: the list (names, slugs, counts) and one item, which article answers repeat.
+    const collectionKey = dependencyKeys[resource.path]
+    const itemKey = { categories: dependencyKeys.category, tags: dependencyKeys.tag, authors: dependencyKeys.author }[resource.path]
     const notFound = (key: string | number) => new NotFoundError(`There is no ${noun} ${typeof key === 'number' ? `with id ${key}` : `"${key}"`}`)
     // Editors see every row; anyone else not the tags an article write created and no live article uses yet.
     const hiddenNote = resource.kind.articleCreated
@@ -104,6 +108,8 @@ const routes: FastifyPluginAsyncZod = async function (app) {
         return fields ? pick(item, fields) : item
       }, (row) => [row.name, row.id])
       const body = count ? { data: page.data, meta: { ...page.meta, total: await repo.count({ q, view }) } } : page
+      // articleCount follows the articles.
+      dependsOn(request, [collectionKey, dependencyKeys.articles])
       return sendRead(request, reply, body)
     })
 
@@ -123,6 +129,7 @@ const routes: FastifyPluginAsyncZod = async function (app) {
       if (!row) throw notFound(request.params.idOrSlug)
       const { fields } = request.query
       const body = fields ? pick(present(row), fields) : present(row)
+      dependsOn(request, [itemKey(row.id), dependencyKeys.articles])
       return sendRead(request, reply, body, { revision: row.revision })
     })
 
@@ -138,6 +145,7 @@ const routes: FastifyPluginAsyncZod = async function (app) {
     }, async (request, reply) => {
       await resource.validate?.(repo, request.body)
       const row = await repo.create(request.body)
+      changed(request, [collectionKey])
       const body = present(row)
       reply.header('location', `/v1/${resource.path}/${row.id}`)
       reply.header('etag', itemEtag(row.revision, body))
@@ -161,6 +169,7 @@ const routes: FastifyPluginAsyncZod = async function (app) {
       await resource.validate?.(repo, request.body, id)
       const row = await repo.update(id, request.body, (current) => assertIfMatch(request, current.revision))
       if (!row) throw notFound(id)
+      changed(request, [collectionKey, itemKey(id)])
       const body = present(row)
       reply.header('etag', itemEtag(row.revision, body))
       return body
@@ -200,6 +209,8 @@ const routes: FastifyPluginAsyncZod = async function (app) {
         }
       })
       if (!removed) throw notFound(id)
+      // Its articles lose it or move to another: lists by it and their counts change too.
+      changed(request, [collectionKey, itemKey(id), dependencyKeys.articles, ...(targetId !== undefined ? [itemKey(targetId)] : [])])
       return reply.code(204).send()
     })
   }
