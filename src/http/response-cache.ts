@@ -45,6 +45,10 @@ const UNKEYED = '\u0000'
 const RECENT_DROPS = 256
 
 const HIT = Symbol('response-cache-hit')
+/** Set on the request that builds an answer others wait for (single flight). */
+const LEADER = Symbol('response-cache-leader')
+/** An answer being built for a cache key: requests for the key meanwhile wait for it. */
+interface Flight { promise: Promise<Entry | undefined>, settle: (entry: Entry | undefined) => void, waiting: number }
 /** How stale another process's commit may look: at most this long. */
 export const DATA_VERSION_POLL_MS = 100
 const VERSION = Symbol('response-cache-version')
@@ -210,6 +214,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   app.decorate('contentVersion', contentVersion)
 
   const keyOf = createCacheKeyOf()
+  const inflight = new Map<string, Flight>()
   // Callback hooks: a cache hit costs no promise. One per route: it knows the route's query parameters.
   const lookupFor = (known: readonly string[] | undefined) => (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (request.headers.authorization !== undefined) { done(); return }
@@ -226,14 +231,44 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   function serve (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void, key: string, current: string, now: Date, until: number) {
     ;(request as unknown as Record<symbol, Seen>)[VERSION] = { version: current, dropped, until, key }
     const entry = entries.get(key)
-    if (!entry) { done(); return }
     // Stale after a write, or once a scheduled article went live after it was stored.
-    if (entry.version !== current || now.getTime() >= entry.until) {
+    if (entry && (entry.version !== current || now.getTime() >= entry.until)) {
       entries.delete(key)
       ;(request as unknown as Record<symbol, boolean>)[REFRESH] = true
-      done()
+    } else if (entry) {
+      answer(request, reply, entry)
       return
     }
+    // Single flight: while one request builds the answer for this key, the others wait for it.
+    const flight = inflight.get(key)
+    if (flight) {
+      flight.waiting++
+      flight.promise.then((built) => {
+        if (built && app.now().getTime() < built.until) answer(request, reply, built)
+        else done()
+      }, () => { done() })
+      return
+    }
+    let settle!: (entry: Entry | undefined) => void
+    const promise = new Promise<Entry | undefined>((resolve) => { settle = resolve })
+    const leader: Flight = { promise, settle, waiting: 0 }
+    inflight.set(key, leader)
+    ;(request as unknown as Record<symbol, Flight>)[LEADER] = leader
+    done()
+  }
+
+  /** Ends the flight `request` leads, if any, sharing `entry` (undefined: each waiter builds its own). */
+  function land (request: FastifyRequest, entry: Entry | undefined) {
+    const flight = (request as unknown as Record<symbol, Flight | undefined>)[LEADER]
+    if (flight === undefined) return
+    ;(request as unknown as Record<symbol, Flight | undefined>)[LEADER] = undefined
+    const { key } = (request as unknown as Record<symbol, Seen>)[VERSION]!
+    if (inflight.get(key) === flight) inflight.delete(key)
+    flight.settle(entry)
+  }
+
+  /** Answers with a kept (or just built) answer: its headers, and a 304 when If-None-Match holds. */
+  function answer (request: FastifyRequest, reply: FastifyReply, entry: Entry) {
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
     if (entry.shows !== null) sendKeys(reply, entry.shows)
@@ -243,32 +278,47 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   }
 
   const store = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload: unknown) => void) => {
-    done(null, keep(request, reply, payload))
+    let built: Entry | undefined
+    try {
+      built = keep(request, reply, payload)
+    } finally {
+      land(request, built)
+    }
+    done(null, payload)
   }
+  // A leader that never reaches onSend with an answer (an error, a hang-up) still lets its waiters go.
+  const release = (request: FastifyRequest, _reply: FastifyReply, done: () => void) => { land(request, undefined); done() }
+  const releaseOnAbort = (request: FastifyRequest, done: () => void) => { land(request, undefined); done() }
 
-  function keep (request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  /** Keeps the answer when it may be kept; returns it when others may be given it. */
+  function keep (request: FastifyRequest, reply: FastifyReply, payload: unknown): Entry | undefined {
     // The version seen before the handler read anything: a write meanwhile makes this entry stale at once.
     const seen = (request as unknown as Record<symbol, Seen | undefined>)[VERSION]
-    if ((request as unknown as Record<symbol, boolean>)[HIT] || seen === undefined) return payload
-    if (reply.statusCode !== 200 || typeof payload !== 'string') return payload
+    if ((request as unknown as Record<symbol, boolean>)[HIT] || seen === undefined) return undefined
+    if (reply.statusCode !== 200 || typeof payload !== 'string') return undefined
     const cacheControl = String(reply.getHeader('cache-control') ?? '')
     const etag = reply.getHeader('etag')
-    if (!cacheControl.startsWith('public') || typeof etag !== 'string') return payload
+    if (!cacheControl.startsWith('public') || typeof etag !== 'string') return undefined
     const size = Buffer.byteLength(payload)
-    if (size > maxBytes / 16) return payload
+    if (size > maxBytes / 16) return undefined
     // A write while the answer was built: the cache version moved, or a keyed drop touched what it shows.
     const shows = request.dependencies === null ? null : uniqueKeys(request.dependencies)
-    if (seen.version !== version() || droppedSince(seen.dropped, shows)) return payload
-    if (!(request as unknown as Record<symbol, boolean>)[REFRESH] && !admit(seen.key)) return payload
+    if (seen.version !== version() || droppedSince(seen.dropped, shows)) return undefined
+    const admitted = (request as unknown as Record<symbol, boolean>)[REFRESH] || admit(seen.key)
+    // Not kept, but given to the requests that waited for it.
+    const waited = ((request as unknown as Record<symbol, Flight | undefined>)[LEADER]?.waiting ?? 0) > 0
+    if (!admitted && !waited) return undefined
     // Kept as bytes, off the V8 heap: a hit is written as it is (no UTF-8 encoding per hit), and
     // answers replaced in the cache are not old-generation garbage for the collector to find.
     // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
     const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
     const entry = { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, shows, version: seen.version, until: seen.until }
-    entries.set(seen.key, entry)
-    if (entries.peek(seen.key) === entry) index(entry, seen.key)
-    return payload
+    if (admitted) {
+      entries.set(seen.key, entry)
+      if (entries.peek(seen.key) === entry) index(entry, seen.key)
+    }
+    return entry
   }
 
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -276,6 +326,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     if (!route.config?.publicCache || maxBytes === 0) return
     addRouteHook(route, 'onRequest', lookupFor(knownQueryKeys(route.schema?.querystring)))
     addRouteHook(route, 'onSend', store)
+    addRouteHook(route, 'onResponse', release)
+    addRouteHook(route, 'onRequestAbort', releaseOnAbort)
   })
 
   // Any successful write through the API may change what public reads show.

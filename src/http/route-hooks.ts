@@ -1,7 +1,7 @@
 // Adds a hook to one route's own hooks, for plugins that act on a route's config.
 import type { RouteOptions } from 'fastify'
 
-type RouteHookName = 'onRequest' | 'preValidation' | 'preHandler' | 'onSend'
+type RouteHookName = 'onRequest' | 'preValidation' | 'preHandler' | 'onSend' | 'onResponse' | 'onRequestAbort'
 
 /**
  * Adds `hook` to one route's own hooks of a kind (what an onRoute hook of a plugin does for
