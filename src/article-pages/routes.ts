@@ -45,8 +45,9 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
     const now = app.now().toISOString()
     const row = await articles.findRow(request.params.slug)
     if (!row || !isLive(row, now)) throw new NotFoundError(`There is no published article "${request.params.slug}"`)
-    const related = await articles.related(row, RELATED, now)
-    const latest = await articles.latest(LATEST, now, row.id)
+    // Teasers: their rows are read without the body and html.
+    const related = await articles.related(row, RELATED, now, TEASER_FIELDS)
+    const latest = await articles.latest(LATEST, now, row.id, TEASER_FIELDS)
     // One present() for all rows: categories, authors and tags in three queries for the page.
     const [article, ...others] = await articles.present([row, ...related, ...latest], now, request.auth)
     const teaser = (a: typeof article) => pick(a!, TEASER_FIELDS) as z.infer<typeof ArticleTeaserSchema>

@@ -245,14 +245,14 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
       return { query, page }
     },
 
-    /** "More articles" for an article (see relatedArticles). */
-    related (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<ArticleRow[]> {
-      return relatedArticles(db, article, limit, now)
+    /** "More articles" for an article (see relatedArticles), its rows projected to `shown` (?fields=; undefined: whole). */
+    related (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+      return relatedArticles(db, article, limit, now, shown)
     },
 
-    /** The newest live articles, but `exceptId`. */
-    latest (limit: number, now: string, exceptId?: number): Promise<ArticleRow[]> {
-      return latestArticles(db, limit, now, exceptId)
+    /** The newest live articles, but `exceptId`, projected to `shown`. */
+    latest (limit: number, now: string, exceptId?: number, shown?: readonly string[]): Promise<ArticleRow[]> {
+      return latestArticles(db, limit, now, exceptId, shown)
     },
 
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */

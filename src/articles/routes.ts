@@ -125,7 +125,7 @@ export const articlesRoutes: FastifyPluginAsyncZod<ArticlesRoutesOptions> = asyn
       throw new NotFoundError(`There is no published article "${request.params.idOrSlug}"`)
     }
     const { limit, fields } = request.query
-    const related = await repo.related(row, limit, now)
+    const related = await repo.related(row, limit, now, fields)
     const body = { data: fields ? await repo.presentFields(related, now, fields, request.auth) : await repo.present(related, now, request.auth) }
     // Which articles are related follows this one's category and tags (its teaser), and the others'.
     dependsOn(request, [keys.articles, keys.teaser(row.id), ...articleKeys(body.data as Array<{ id: number }>, teaserOnly(fields))])
