@@ -27,6 +27,7 @@ import { createTokensRepository, type TokensRepository } from './tokens/reposito
 import { taxonomyRoutes } from './taxonomy/routes.js'
 import { articlesPlugin } from './articles/plugin.js'
 import { createArticlesRepository } from './articles/repository.js'
+import { keys } from './lib/dependency-keys.js'
 import { commentsPlugin } from './comments/plugin.js'
 import { adsPlugin } from './ads/plugin.js'
 import { articlePageRoutes } from './article-pages/routes.js'
@@ -128,7 +129,8 @@ export async function buildApp ({ config, logger, now = () => new Date(), random
   if (config.bootstrapToken && await tokens.ensureBootstrap(config.bootstrapToken) === 'revoked') {
     app.log.warn('BROADSHEET_BOOTSTRAP_TOKEN names a revoked token: it stays revoked; unset the variable or choose a new secret')
   }
-  const articles = createArticlesRepository(database)
+  // "More articles" and "Latest article" ids are kept until a write changes which articles lists hold.
+  const articles = createArticlesRepository(database, undefined, { listVersion: () => app.keyVersion(keys.articles) })
   app.decorate('articles', articles)
   if (config.demo) await seedDemo(database, now())
 

@@ -45,9 +45,13 @@ export const articlePageRoutes: FastifyPluginAsyncZod = async function (app) {
     const now = app.now().toISOString()
     const row = await articles.findRow(request.params.slug)
     if (!row || !isLive(row, now)) throw new NotFoundError(`There is no published article "${request.params.slug}"`)
-    // Teasers: their rows are read without the body and html.
-    const related = await articles.related(row, RELATED, now, TEASER_FIELDS)
-    const latest = await articles.latest(LATEST, now, row.id, TEASER_FIELDS)
+    // Teasers: their rows are read in one query, without the body and html.
+    const relatedIds = await articles.relatedIds(row, RELATED, now)
+    const latestIds = await articles.latestIds(LATEST, now, row.id)
+    const teasers = new Map((await articles.liveRows([...relatedIds, ...latestIds], now, TEASER_FIELDS)).map((r) => [r.id, r]))
+    const rowsOf = (ids: number[]) => ids.map((id) => teasers.get(id)).filter((r) => r !== undefined)
+    const related = rowsOf(relatedIds)
+    const latest = rowsOf(latestIds)
     // One present() for all rows: categories, authors and tags in three queries for the page.
     const [article, ...others] = await articles.present([row, ...related, ...latest], now, request.auth)
     const teaser = (a: typeof article) => pick(a!, TEASER_FIELDS) as z.infer<typeof ArticleTeaserSchema>

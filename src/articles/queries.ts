@@ -268,7 +268,7 @@ export const RELATED_CANDIDATES = 200
  * are the RELATED_CANDIDATES newest of the category and of each tag, so a tag on every
  * article costs the same as a rare one.
  */
-export async function relatedArticles (db: Executor, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+export async function relatedIds (db: Executor, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<number[]> {
   const tagIds = (await db.all<{ tagId: number }>(sql`select tag_id as "tagId" from article_tags where article_id = ${article.id}`)).map((r) => r.tagId)
   const live = liveSql(db, now)
   const sources: SQL[] = tagIds.map((tagId) =>
@@ -279,24 +279,27 @@ export async function relatedArticles (db: Executor, article: Pick<ArticleRow, '
   }
   if (sources.length === 0) return []
   const tagList = tagIds.length > 0 ? sql.join(tagIds.map((id) => sql`${id}`), sql`, `) : sql`null`
-  // Only the columns shown: hundreds of candidates are scored, and a body read for each is most of the cost.
-  const row = articleFields(db, shown)
-  const raw = await db.all<Record<string, unknown>>(sql`with candidates(id) as (${sql.join(sources, sql` union `)})
-    select ${row.list},
+  // Ids only: hundreds of candidates are scored, and the rows of the few chosen are read after.
+  const raw = await db.all<{ id: number }>(sql`with candidates(id) as (${sql.join(sources, sql` union `)})
+    select a.id as "id",
       (case when a.category_id = ${article.categoryId ?? -1} then 1 else 0 end) +
       (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as "score"
     from ${articlesSql(db.dialect).candidateRows}
     where ${live}
     order by "score" desc, a.published_at desc, a.id desc
     limit ${limit}`)
-  return raw.map(row.map)
+  return raw.map((r) => Number(r.id))
 }
 
-/** The newest live articles, optionally leaving one out ("Latest article"), projected to `shown`. */
-export async function latestArticles (db: Executor, limit: number, now: string, exceptId = -1, shown?: readonly string[]): Promise<ArticleRow[]> {
-  const row = articleFields(db, shown)
-  const raw = await db.all<Record<string, unknown>>(sql`select ${row.list} from articles a
+/** The live rows of `ids` in their order, projected to `shown` (undefined: whole rows). */
+export function liveRows (db: Executor, ids: number[], now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+  return rowsByIds(db, ids, liveSql(db, now), shown)
+}
+
+/** The ids of the newest live articles, optionally leaving one out ("Latest article"). */
+export async function latestIds (db: Executor, limit: number, now: string, exceptId = -1): Promise<number[]> {
+  const raw = await db.all<{ id: number }>(sql`select a.id as "id" from articles a
     where ${liveSql(db, now)} and a.id != ${exceptId}
     order by a.published_at desc, a.id desc limit ${limit}`)
-  return raw.map(row.map)
+  return raw.map((r) => Number(r.id))
 }

@@ -1,5 +1,6 @@
 // Data access of articles: reads, writes with revisions, and the search index kept in step.
 import { and, desc, eq, ne, sql } from 'drizzle-orm'
+import { createVersionedMemo } from '../lib/cache.js'
 import type { Executor } from '../db/database.js'
 import type { articles } from '../db/schema.js'
 import { FieldError, SlugTakenError } from '../lib/errors.js'
@@ -10,7 +11,7 @@ import { resolveListFilters } from './list-filters.js'
 import { articleTagIds, keepRowRefs, loadRefs, type Refs, resolveRef, resolveTags, setArticleTags, slugsFrom } from './relations.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
 import type { Article, ArticleListQuery, CreateArticle, UpdateArticle } from './schemas.js'
-import { articleFields, type ArticleRowsPage, latestArticles, listArticles, relatedArticles, stateSql } from './queries.js'
+import { articleFields, type ArticleRowsPage, latestIds, listArticles, liveRows, relatedIds, stateSql } from './queries.js'
 import { createSearchIndex, type SearchContext, type SearchIndex } from './search-index.js'
 import { violatesUnique } from './unique.js'
 import { isLive, nextStatus } from './workflow.js'
@@ -94,12 +95,27 @@ function presentRows (rows: ArticleRow[], now: string, refs: Refs, reader: Actor
   })
 }
 
+export interface ArticlesRepositoryOptions {
+  /**
+   * A version that moves whenever which articles are live, or their dates, categories, tags,
+   * authors or "featured", may have changed (the app's: dependency key `articles`). With it the
+   * ids of "More articles" and "Latest article" are kept until it moves; without it (scripts,
+   * the CLI) they are read every time.
+   */
+  listVersion?: () => string
+}
+
 /**
  * Articles: writes keep the rendered HTML, counts, search index and revisions in step. Created
  * once per app (`app.articles`); `searchIndex` is the dialect's unless a test gives another.
  */
-export function createArticlesRepository (db: Executor, searchIndex: SearchIndex = createSearchIndex(db.dialect)) {
+export function createArticlesRepository (db: Executor, searchIndex: SearchIndex = createSearchIndex(db.dialect), options: ArticlesRepositoryOptions = {}) {
   const { articles, articleRevisions } = db.tables
+  // Which articles "More articles" and "Latest article" hold changes only when the lists do.
+  const lists = options.listVersion ? createVersionedMemo<Promise<number[]>>(options.listVersion) : undefined
+  const kept = (key: string, load: () => Promise<number[]>): Promise<number[]> => lists
+    ? lists.get(key, () => load().catch((err: unknown) => { lists.delete(key); throw err }))
+    : load()
   const { forUpdate, refsOfRow } = articlesSql(db.dialect)
   const state = stateSql(db)
 
@@ -245,14 +261,30 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
       return { query, page }
     },
 
-    /** "More articles" for an article (see relatedArticles), its rows projected to `shown` (?fields=; undefined: whole). */
-    related (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
-      return relatedArticles(db, article, limit, now, shown)
+    /** The ids of "More articles" for an article (see relatedIds in queries.ts), kept while the lists hold. */
+    relatedIds (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<number[]> {
+      return kept(`related ${article.id} ${limit}`, () => relatedIds(db, article, limit, now))
+    },
+
+    /** The ids of the newest live articles but `exceptId`, kept while the lists hold. */
+    async latestIds (limit: number, now: string, exceptId = -1): Promise<number[]> {
+      const ids = await kept(`latest ${limit + 1}`, () => latestIds(db, limit + 1, now))
+      return ids.filter((id) => id !== exceptId).slice(0, limit)
+    },
+
+    /** The live rows of `ids`, in their order, projected to `shown` (?fields=; undefined: whole). */
+    liveRows (ids: number[], now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+      return liveRows(db, ids, now, shown)
+    },
+
+    /** "More articles" for an article, its rows projected to `shown`. */
+    async related (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+      return liveRows(db, await repository.relatedIds(article, limit, now), now, shown)
     },
 
     /** The newest live articles, but `exceptId`, projected to `shown`. */
-    latest (limit: number, now: string, exceptId?: number, shown?: readonly string[]): Promise<ArticleRow[]> {
-      return latestArticles(db, limit, now, exceptId, shown)
+    async latest (limit: number, now: string, exceptId?: number, shown?: readonly string[]): Promise<ArticleRow[]> {
+      return liveRows(db, await repository.latestIds(limit, now, exceptId), now, shown)
     },
 
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */

@@ -32,6 +32,11 @@ declare module 'fastify' {
     contentChanged: (changedKeys?: string[]) => void
     /** Changes whenever content may have changed (API writes, other processes' commits). */
     contentVersion: () => string
+    /**
+     * Changes whenever a write may have changed what dependency key `key` names (a write that
+     * dropped it, one that named no keys, another process's commit): for data kept per key.
+     */
+    keyVersion: (key: string) => string
   }
 }
 
@@ -150,9 +155,15 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   // Keyed drops, numbered, with the last RECENT_DROPS remembered: an answer built while one of
   // its keys was dropped is not kept, as it may show what the write changed.
   let dropped = 0
+  // How often each key asked for by keyVersion was dropped.
+  const keyDrops = new Map<string, number>()
   const recent: Array<{ at: number, keys: Set<string> }> = []
   function drop (changedKeys: string[]) {
     dropped++
+    for (const key of changedKeys) {
+      const count = keyDrops.get(key)
+      if (count !== undefined) keyDrops.set(key, count + 1)
+    }
     recent.push({ at: dropped, keys: new Set(changedKeys) })
     if (recent.length > RECENT_DROPS) recent.shift()
     for (const key of [...changedKeys, UNKEYED]) {
@@ -212,6 +223,11 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     : () => { readNext(contentVersion(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
   app.decorate('contentChanged', (changedKeys?: string[]) => { invalidate(changedKeys); readAhead() })
   app.decorate('contentVersion', contentVersion)
+  app.decorate('keyVersion', (key: string) => {
+    let count = keyDrops.get(key)
+    if (count === undefined) keyDrops.set(key, count = 0)
+    return `${version()}.${count}`
+  })
 
   const keyOf = createCacheKeyOf()
   const inflight = new Map<string, Flight>()

@@ -199,3 +199,27 @@ t.test('public answers name their keys in Surrogate-Key and Cache-Tag, from the 
   const withToken = await s.app.inject({ url, headers: admin })
   t.equal(withToken.headers['surrogate-key'], undefined, 'a private answer names none')
 })
+
+t.test('"More articles" and "Latest article" follow tag, category and publication changes with no response cache', async (t) => {
+  // Their ids are kept per article until a write changes which articles lists hold (key `articles`).
+  const app = await buildTestApp(t, { env: { BROADSHEET_RESPONSE_CACHE_MB: '0' } })
+  await putCommentSettings(app, { moderation: 'none' })
+  const a = await createArticle(app, { title: 'Alpha', tags: ['coast'], status: 'published', publishedAt: '2025-01-01T08:00:00.000Z' })
+  const b = await createArticle(app, { title: 'Bravo', tags: ['coast'], status: 'published', publishedAt: '2025-01-02T08:00:00.000Z' })
+  const page = async () => (await app.inject({ url: `/v1/article-pages/${a.slug}` })).json()
+  const ids = (list: Array<{ id: number }>) => list.map((x) => x.id)
+  t.same(ids((await page()).related), [b.id])
+  // An edit that changes no list keeps the kept ids, and the teaser shows the edit.
+  await ok(t, app.inject({ method: 'PATCH', url: `/v1/articles/${b.id}`, headers: admin, payload: { title: 'Bravo, later' } }))
+  t.same((await page()).related.map((x: { title: string }) => x.title), ['Bravo, later'])
+  await ok(t, app.inject({ method: 'PATCH', url: `/v1/articles/${b.id}`, headers: admin, payload: { tags: ['inland'] } }))
+  t.same(ids((await page()).related), [], 'B no longer shares a tag')
+  const c = await createArticle(app, { title: 'Charlie', tags: ['coast'], status: 'published', publishedAt: '2025-01-03T08:00:00.000Z' })
+  const after = await page()
+  t.same(ids(after.related), [c.id])
+  t.same(ids(after.latest), [c.id, b.id])
+  await ok(t, app.inject({ method: 'POST', url: `/v1/articles/${c.id}/unpublish`, headers: admin }))
+  const last = await page()
+  t.same(ids(last.related), [])
+  t.same(ids(last.latest), [b.id])
+})
