@@ -12,5 +12,9 @@ export const sqliteArticlesSql: ArticlesSql = {
   forUpdate: sql``,
   candidateRows: sql`candidates c join articles a on a.id = c.id`,
   tagOfRow: sql`join tags t on t.id = at.tag_id`,
-  refsOfRow: undefined
+  // One statement fewer: its text rendered once, the relations come with the row (JSON text).
+  refsOfRow: sql`(select json_group_array(json_array(r.kind, r.id, r.slug, r.name) order by r.kind, r.position) from (
+    select 0 as kind, 0 as position, id, slug, name from categories where id = a.category_id
+    union all select 1, 0, id, slug, name from authors where id = a.author_id
+    union all select 2, at.position, t.id, t.slug, t.name from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id) r)`
 }

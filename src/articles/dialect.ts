@@ -41,8 +41,8 @@ export interface ArticlesSql {
   /**
    * An article's category, author and tags as one JSON array of [kind, id, slug, name] rows
    * (kind 0 a category, 1 the author, 2 a tag, tags in their order), for the select list of a
-   * read of article `a`. On PostgreSQL each statement is a round trip, so one article is read
-   * with its relations in one; undefined on SQLite, where a second statement costs microseconds.
+   * read of article `a`: one article is read with its relations in one statement (on
+   * PostgreSQL a round trip fewer; on SQLite a statement fewer to step through).
    */
   refsOfRow: SQL | undefined
 }
