@@ -1,5 +1,5 @@
 // The SQL of article reads: list pages, projections for ?fields= and raw rows mapped to ArticleRow.
-import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm'
+import { getTableColumns, sql, type Column, type Placeholder, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Executor, Tables } from '../db/database.js'
 import * as sqliteTables from '../db/schema.js'
@@ -23,7 +23,7 @@ const a = sql.raw('a')
 export interface ArticleRowsPage { rows: ArticleRow[], nextCursor: string | null, total?: number, totalIsLowerBound?: true }
 
 /** Live articles (alias a) in the dialect's SQL: SQLite's carries an index hint that is no operator on PostgreSQL's timestamptz. */
-export function liveSql (db: Pick<Executor, 'dialect'>, now: string): SQL {
+export function liveSql (db: Pick<Executor, 'dialect'>, now: string | Placeholder): SQL {
   return db.dialect === 'postgres' ? livePg(now) : publicSql(a, now)
 }
 
@@ -291,9 +291,23 @@ export async function relatedIds (db: Executor, article: Pick<ArticleRow, 'id' |
   return raw.map((r) => Number(r.id))
 }
 
+// liveRows' statements per dialect and projection, made once (see Executor.all): building the
+// query each time was most of an article page's teaser read.
+const liveRowsTemplates = createCache<string, SQL>({ max: 1000 })
+
 /** The live rows of `ids` in their order, projected to `shown` (undefined: whole rows). */
-export function liveRows (db: Executor, ids: number[], now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
-  return rowsByIds(db, ids, liveSql(db, now), shown)
+export async function liveRows (db: Executor, ids: number[], now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+  if (ids.length === 0) return []
+  const row = articleFields(db, shown)
+  const key = `${db.dialect} ${shown === undefined ? '*' : shown.join(',')}`
+  let template = liveRowsTemplates.get(key)
+  if (!template) {
+    template = sql`select ${row.list} from articles a where ${articlesSql(db.dialect).inIds(sql`a.id`, sql.placeholder('ids'))} and ${liveSql(db, sql.placeholder('now'))}`
+    liveRowsTemplates.set(key, template)
+  }
+  const raw = await db.all<Record<string, unknown>>(template, { ids: articlesSql(db.dialect).idList(ids), now })
+  const byId = new Map(raw.map((r) => [Number(r.id), r]))
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined).map(row.map)
 }
 
 /** The ids of the newest live articles, optionally leaving one out ("Latest article"). */

@@ -1,7 +1,7 @@
 // The list SQL a PostgreSQL search needs where the SQLite list's is not portable: visibility
 // (SQLite's `+published_at` index hint is no operator on timestamptz), the sorts' keys and cursor
 // values (`collate nocase`, timestamptz read back as ISO text).
-import { sql, type SQL } from 'drizzle-orm'
+import { type Placeholder, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import { articleStatuses } from '../db/schema.js'
 import { FieldError } from '../lib/errors.js'
@@ -14,7 +14,7 @@ import type { ArticleListQuery, ArticleSort, ArticleStatus } from './schemas.js'
 export type DateSort = Exclude<ArticleSort, 'relevance'>
 
 /** Published, or scheduled with its time come (alias a): publicSql's condition without its SQLite index hint. */
-export function livePg (now: string): SQL {
+export function livePg (now: string | Placeholder): SQL {
   return sql`a.status in ('published', 'scheduled') and a.published_at <= ${now}`
 }
 

@@ -1,5 +1,5 @@
 // The SQL condition that makes an article publicly visible.
-import { sql, type SQL } from 'drizzle-orm'
+import { type Placeholder, sql, type SQL } from 'drizzle-orm'
 
 /**
  * The condition that makes an article publicly visible at `now`, for the article table
@@ -10,6 +10,6 @@ import { sql, type SQL } from 'drizzle-orm'
  * publishedBefore is the bound to seek to. Given both upper bounds, SQLite chose one by
  * its statistics, and at a million articles it sometimes walked from now down to the page.
  */
-export function publicSql (alias: SQL, now: string): SQL {
+export function publicSql (alias: SQL, now: string | Placeholder): SQL {
   return sql`${alias}.status in ('published', 'scheduled') and +${alias}.published_at <= ${now}`
 }
