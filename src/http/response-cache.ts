@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { sql } from 'drizzle-orm'
 import { addRouteHook } from './route-hooks.js'
 import { etagMatches, varyOnAuthorization } from './caching.js'
-import { sendKeys, uniqueKeys } from './dependencies.js'
+import { uniqueKeys } from './dependencies.js'
 import { createCacheKeyOf, knownQueryKeys } from './cache-key.js'
 import { createCache } from '../lib/cache.js'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
@@ -41,7 +41,9 @@ declare module 'fastify' {
 }
 
 /** A kept answer: `shows` its dependency keys (null: it depends on every write). */
-interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, shows: string[] | null, version: string, until: number }
+interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, shows: string[] | null, keyHeaders: KeyHeaders | undefined, version: string, until: number }
+/** The Surrogate-Key and Cache-Tag values the answer was sent with, sent again as they are. */
+interface KeyHeaders { surrogateKey: string, cacheTag: string }
 /** What the lookup saw, for the store: the version, the last keyed drop, the version's end, and the request's cache key. */
 interface Seen { version: string, dropped: number, until: number, key: string }
 /** The index key of answers that name no dependency keys: every keyed drop drops them too. */
@@ -287,7 +289,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   function answer (request: FastifyRequest, reply: FastifyReply, entry: Entry) {
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
-    if (entry.shows !== null) sendKeys(reply, entry.shows)
+    if (entry.keyHeaders) reply.header('surrogate-key', entry.keyHeaders.surrogateKey).header('cache-tag', entry.keyHeaders.cacheTag)
     varyOnAuthorization(reply)
     if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
     reply.type(entry.contentType).send(entry.body)
@@ -329,7 +331,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     // Its own allocation: a small Buffer.from() shares an 8 KiB pool block it would keep alive.
     const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
-    const entry = { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, shows, version: seen.version, until: seen.until }
+    const surrogateKey = reply.getHeader('surrogate-key')
+    const keyHeaders = typeof surrogateKey === 'string' ? { surrogateKey, cacheTag: String(reply.getHeader('cache-tag')) } : undefined
+    const entry = { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, shows, keyHeaders, version: seen.version, until: seen.until }
     if (admitted) {
       entries.set(seen.key, entry)
       if (entries.peek(seen.key) === entry) index(entry, seen.key)
