@@ -105,6 +105,8 @@ export const EnvSchema = z.object({
   // 0 turns the response cache off: behind a CDN that caches, or to measure uncached answers.
   BROADSHEET_RESPONSE_CACHE_MB: z.coerce.number({ error: 'must be a number of megabytes from 0 to 4096' })
     .int('must be a number of megabytes from 0 to 4096').min(0, 'must be a number of megabytes from 0 to 4096').max(4096, 'must be a number of megabytes from 0 to 4096').default(24),
+  // Which CDN purge headers public answers carry: Surrogate-Key (Fastly, Varnish xkey), Cache-Tag (Cloudflare).
+  BROADSHEET_CACHE_KEY_HEADERS: z.enum(['both', 'surrogate-key', 'cache-tag', 'none'], { error: 'must be one of both, surrogate-key, cache-tag, none' }).default('both'),
   // Read only to warn about production set-ups that are unsafe, never to change behaviour.
   NODE_ENV: z.string().trim().default('development'),
   BROADSHEET_SEARCH_WINDOW: z.coerce.number({ error: 'must be an integer from 1 to 100000' })
@@ -133,6 +135,7 @@ export const ConfigSchema = EnvSchema.transform((e) => ({
   searchWindow: e.BROADSHEET_SEARCH_WINDOW,
   expensiveReadsPerMinute: e.BROADSHEET_EXPENSIVE_READS_PER_MINUTE,
   responseCacheMb: e.BROADSHEET_RESPONSE_CACHE_MB,
+  cacheKeyHeaders: e.BROADSHEET_CACHE_KEY_HEADERS,
   nodeEnv: e.NODE_ENV
 }))
 

@@ -22,6 +22,7 @@ t.test('loadConfig with an empty environment → the documented defaults', async
     adServesPerMinute: 600,
     searchWindow: 5000,
     expensiveReadsPerMinute: 120,
+    cacheKeyHeaders: 'both',
     trustProxy: false,
     publicUrl: undefined
   })
@@ -71,6 +72,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     BROADSHEET_EXPENSIVE_READS_PER_MINUTE: '30',
     BROADSHEET_PG_POOL: '25',
     BROADSHEET_RESPONSE_CACHE_MB: '64',
+    BROADSHEET_CACHE_KEY_HEADERS: 'cache-tag',
     NODE_ENV: 'production',
     UNRELATED: 'whatever'
   })
@@ -94,6 +96,7 @@ t.test('loadConfig reads good values and ignores unrelated variables', async (t)
     searchWindow: 2000,
     expensiveReadsPerMinute: 30,
     responseCacheMb: 64,
+    cacheKeyHeaders: 'cache-tag',
     nodeEnv: 'production'
   })
 })
@@ -122,6 +125,7 @@ const badValues: Array<[variable: string, value: string]> = [
   ['BROADSHEET_RESPONSE_CACHE_MB', '-1'],
   ['BROADSHEET_RESPONSE_CACHE_MB', '4097'],
   ['BROADSHEET_RESPONSE_CACHE_MB', '1.5'],
+  ['BROADSHEET_CACHE_KEY_HEADERS', 'xkey'],
   ['CORS_ORIGINS', 'notaurl'],
   ['CORS_ORIGINS', 'https://news.example.com,notaurl'],
   ['BROADSHEET_BOOTSTRAP_TOKEN', 'short-secret'],

@@ -33,10 +33,12 @@ export function uniqueKeys (list: string[]): string[] {
 
 /**
  * Sends the dependency keys of a public answer as Surrogate-Key (space-separated: Fastly,
- * Varnish xkey, Akamai) and Cache-Tag (comma-separated: Cloudflare, Bunny). Answers that name
- * no keys send none: a CDN purges them by URL or with everything.
+ * Varnish xkey, Akamai) and Cache-Tag (comma-separated: Cloudflare, Bunny), or the one
+ * BROADSHEET_CACHE_KEY_HEADERS names: a list's keys are about a tenth of its bytes. Answers
+ * that name no keys send none: a CDN purges them by URL or with everything.
  */
 export function sendKeys (reply: FastifyReply, list: string[]): void {
-  reply.header('surrogate-key', list.join(' '))
-  reply.header('cache-tag', list.join(','))
+  const which = reply.server.config.cacheKeyHeaders
+  if (which === 'both' || which === 'surrogate-key') reply.header('surrogate-key', list.join(' '))
+  if (which === 'both' || which === 'cache-tag') reply.header('cache-tag', list.join(','))
 }

@@ -43,7 +43,7 @@ declare module 'fastify' {
 /** A kept answer: `shows` its dependency keys (null: it depends on every write). */
 interface Entry { body: Buffer, etag: string, contentType: string, cacheControl: string, shows: string[] | null, keyHeaders: KeyHeaders | undefined, version: string, until: number }
 /** The Surrogate-Key and Cache-Tag values the answer was sent with, sent again as they are. */
-interface KeyHeaders { surrogateKey: string, cacheTag: string }
+interface KeyHeaders { surrogateKey: unknown, cacheTag: unknown }
 /** What the lookup saw, for the store: the version, the last keyed drop, the version's end, and the request's cache key. */
 interface Seen { version: string, dropped: number, until: number, key: string }
 /** The index key of answers that name no dependency keys: every keyed drop drops them too. */
@@ -289,7 +289,10 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   function answer (request: FastifyRequest, reply: FastifyReply, entry: Entry) {
     ;(request as unknown as Record<symbol, boolean>)[HIT] = true
     reply.header('etag', entry.etag).header('cache-control', entry.cacheControl)
-    if (entry.keyHeaders) reply.header('surrogate-key', entry.keyHeaders.surrogateKey).header('cache-tag', entry.keyHeaders.cacheTag)
+    if (entry.keyHeaders) {
+      if (entry.keyHeaders.surrogateKey !== undefined) reply.header('surrogate-key', entry.keyHeaders.surrogateKey)
+      if (entry.keyHeaders.cacheTag !== undefined) reply.header('cache-tag', entry.keyHeaders.cacheTag)
+    }
     varyOnAuthorization(reply)
     if (etagMatches(request.headers['if-none-match'], entry.etag)) { reply.code(304).send(); return }
     reply.type(entry.contentType).send(entry.body)
@@ -332,7 +335,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     const body = Buffer.allocUnsafeSlow(size)
     body.write(payload)
     const surrogateKey = reply.getHeader('surrogate-key')
-    const keyHeaders = typeof surrogateKey === 'string' ? { surrogateKey, cacheTag: String(reply.getHeader('cache-tag')) } : undefined
+    const cacheTag = reply.getHeader('cache-tag')
+    const keyHeaders = typeof surrogateKey === 'string' || typeof cacheTag === 'string' ? { surrogateKey, cacheTag } : undefined
     const entry = { body, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl, shows, keyHeaders, version: seen.version, until: seen.until }
     if (admitted) {
       entries.set(seen.key, entry)

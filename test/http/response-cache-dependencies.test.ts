@@ -223,3 +223,15 @@ t.test('"More articles" and "Latest article" follow tag, category and publicatio
   t.same(ids(last.related), [])
   t.same(ids(last.latest), [b.id])
 })
+
+t.test('BROADSHEET_CACHE_KEY_HEADERS sends one of the two headers, or neither, built or cached', async (t) => {
+  for (const [which, surrogate, tag] of [['cache-tag', false, true], ['surrogate-key', true, false], ['none', false, false]] as const) {
+    const app = await buildTestApp(t, { env: { BROADSHEET_CACHE_KEY_HEADERS: which } })
+    const article = await createArticle(app, { title: 'Keys', status: 'published' })
+    for (let read = 0; read < 3; read++) {
+      const res = await app.inject({ url: `/v1/articles/${article.slug}` })
+      t.equal(res.headers['surrogate-key'] !== undefined, surrogate, `${which}: Surrogate-Key, read ${read + 1}`)
+      t.equal(res.headers['cache-tag'] !== undefined, tag, `${which}: Cache-Tag, read ${read + 1}`)
+    }
+  }
+})
