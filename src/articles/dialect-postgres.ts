@@ -13,6 +13,7 @@ export const postgresArticlesSql: ArticlesSql = {
   oneId: (column, value) => sql`${column} = cast(${value} as integer)`,
   forUpdate: sql` for update`,
   candidateRows: sql`candidates c cross join lateral (select * from articles where id = c.id offset 0) a`,
+  sameCategory: (id) => sql`(case when a.category_id = ${id} then 1 else 0 end)`,
   tagOfRow,
   refsOfRow: sql`(select coalesce(json_agg(json_build_array(r.kind, r.id, r.slug, r.name) order by r.kind, r.position), '[]') from (
     select 0 as kind, 0 as position, id, slug, name from categories where id = a.category_id

@@ -29,9 +29,12 @@ export interface ArticlesSql {
   /**
    * The rows of the ids in CTE `candidates`, as `a`, for "More articles". PostgreSQL's planner
    * hashed the whole articles table for a few hundred candidates; a lateral lookup by id
-   * (kept from being flattened by `offset 0`) reads only theirs.
+   * (kept from being flattened by `offset 0`) reads only theirs. SQLite reads them from the
+   * live articles' index (id, published_at), not the table: the scoring needs no other column.
    */
   candidateRows: SQL
+  /** 1 when candidate `a` of candidateRows is in category `id`, else 0. */
+  sameCategory: (id: SQL) => SQL
   /**
    * Joins each article_tags row `at` to its tag as `t`. PostgreSQL's generic plan (an id list
    * of unknown length) hashed the whole tags table on every article read; a lateral lookup by

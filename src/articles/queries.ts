@@ -270,6 +270,12 @@ export const RELATED_CANDIDATES = 200
  */
 export async function relatedIds (db: Executor, article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<number[]> {
   const tagIds = (await db.all<{ tagId: number }>(sql`select tag_id as "tagId" from article_tags where article_id = ${article.id}`)).map((r) => r.tagId)
+  const query = relatedSql(db, article, tagIds, limit, now)
+  return query === undefined ? [] : (await db.all<{ id: number }>(query)).map((r) => Number(r.id))
+}
+
+/** The query of relatedIds for an article with tags `tagIds`; undefined when it has no category and no tag. (Exported for query-plan tests.) */
+export function relatedSql (db: Pick<Executor, 'dialect'>, article: Pick<ArticleRow, 'id' | 'categoryId'>, tagIds: number[], limit: number, now: string): SQL | undefined {
   const live = liveSql(db, now)
   const sources: SQL[] = tagIds.map((tagId) =>
     sql`select * from (select article_id as id from article_tags where tag_id = ${tagId} and article_id != ${article.id} order by article_id desc limit ${RELATED_CANDIDATES}) as t`)
@@ -277,18 +283,17 @@ export async function relatedIds (db: Executor, article: Pick<ArticleRow, 'id' |
     sources.push(sql`select * from (select a.id from articles a where a.category_id = ${article.categoryId} and ${live} and a.id != ${article.id}
       order by a.published_at desc limit ${RELATED_CANDIDATES}) as c`)
   }
-  if (sources.length === 0) return []
+  if (sources.length === 0) return undefined
   const tagList = tagIds.length > 0 ? sql.join(tagIds.map((id) => sql`${id}`), sql`, `) : sql`null`
   // Ids only: hundreds of candidates are scored, and the rows of the few chosen are read after.
-  const raw = await db.all<{ id: number }>(sql`with candidates(id) as (${sql.join(sources, sql` union `)})
+  return sql`with candidates(id) as (${sql.join(sources, sql` union `)})
     select a.id as "id",
-      (case when a.category_id = ${article.categoryId ?? -1} then 1 else 0 end) +
+      ${articlesSql(db.dialect).sameCategory(sql`${article.categoryId ?? -1}`)} +
       (select count(*) from article_tags t where t.article_id = a.id and t.tag_id in (${tagList})) as "score"
     from ${articlesSql(db.dialect).candidateRows}
     where ${live}
     order by "score" desc, a.published_at desc, a.id desc
-    limit ${limit}`)
-  return raw.map((r) => Number(r.id))
+    limit ${limit}`
 }
 
 // liveRows' statements per dialect and projection, made once (see Executor.all): building the

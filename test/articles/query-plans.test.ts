@@ -2,7 +2,7 @@
 import t from 'tap'
 import type { App } from '../../src/app.js'
 import { sql, type SQL } from 'drizzle-orm'
-import { listFilters, listSql, POPULAR_TAG, sortSpec, stateSql } from '../../src/articles/queries.js'
+import { listFilters, listSql, POPULAR_TAG, relatedSql, sortSpec, stateSql } from '../../src/articles/queries.js'
 import { sortMatchesSql, walkBatchSql } from '../../src/articles/search-list.js'
 import { matchesSql, windowSql } from '../../src/articles/search-plan.js'
 import { ArticleListQuerySchema } from '../../src/articles/schemas.js'
@@ -132,4 +132,13 @@ t.test('the comment form\'s article lookup seeks by rowid or the slug index', as
   const state = stateSql(app.database)
   t.match(await plan(app, state.id, { id: 1 }), /USING INTEGER PRIMARY KEY \(rowid=\?\)/, 'id')
   t.match(await plan(app, state.slug, { slug: 'a-slug' }), /USING INDEX articles_slug_unique \(slug=\?\)/, 'slug')
+})
+
+t.test('"More articles" finds live candidates in the live index and their category in its index', async (t) => {
+  const app = await buildTestApp(t, { env: ON_SQLITE })
+  const steps = await plan(app, relatedSql(app.database, { id: 1, categoryId: 2 }, [3, 4], 4, NOW)!)
+  t.match(steps, /SEARCH a USING INDEX articles_public_id_idx \(id=\?/, 'liveness and date from the live index')
+  t.match(steps, /SEARCH k USING COVERING INDEX articles_category_idx \(category_id=\? AND rowid=\?\)/, 'the category from its index')
+  t.match(steps, /SEARCH t USING COVERING INDEX/, 'shared tags from an index')
+  t.notMatch(steps, /SEARCH a USING INTEGER PRIMARY KEY/, 'not by the table')
 })
