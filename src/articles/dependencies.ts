@@ -70,8 +70,8 @@ export function articleChangeKeys (before: ArticleRow | undefined, after: Articl
   out.push(keys.articlesUpdated)
   const moved = liveBefore !== liveAfter || tagsChanged || differs(before!, after!, MEMBERSHIP_COLUMNS)
   if (moved || differs(before!, after!, TEASER_COLUMNS)) out.push(keys.teaser(id))
-  // Its comments are public only while it is.
-  if (liveBefore !== liveAfter) out.push(keys.comments(id))
+  // Its comments are public only while it is, at the URL of its slug.
+  if (liveBefore !== liveAfter || differs(before!, after!, ['slug'])) out.push(keys.comments(id))
   // Lists, "More articles", "Latest article" and the taxonomy's article counts.
   if (moved) out.push(keys.articles, keys.categories, keys.authors, keys.tags)
   if (liveBefore !== liveAfter || differs(before!, after!, ['title'])) out.push(keys.articlesTitle)

@@ -262,8 +262,9 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
     },
 
     /** The ids of "More articles" for an article (see relatedIds in queries.ts), kept while the lists hold. */
-    relatedIds (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string): Promise<number[]> {
-      return kept(`related ${article.id} ${limit}`, () => relatedIds(db, article, limit, now))
+    relatedIds (article: Pick<ArticleRow, 'id' | 'categoryId' | 'revision'>, limit: number, now: string): Promise<number[]> {
+      // By revision too: a draft's own category or tags change without moving the lists.
+      return kept(`related ${article.id} ${article.revision} ${limit}`, () => relatedIds(db, article, limit, now))
     },
 
     /** The ids of the newest live articles but `exceptId`, kept while the lists hold. */
@@ -278,7 +279,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
     },
 
     /** "More articles" for an article, its rows projected to `shown`. */
-    async related (article: Pick<ArticleRow, 'id' | 'categoryId'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
+    async related (article: Pick<ArticleRow, 'id' | 'categoryId' | 'revision'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
       return liveRows(db, await repository.relatedIds(article, limit, now), now, shown)
     },
 

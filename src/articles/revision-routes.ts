@@ -99,12 +99,15 @@ export const revisionRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, s
     patch.author = s.authorId ?? null
     patch.tags = Array.isArray(s.tagIds) ? s.tagIds : []
     const now = app.now().toISOString()
+    // What changed is told from the row the write locked, not the one read before it.
+    let locked = row
     const updated = await repo.update(row.id, patch, request.auth!, now, (current) => {
+      locked = current
       assertIfMatch(request, current.revision)
       assertCanWrite(request.auth!, current)
     })
     if (!updated) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    const changedKeys = articleChangeKeys(row, updated, now, true)
+    const changedKeys = articleChangeKeys(locked, updated, now, true)
     if (changedKeys) changed(request, changedKeys)
     const article = (await repo.present([updated], now, request.auth))[0]!
     reply.header('etag', itemEtag(updated.revision, article))

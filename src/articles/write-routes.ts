@@ -45,6 +45,16 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     if (changedKeys) changed(request, changedKeys)
   }
 
+  /**
+   * A write's check that keeps the row it was given inside the write's transaction: what the
+   * write changed is told from that row, not from one read before it (another write may
+   * have come between).
+   */
+  function seeing (check: (row: ArticleRow) => void) {
+    let seen: ArticleRow | undefined
+    return { check: (row: ArticleRow) => { seen = row; check(row) }, before: (read: ArticleRow) => seen ?? read }
+  }
+
   const guarded = (request: FastifyRequest, nextStatus?: string) => (row: ArticleRow) => {
     assertIfMatch(request, row.revision)
     assertCanWrite(request.auth!, row)
@@ -86,9 +96,10 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
   }, async (request, reply) => {
     const before = await target(request)
     const now = app.now().toISOString()
-    const row = await repo.update(before.id, request.body, request.auth!, now, guarded(request, request.body.status))
+    const write = seeing(guarded(request, request.body.status))
+    const row = await repo.update(before.id, request.body, request.auth!, now, write.check)
     if (!row) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    touched(request, before, row, now, request.body.tags !== undefined)
+    touched(request, write.before(before), row, now, request.body.tags !== undefined)
     await scheduler.rearm()
     return await answer(reply, row)
   })
@@ -112,9 +123,10 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
       if (before.status === 'trashed') throw new NotFoundError('The article is in the trash: restore it first')
       const change = action === 'publish' ? { status: 'published' as const } : { status: 'draft' as const }
       const now = app.now().toISOString()
-      const row = await repo.update(before.id, change, request.auth!, now, guarded(request, change.status))
+      const write = seeing(guarded(request, change.status))
+      const row = await repo.update(before.id, change, request.auth!, now, write.check)
       if (!row) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-      touched(request, before, row, now)
+      touched(request, write.before(before), row, now)
       await scheduler.rearm()
       return await answer(reply, row)
     })
@@ -136,13 +148,14 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
     const before = await target(request)
     const { id } = before
     const now = app.now().toISOString()
+    const write = seeing(request.query.permanent ? (row) => assertIfMatch(request, row.revision) : guarded(request))
     if (request.query.permanent) {
       if (!roleAtLeast(request.auth!.role, 'admin')) throw new ForbiddenError('Only an admin may delete an article for good; others move it to the trash')
-      if (!await repo.destroy(id, (row) => assertIfMatch(request, row.revision))) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
-    } else if (!await repo.trash(id, request.auth!, now, guarded(request))) {
+      if (!await repo.destroy(id, write.check)) throw new NotFoundError(`There is no article "${request.params.idOrSlug}"`)
+    } else if (!await repo.trash(id, request.auth!, now, write.check)) {
       throw new NotFoundError(`The article "${request.params.idOrSlug}" is already in the trash`)
     }
-    touched(request, before, undefined, now, true)
+    touched(request, write.before(before), undefined, now, true)
     await scheduler.rearm()
     return reply.code(204).send()
   })
@@ -161,12 +174,13 @@ export const writeRoutes: FastifyPluginAsyncZod<{ repo: ArticlesRepository, sche
   }, async (request, reply) => {
     const before = await target(request)
     const now = app.now().toISOString()
-    const row = await repo.restore(before.id, request.auth!, now, (current) => {
+    const write = seeing((current) => {
       assertIfMatch(request, current.revision)
       assertCanWrite(request.auth!, { authorId: current.authorId, status: current.statusBeforeTrash ?? 'draft' })
     })
+    const row = await repo.restore(before.id, request.auth!, now, write.check)
     if (!row) throw new NotFoundError(`The article "${request.params.idOrSlug}" is not in the trash`)
-    touched(request, before, row, now, true)
+    touched(request, write.before(before), row, now, true)
     await scheduler.rearm()
     return await answer(reply, row)
   })

@@ -200,12 +200,20 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   const nextScheduledSql = sql`select min(${articles.publishedAt}) as "at" from ${articles}
     where ${articles.status} = 'scheduled' and ${articles.publishedAt} > ${sql.placeholder('now')}`
   let next = { version: '', at: 0 }
+  // Go-live times passed, counted once each (keyVersion): a scheduled article going live changes
+  // every list, whether or not the scheduler has written it yet (another instance may be the one).
+  let wentLive = 0
+  let countedAt = Number.NaN
+  function countGoLive (now: number) {
+    if (now >= next.at && countedAt !== next.at) { wentLive++; countedAt = next.at }
+  }
   let reading: { version: string, promise: Promise<void> } | null = null
   function readNext (current: string, now: Date): Promise<void> {
     if (reading?.version === current) return reading.promise
     const promise = database.get<{ at: string | null }>(nextScheduledSql, { now: now.toISOString() })
       .then((row) => {
         const at = row?.at ?? null
+        countGoLive(now.getTime())
         next = { version: current, at: at === null ? Number.POSITIVE_INFINITY : Date.parse(at) }
       })
       .finally(() => { if (reading?.promise === promise) reading = null })
@@ -228,7 +236,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   app.decorate('keyVersion', (key: string) => {
     let count = keyDrops.get(key)
     if (count === undefined) keyDrops.set(key, count = 0)
-    return `${version()}.${count}`
+    countGoLive(app.now().getTime())
+    return `${version()}.${count}.${wentLive}`
   })
 
   const keyOf = createCacheKeyOf()

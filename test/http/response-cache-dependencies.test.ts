@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
-import { admin, buildTestApp } from '../helper.js'
+import { admin, buildTestApp, createClock } from '../helper.js'
 import { createArticle } from '../fixtures/articles.js'
 import { createComment, putCommentSettings } from '../fixtures/comments.js'
 import { createSlot } from '../fixtures/ads.js'
@@ -234,4 +234,51 @@ t.test('BROADSHEET_CACHE_KEY_HEADERS sends one of the two headers, or neither, b
       t.equal(res.headers['cache-tag'] !== undefined, tag, `${which}: Cache-Tag, read ${read + 1}`)
     }
   }
+})
+
+t.test('a new slug drops the comment list at the old one', async (t) => {
+  const s = await site(t)
+  const url = `/v1/articles/${s.a.slug}/comments`
+  await s.app.inject({ url })
+  t.equal((await s.app.inject({ url })).statusCode, 200)
+  await ok(t, s.app.inject({ method: 'PATCH', url: `/v1/articles/${s.a.id}`, headers: admin, payload: { slug: 'alpha-harbour-renamed' } }))
+  t.equal((await s.app.inject({ url })).statusCode, 404)
+  t.equal((await s.app.inject({ url: '/v1/articles/alpha-harbour-renamed/comments' })).json().data.length, 1)
+})
+
+t.test('what a write changed is told from the row it locked, not from one read before another write landed', async (t) => {
+  const s = await site(t)
+  const { app, a } = s
+  await ok(t, app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: admin, payload: { featured: true } }))
+  const url = '/v1/articles?featured=true&fields=title'
+  await app.inject({ url })
+  t.same((await app.inject({ url })).json().data.map((x: { id: number }) => x.id), [a.id])
+  // The second editor read the article before the first made it "Must read"; its write comes after.
+  const repo = app.articles
+  const findRow = repo.findRow
+  const stale = { ...(await findRow(String(a.id)))!, featured: false }
+  repo.findRow = async () => { repo.findRow = findRow; return stale }
+  await ok(t, app.inject({ method: 'PATCH', url: `/v1/articles/${a.id}`, headers: admin, payload: { featured: false } }))
+  t.same((await app.inject({ url })).json().data, [], 'the list of "Must read" articles no longer shows it')
+})
+
+t.test('"Latest article" shows a scheduled article once its time comes, before the scheduler has written it', async (t) => {
+  const clock = createClock('2025-03-01T08:00:00.000Z')
+  const app = await buildTestApp(t, { now: clock.now })
+  const now = await createArticle(app, { title: 'Now', status: 'published', publishedAt: '2025-03-01T07:00:00.000Z' })
+  const later = await createArticle(app, { title: 'Later', status: 'scheduled', publishAt: '2025-03-01T09:00:00.000Z' })
+  const other = await createArticle(app, { title: 'Other', status: 'published', publishedAt: '2025-03-01T06:00:00.000Z' })
+  const latest = async () => (await app.inject({ url: `/v1/article-pages/${other.slug}` })).json().latest.map((x: { id: number }) => x.id)
+  t.same(await latest(), [now.id])
+  t.same(await latest(), [now.id], 'from the cache')
+  clock.set('2025-03-01T09:00:01.000Z')
+  t.same(await latest(), [later.id, now.id])
+})
+
+t.test('an editor\'s "More articles" of a draft follows the draft\'s own category', async (t) => {
+  const s = await site(t)
+  const related = async () => (await s.app.inject({ url: `/v1/articles/${s.draft.id}/related?fields=title`, headers: admin })).json().data.map((x: { id: number }) => x.id)
+  t.same(await related(), [s.c.id, s.a.id], 'World: the newest first')
+  await ok(t, s.app.inject({ method: 'PATCH', url: `/v1/articles/${s.draft.id}`, headers: admin, payload: { category: 'sport' } }))
+  t.same(await related(), [s.b.id])
 })
