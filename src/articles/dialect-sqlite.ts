@@ -14,9 +14,5 @@ export const sqliteArticlesSql: ArticlesSql = {
   // The category index holds the rowid: a seek on (category, id), no table row.
   sameCategory: (id) => sql`exists (select 1 from articles k indexed by articles_category_idx where k.category_id = ${id} and k.id = a.id)`,
   tagOfRow: sql`join tags t on t.id = at.tag_id`,
-  // One statement fewer: its text rendered once, the relations come with the row (JSON text).
-  refsOfRow: sql`(select json_group_array(json_array(r.kind, r.id, r.slug, r.name) order by r.kind, r.position) from (
-    select 0 as kind, 0 as position, id, slug, name from categories where id = a.category_id
-    union all select 1, 0, id, slug, name from authors where id = a.author_id
-    union all select 2, at.position, t.id, t.slug, t.name from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id) r)`
+  jsonRows: (columns, order) => sql`json_group_array(json_array(${columns}) order by ${order})`
 }

@@ -41,13 +41,8 @@ export interface ArticlesSql {
    * id reads only the article's tags.
    */
   tagOfRow: SQL
-  /**
-   * An article's category, author and tags as one JSON array of [kind, id, slug, name] rows
-   * (kind 0 a category, 1 the author, 2 a tag, tags in their order), for the select list of a
-   * read of article `a`: one article is read with its relations in one statement (on
-   * PostgreSQL a round trip fewer; on SQLite a statement fewer to step through).
-   */
-  refsOfRow: SQL | undefined
+  /** The rows of a subquery `r` as one JSON array of arrays of `columns`, in `order` ('[]' when none). */
+  jsonRows: (columns: SQL, order: SQL) => SQL
 }
 
 /** The articles SQL of a dialect. */

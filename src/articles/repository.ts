@@ -8,7 +8,7 @@ import { slugify, uniqueSlug } from '../lib/slug.js'
 import { editsAll } from './access.js'
 import { articlesSql } from './dialect.js'
 import { resolveListFilters } from './list-filters.js'
-import { articleTagIds, keepRowRefs, loadRefs, type Refs, resolveRef, resolveTags, setArticleTags, slugsFrom } from './relations.js'
+import { articleTagIds, keepRowRefs, loadRefs, refsOfRow, type Refs, resolveRef, resolveTags, setArticleTags, slugsFrom } from './relations.js'
 import { countWords, deriveExcerpt, paragraphText, plainText, readingTime, renderBody } from './render.js'
 import type { Article, ArticleListQuery, CreateArticle, UpdateArticle } from './schemas.js'
 import { articleFields, type ArticleRowsPage, latestIds, listArticles, liveRows, relatedIds, stateSql } from './queries.js'
@@ -116,7 +116,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
   const kept = (key: string, load: () => Promise<number[]>): Promise<number[]> => lists
     ? lists.get(key, () => load().catch((err: unknown) => { lists.delete(key); throw err }))
     : load()
-  const { forUpdate, refsOfRow } = articlesSql(db.dialect)
+  const { forUpdate } = articlesSql(db.dialect)
   const state = stateSql(db)
 
   /**
@@ -126,8 +126,8 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
   const whole = articleFields(db)
   const byIdSql = sql`select ${whole.list} from articles a where a.id = ${sql.placeholder('id')}`
   const byIdLockedSql = sql`${byIdSql}${forUpdate}`
-  // findRow: on PostgreSQL an article's category, author and tags come in the same statement.
-  const withRefs = refsOfRow ? sql`, ${refsOfRow} as "refs"` : sql``
+  // findRow: an article's category, author and tags come in the same statement.
+  const withRefs = sql`, ${refsOfRow(db.dialect)} as "refs"`
   const findSql = {
     id: sql`select ${whole.list}${withRefs} from articles a where a.id = ${sql.placeholder('id')}`,
     slug: sql`select ${whole.list}${withRefs} from articles a where a.slug = ${sql.placeholder('slug')}`
@@ -222,7 +222,7 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
       const raw = await db.get<Record<string, unknown>>('id' in key ? findSql.id : findSql.slug, key)
       if (raw === undefined) return undefined
       const row = whole.map(raw)
-      if (refsOfRow) keepRowRefs(row, raw.refs)
+      keepRowRefs(row, raw.refs)
       return row
     },
 
@@ -281,11 +281,6 @@ export function createArticlesRepository (db: Executor, searchIndex: SearchIndex
     /** "More articles" for an article, its rows projected to `shown`. */
     async related (article: Pick<ArticleRow, 'id' | 'categoryId' | 'revision'>, limit: number, now: string, shown?: readonly string[]): Promise<ArticleRow[]> {
       return liveRows(db, await repository.relatedIds(article, limit, now), now, shown)
-    },
-
-    /** The newest live articles, but `exceptId`, projected to `shown`. */
-    async latest (limit: number, now: string, exceptId?: number, shown?: readonly string[]): Promise<ArticleRow[]> {
-      return liveRows(db, await repository.latestIds(limit, now, exceptId), now, shown)
     },
 
     /** Creates an article (revision 1) with derived fields, tags, index entry and revision. */

@@ -25,11 +25,8 @@ declare module 'fastify' {
     contentUnchanged: boolean
   }
   interface FastifyInstance {
-    /**
-     * Call after a write made outside an HTTP request: drops the cached public answers that
-     * show any of `changedKeys` (see dependencies.ts), or every one without keys.
-     */
-    contentChanged: (changedKeys?: string[]) => void
+    /** Drops every cached public answer: call after a write made outside an HTTP request. */
+    contentChanged: () => void
     /** Changes whenever content may have changed (API writes, other processes' commits). */
     contentVersion: () => string
     /**
@@ -185,9 +182,9 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     return recent.some((d) => d.at > seen && (shows === null || shows.some((key) => d.keys.has(key))))
   }
   /** After a write: drops the answers showing `changedKeys`, or every answer without them. */
-  function invalidate (changedKeys: string[] | null | undefined) {
+  function invalidate (changedKeys: string[] | null) {
     writes++
-    if (changedKeys === null || changedKeys === undefined) clear()
+    if (changedKeys === null) clear()
     else drop(uniqueKeys(changedKeys))
   }
 
@@ -231,7 +228,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
   const readAhead = maxBytes === 0
     ? () => {} // the cache is off: no lookup ever asks for the next change
     : () => { readNext(contentVersion(), app.now()).catch(() => { /* the next lookup reads again and reports */ }) }
-  app.decorate('contentChanged', (changedKeys?: string[]) => { invalidate(changedKeys); readAhead() })
+  app.decorate('contentChanged', () => { invalidate(null); readAhead() })
   app.decorate('contentVersion', contentVersion)
   app.decorate('keyVersion', (key: string) => {
     let count = keyDrops.get(key)
@@ -332,7 +329,8 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     const size = Buffer.byteLength(payload)
     if (size > maxBytes / 16) return undefined
     // A write while the answer was built: the cache version moved, or a keyed drop touched what it shows.
-    const shows = request.dependencies === null ? null : uniqueKeys(request.dependencies)
+    // Named once each already when the answer set its headers (notModified); repeats would only index twice.
+    const shows = request.dependencies
     if (seen.version !== version() || droppedSince(seen.dropped, shows)) return undefined
     const admitted = (request as unknown as Record<symbol, boolean>)[REFRESH] || admit(seen.key)
     // Not kept, but given to the requests that waited for it.

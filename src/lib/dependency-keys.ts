@@ -1,7 +1,7 @@
 // The dependency keys of public answers: what an answer shows and a write changes (see http/dependencies.ts).
 
 /**
- * The dependency keys, one vocabulary for the cache, the headers and the docs (README,
+ * The dependency keys, one vocabulary for the cache, the headers and the docs (docs/api.md,
  * "Caching"). An article's answer shows `article-<id>`; a teaser of it (lists with teaser
  * fields, "More articles", "Latest article") `teaser-<id>`; either may show its comment count.
  * Collections name what decides which rows a list holds and in what order.
