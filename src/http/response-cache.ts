@@ -329,7 +329,7 @@ export const responseCachePlugin = fp(async function responseCachePlugin (app, o
     const size = Buffer.byteLength(payload)
     if (size > maxBytes / 16) return undefined
     // A write while the answer was built: the cache version moved, or a keyed drop touched what it shows.
-    // Named once each already when the answer set its headers (notModified); repeats would only index twice.
+    // Made unique when the answer set its headers (notModified).
     const shows = request.dependencies
     if (seen.version !== version() || droppedSince(seen.dropped, shows)) return undefined
     const admitted = (request as unknown as Record<symbol, boolean>)[REFRESH] || admit(seen.key)
